@@ -1,0 +1,125 @@
+"""Turns what a spreadsheet cell holds into a model value or a reason why not.
+
+Shared by every workbook adapter (openpyxl, xlwings), so that all of them refuse the same things
+with the same words. No file access here.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .findings import Reason
+
+# Words clerks write for "none"; the official tables write 0.
+NONE_WORDS = frozenset({"/", "／", "-", "－", "—", "——", "--", "－－", "无", "不适用", "没有", "空"})
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
+_NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
+_YEAR = re.compile(r"^\s*(\d{4})\s*年?(度)?\s*$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: int | Decimal | None  # the model value; None when blank or refused
+    reason: Reason | None = None  # why it was refused
+    numeric: Decimal | None = None  # what a spreadsheet SUM adds for a refused number
+
+    @property
+    def refused(self) -> bool:
+        return self.reason is not None
+
+
+BLANK = Parsed(None)
+
+
+def float_to_decimal(x: float) -> Decimal:
+    """A spreadsheet number as the decimal a person typed: spreadsheets keep 15 significant digits,
+    so the 15-digit rendering is exact for every value Excel or WPS can hold."""
+    d = Decimal(format(x, ".15g"))
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize()
+
+
+def _as_decimal(raw) -> Decimal:
+    return float_to_decimal(raw) if isinstance(raw, float) else Decimal(raw)
+
+
+def _show(d: Decimal) -> str:
+    return format(d, "f")
+
+
+def is_blank(raw) -> bool:
+    return raw is None or (isinstance(raw, str) and raw.strip(" ") == "")
+
+
+def _refuse_text(text: str) -> Parsed:
+    s = text.strip()
+    if s in NONE_WORDS:
+        return Parsed(None, Reason("none_word", s))
+    if _NUMBER.match(s.translate(_FULL_WIDTH).replace(" ", "")):
+        return Parsed(None, Reason("numeric_text", s))
+    return Parsed(None, Reason("text", s))
+
+
+def _non_number(raw, is_error: bool) -> Parsed | None:
+    """The reason for anything that is not a number at all, or None for a number."""
+    if is_blank(raw):
+        return BLANK
+    if is_error:
+        return Parsed(None, Reason("error", str(raw)))
+    if isinstance(raw, bool):
+        return Parsed(None, Reason("bool", "TRUE" if raw else "FALSE"))
+    if isinstance(raw, (_dt.datetime, _dt.date, _dt.time)):
+        return Parsed(None, Reason("date", raw.isoformat()))
+    if isinstance(raw, str):
+        return _refuse_text(raw)
+    if not isinstance(raw, (int, float, Decimal)):
+        return Parsed(None, Reason("unreadable", str(raw)))
+    return None
+
+
+def parse_count(raw, is_error: bool = False) -> Parsed:
+    if (refused := _non_number(raw, is_error)) is not None:
+        return refused
+    d = _as_decimal(raw)
+    if d < 0:
+        return Parsed(None, Reason("negative", _show(d)), d)
+    if d != d.to_integral_value():
+        return Parsed(None, Reason("fraction", _show(d)), d)
+    return Parsed(int(d))
+
+
+def parse_amount(raw, is_error: bool = False) -> Parsed:
+    if (refused := _non_number(raw, is_error)) is not None:
+        return refused
+    d = _as_decimal(raw)
+    if d < 0:
+        return Parsed(None, Reason("negative", _show(d)), d)
+    return Parsed(d)
+
+
+def parse_year(raw) -> Parsed:
+    if is_blank(raw):
+        return BLANK
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
+        return Parsed(int(raw))
+    if isinstance(raw, str) and (m := _YEAR.match(raw.translate(_FULL_WIDTH))):
+        return Parsed(int(m.group(1)))
+    return Parsed(None, Reason("bad_year", str(raw)))
+
+
+def parse_text(raw) -> str | None:
+    """Metadata text; a code typed into a number cell comes back without a trailing .0."""
+    if is_blank(raw):
+        return None
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw).strip() or None
+
+
+def parse_decimal_text(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None

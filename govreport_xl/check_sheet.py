@@ -1,0 +1,165 @@
+"""The in-sheet checks: a 校验 sheet listing every concrete check of the in-sheet rules as live
+formulas, the CHECK_FAILS name, a 本表校验 line on each table sheet and conditional formats that
+mark failing and blank cells. Compiled from the rule catalogue; works without macros.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import groupby
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Font
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.worksheet import Worksheet
+
+from . import styles
+from .formulas import FAIL, blank, check_formulas, countifs, invalid_value, quoted, table_summary
+from .layout import SHEET_CHECKS, SHEET_OF_TABLE, SUMMARY_ROW, a1, positions, sheet_of
+from .rules import CellCheck, Relation, Severity, in_sheet_checks
+from .standard import CELLS, CellKind, cell_label
+
+CHECK_FAILS = "CHECK_FAILS"
+SEVERITY_LABEL = {Severity.ERROR: "错误", Severity.WARNING: "警告"}
+HEADER_ROW = 4
+FIRST_CHECK_ROW = HEADER_ROW + 1
+# (header, width) of each column; the order is the check sheet's public shape, read by tests
+COLUMNS = (
+    ("序号", 6), ("规则", 8), ("级别", 6), ("所在表", 14), ("说明", 48),
+    ("涉及单元格", 30), ("应为", 12), ("实际", 12), ("结果", 8), ("单元格代码", 40),
+)
+COL = {name: i + 1 for i, (name, _) in enumerate(COLUMNS)}
+
+
+def _letter(name: str) -> str:
+    return a1(1, COL[name])[:-1]
+
+
+def _range(name: str, last_row: int) -> str:
+    col = _letter(name)
+    return f"{quoted(SHEET_CHECKS)}!${col}${FIRST_CHECK_ROW}:${col}${last_row}"
+
+
+def describe(check: Relation | CellCheck) -> str:
+    if isinstance(check, Relation):
+        return check.rule.message["zh"].format(**check.params)
+    return f"「{cell_label(check.code)}」：{check.rule.summary['zh']}"
+
+
+def cells_text(codes) -> str:
+    """`sheet!A1,B2` per sheet, sheets joined by ；."""
+    by_sheet: dict[str, list[str]] = defaultdict(list)
+    for code in codes:
+        sheet, r, c = positions()[code]
+        by_sheet[sheet].append(a1(r, c))
+    return "；".join(f"{sheet}!{','.join(refs)}" for sheet, refs in by_sheet.items())
+
+
+def _row_runs(codes):
+    """Group cells into runs of adjacent columns in one row: [(sheet, first, last)]."""
+    cells = sorted(positions()[c] for c in codes)
+    runs = []
+    for (sheet, row), group in groupby(cells, key=lambda p: p[:2]):
+        cols = [c for *_, c in group]
+        start = cols[0]
+        for prev, cur in zip(cols, cols[1:] + [None]):
+            if cur != prev + 1 if cur is not None else True:
+                runs.append((sheet, (row, start), (row, prev)))
+                start = cur
+    return runs
+
+
+def _mark_check(wb: Workbook, check: Relation, status_ref: str) -> None:
+    fill = styles.FAIL_FILL if check.rule.severity is Severity.ERROR else styles.WARN_FILL
+    by_sheet: dict[str, list[str]] = defaultdict(list)
+    for code in check.codes:
+        sheet, r, c = positions()[code]
+        by_sheet[sheet].append(a1(r, c))
+    for sheet, refs in by_sheet.items():
+        wb[sheet].conditional_formatting.add(" ".join(refs), FormulaRule(formula=[f'{status_ref}="{FAIL}"'], fill=fill))
+
+
+def _mark_cells(wb: Workbook) -> None:
+    """Red for a value V-01/V-02 refuses, amber for a blank: same predicates as the check rows."""
+    for kind, rule_id in ((CellKind.COUNT, "V-01"), (CellKind.AMOUNT, "V-02")):
+        codes = [c for c, cell in CELLS.items() if cell.kind is kind]
+        for sheet, first, last in _row_runs(codes):
+            ref = a1(*first)
+            wb[sheet].conditional_formatting.add(
+                f"{ref}:{a1(*last)}", FormulaRule(formula=[invalid_value(rule_id, ref)], fill=styles.FAIL_FILL)
+            )
+    for sheet, first, last in _row_runs(list(CELLS)):
+        ref = a1(*first)
+        wb[sheet].conditional_formatting.add(
+            f"{ref}:{a1(*last)}", FormulaRule(formula=[f"IFERROR({blank(ref)},FALSE)"], fill=styles.WARN_FILL)
+        )
+
+
+def _write_rows(ws: Worksheet, wb: Workbook) -> int:
+    row = FIRST_CHECK_ROW
+    for n, check in enumerate(in_sheet_checks(), start=1):
+        expected, actual, status = check_formulas(check)
+        values = {
+            "序号": n, "规则": check.rule.id, "级别": SEVERITY_LABEL[check.rule.severity],
+            "所在表": SHEET_OF_TABLE[check.table], "说明": describe(check), "涉及单元格": cells_text(check.codes),
+            "应为": expected, "实际": actual, "结果": status, "单元格代码": " ".join(check.codes),
+        }
+        for name, value in values.items():
+            cell = ws.cell(row, COL[name], value)
+            cell.border = styles.BORDER
+            cell.font = styles.SMALL_FONT if name in ("单元格代码", "涉及单元格") else styles.VALUE_FONT
+        if isinstance(check, Relation):
+            _mark_check(wb, check, f"{quoted(SHEET_CHECKS)}!${_letter('结果')}${row}")
+        row += 1
+    return row - 1
+
+
+def add_check_sheet(wb: Workbook) -> None:
+    ws = wb.create_sheet(SHEET_CHECKS)
+    ws.merge_cells(f"A1:{_letter('单元格代码')}1")
+    ws["A1"] = "校验：以下各项由公式自动计算（无需宏）。不通过的单元格在各表中标红，未填写的标黄。"
+    ws["A1"].font = Font(name=styles.TITLE_FONT, size=13)
+    ws.row_dimensions[1].height = 28
+    for name, width in COLUMNS:
+        cell = ws.cell(HEADER_ROW, COL[name], name)
+        font, alignment, _, fill = styles.TEXT_STYLES["header"]
+        cell.font, cell.alignment, cell.fill, cell.border = font, alignment, fill, styles.BORDER
+        ws.column_dimensions[_letter(name)].width = width
+    last = _write_rows(ws, wb)
+    status, level, sheet_col = (_range(n, last) for n in ("结果", "级别", "所在表"))
+
+    ws["A2"], ws["C2"] = "不通过的错误", "提示"
+    ws["B2"] = "=" + countifs([(level, "错误"), (status, FAIL)])
+    ws["D2"] = "=" + countifs([(level, "警告"), (status, FAIL)])
+    for ref in ("A2", "B2", "C2", "D2"):
+        ws[ref].font = styles.TOTAL_FONT
+    wb.defined_names[CHECK_FAILS] = DefinedName(CHECK_FAILS, attr_text=f"{quoted(SHEET_CHECKS)}!$B$2")
+
+    result = f"{_letter('结果')}{FIRST_CHECK_ROW}:{_letter('结果')}{last}"
+    first_result = f"${_letter('结果')}{FIRST_CHECK_ROW}"
+    first_level = f"${_letter('级别')}{FIRST_CHECK_ROW}"
+    ws.conditional_formatting.add(result, FormulaRule(formula=[f'AND({first_result}="{FAIL}",{first_level}="错误")'], fill=styles.FAIL_FILL))
+    ws.conditional_formatting.add(result, FormulaRule(formula=[f'{first_result}="{FAIL}"'], fill=styles.WARN_FILL))
+
+    for table_id, sheet_name in SHEET_OF_TABLE.items():
+        cell = wb[sheet_name].cell(SUMMARY_ROW, 1)
+        cell.value = table_summary(lambda sev, s=sheet_name: countifs([(sheet_col, s), (level, sev), (status, FAIL)]))
+        cell.font = styles.Font(name=styles.BODY_FONT, size=11, bold=True, color="006100")
+        ref = f"A{SUMMARY_ROW}:{a1(SUMMARY_ROW, sheet_of(table_id).last_col)}"
+        wb[sheet_name].conditional_formatting.add(
+            ref, FormulaRule(formula=[f'ISNUMBER(SEARCH("{FAIL}",$A${SUMMARY_ROW}))'], font=styles.FAIL_FONT)
+        )
+
+    ws.freeze_panes = f"A{FIRST_CHECK_ROW}"
+    ws.sheet_view.showGridLines = False
+    for r in range(FIRST_CHECK_ROW, last + 1):
+        ws.cell(r, COL["说明"]).alignment = Alignment(wrap_text=True, vertical="center")
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False

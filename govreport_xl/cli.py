@@ -1,0 +1,247 @@
+"""The command line: govreport-xl template | validate | fill | export | schema | rules.
+
+Exit status: 0 no file has errors (warnings allowed), 1 some file has errors, 2 a file cannot be
+read or the arguments are wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from openpyxl.utils.cell import coordinate_from_string
+
+from . import __version__
+from .docs import rules_markdown
+from .export import FORMATS, write_export
+from .findings import Finding, plain
+from .model import json_schema
+from .report_json import read_report_json
+from .rules import Severity
+from .safe_write import atomic_text
+from .sources import SourceError
+from .template import write_template
+from .validation import Outcome, read_source, validate_source
+from .workbook_filler import fill_workbook
+
+EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
+COLLAPSE_AT = 6
+INTERNAL = {"zh": "读取时发生内部错误（请报告此问题）：", "en": "internal error while reading (please report it): "}  # more V-03 findings than this are shown as one line
+
+UI = {
+    "zh": {
+        "pass": "通过", "fail": "不通过", "error": "错误", "warning": "警告",
+        "counts": "{e} 个错误，{w} 个警告", "cells": "单元格", "expected": "应为 {x}，实际 {a}",
+        "blank": "（空白）", "unnamed": "（未填机关名称）", "year": "{y} 年度",
+        "blanks": "共 {n} 个单元格未填写，按 0 计算：{cells}{more}", "more": " 等",
+        "total": "共 {n} 个文件：{ok} 个通过，{bad} 个不通过，{err} 个无法读取",
+        "wrote": "已写入 {path}", "written_n": "已导出 {n} 份报告到 {path}", "colon": "：", "paren": "（{}）",
+    },
+    "en": {
+        "pass": "valid", "fail": "invalid", "error": "error", "warning": "warning",
+        "counts": "{e} errors, {w} warnings", "cells": "cells", "expected": "expected {x}, actual {a}",
+        "blank": "(blank)", "unnamed": "(no body name)", "year": "year {y}",
+        "blanks": "{n} cells are blank and counted as 0: {cells}{more}", "more": " …",
+        "total": "{n} files: {ok} valid, {bad} invalid, {err} unreadable",
+        "wrote": "wrote {path}", "written_n": "exported {n} reports to {path}", "colon": ": ", "paren": " ({})",
+    },
+}
+
+
+def _show(value, t) -> str:
+    return t["blank"] if value is None else str(plain(value))
+
+
+def compact_cells(cells) -> str:
+    """「三、依申请公开!D9:D30,J7」: one sheet name per group, adjacent cells of a column as a range."""
+    groups: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for ref in cells:
+        sheet, _, addr = ref.rpartition("!")
+        col, row = coordinate_from_string(addr)
+        groups[sheet].append((col, row))
+    parts = []
+    for sheet, refs in groups.items():
+        runs: list[list[tuple[str, int]]] = []
+        for col, row in refs:
+            if runs and runs[-1][-1][0] == col and runs[-1][-1][1] + 1 == row:
+                runs[-1].append((col, row))
+            else:
+                runs.append([(col, row)])
+        shown = [f"{r[0][0]}{r[0][1]}" + (f":{r[-1][0]}{r[-1][1]}" if len(r) > 2 else (f",{r[-1][0]}{r[-1][1]}" if len(r) == 2 else "")) for r in runs]
+        parts.append(f"{sheet}!{','.join(shown)}")
+    return "；".join(parts)
+
+
+def _finding_lines(f: Finding, lang: str) -> list[str]:
+    t = UI[lang]
+    sev = t["error"] if f.severity is Severity.ERROR else t["warning"]
+    lines = [f"  [{sev}] {f.rule} {f.message(lang)}"]
+    if f.cells:
+        lines.append(f"         {t['cells']}{t['colon']}{compact_cells(f.cells)}")
+    if f.expected is not None:
+        lines.append("         " + t["expected"].format(x=_show(f.expected, t), a=_show(f.actual, t)))
+    return lines
+
+
+def render_outcome(outcome: Outcome, lang: str = "zh") -> str:
+    t = UI[lang]
+    meta = outcome.source.report.meta
+    who = meta.name or t["unnamed"]
+    year = t["year"].format(y=meta.year) if meta.year else ""
+    status = t["pass"] if outcome.valid else t["fail"]
+    counts = t["counts"].format(e=outcome.errors, w=outcome.warnings)
+    lines = [f"{'✔' if outcome.valid else '✘'} {outcome.source.path}{t['colon']}{who} {year} — {status}{t['paren'].format(counts)}"]
+    by_rule = defaultdict(list)
+    for f in outcome.findings:
+        by_rule[f.rule].append(f)
+    for f in outcome.findings:
+        if f.rule == "V-03" and len(by_rule["V-03"]) > COLLAPSE_AT:
+            continue
+        lines += _finding_lines(f, lang)
+    blanks = by_rule["V-03"]
+    if len(blanks) > COLLAPSE_AT:
+        cells = [c for f in blanks for c in f.cells]
+        shown = compact_cells(cells[:12])
+        lines.append(f"  [{t['warning']}] V-03 " + t["blanks"].format(n=len(blanks), cells=shown, more=t["more"] if len(cells) > 12 else ""))
+    return "\n".join(lines)
+
+
+def _say(text: str, stream=None) -> None:
+    print(text, file=stream or sys.stdout)
+
+
+def _outcomes(files, previous, lang) -> tuple[list[Outcome], int]:
+    outcomes, unreadable = [], 0
+    prev = None
+    if previous:
+        try:
+            prev = read_source(previous)
+        except SourceError as exc:
+            _say(exc.message(lang), sys.stderr)
+            return [], 1
+    for path in files:
+        try:
+            outcomes.append(validate_source(read_source(path), prev))
+        except SourceError as exc:
+            unreadable += 1
+            _say("✘ " + exc.message(lang), sys.stderr)
+        except Exception as exc:  # a bug of ours must not hide the other files' results
+            unreadable += 1
+            _say(f"✘ {path}：{INTERNAL[lang]}{exc!r}", sys.stderr)
+    return outcomes, unreadable
+
+
+def _status(outcomes, unreadable) -> int:
+    if unreadable:
+        return EXIT_UNREADABLE
+    return EXIT_OK if all(o.valid for o in outcomes) else EXIT_INVALID
+
+
+def cmd_validate(args) -> int:
+    outcomes, unreadable = _outcomes(args.files, args.previous, args.lang)
+    if args.json:
+        _say(json.dumps([o.record(args.lang) for o in outcomes], ensure_ascii=False, indent=2))
+    else:
+        for o in outcomes:
+            _say(render_outcome(o, args.lang))
+        if len(args.files) > 1:
+            ok = sum(o.valid for o in outcomes)
+            _say(UI[args.lang]["total"].format(n=len(args.files), ok=ok, bad=len(outcomes) - ok, err=unreadable))
+    return _status(outcomes, unreadable)
+
+
+def cmd_export(args) -> int:
+    if Path(args.output).suffix.lower() not in FORMATS:
+        _say(f"输出文件应以 {' / '.join(FORMATS)} 结尾：{args.output}", sys.stderr)
+        return EXIT_UNREADABLE
+    outcomes, unreadable = _outcomes(args.files, None, args.lang)
+    if outcomes:
+        write_export(outcomes, args.output, args.lang)
+        _say(UI[args.lang]["written_n"].format(n=len(outcomes), path=args.output), sys.stderr)
+    return _status(outcomes, unreadable)
+
+
+def cmd_fill(args) -> int:
+    try:
+        source = read_report_json(args.report)
+    except SourceError as exc:
+        _say(exc.message(args.lang), sys.stderr)
+        return EXIT_UNREADABLE
+    if source.problems:
+        for f in validate_source(source).findings:
+            if f.rule in ("V-01", "V-02"):
+                _say(f"{args.report}：{f.rule} {f.message(args.lang)}", sys.stderr)
+        return EXIT_UNREADABLE
+    fill_workbook(source.report, args.output)
+    _say(UI[args.lang]["wrote"].format(path=args.output), sys.stderr)
+    return EXIT_OK
+
+
+def cmd_template(args) -> int:
+    write_template(args.output)
+    _say(UI[args.lang]["wrote"].format(path=args.output), sys.stderr)
+    return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        atomic_text(args.output, text)
+    else:
+        _say(text.rstrip("\n"))
+    return EXIT_OK
+
+
+def cmd_rules(args) -> int:
+    _say(rules_markdown(args.lang))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="govreport-xl",
+        description="政府信息公开工作年度报告：模板、校验与导出 (government information-disclosure annual reports)",
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, func, help_text):
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        sp.add_argument("--lang", choices=("zh", "en"), default="zh", help="消息语言 (message language), default zh")
+        sp.set_defaults(func=func)
+        return sp
+
+    sp = command("template", cmd_template, "生成空白模板 (write the blank template)")
+    sp.add_argument("-o", "--output", required=True, help="输出 .xlsx")
+    sp = command("validate", cmd_validate, "校验已填写的报告 (.xlsx 或 .json) (validate filled reports)")
+    sp.add_argument("files", nargs="+", metavar="FILE")
+    sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
+    sp.add_argument("--previous", metavar="FILE", help="同一机关上年度的报告，用于 X-01/X-02 (last year's report)")
+    sp = command("fill", cmd_fill, "把 JSON 报告写入模板 (write a JSON report into the template)")
+    sp.add_argument("report", metavar="REPORT.json")
+    sp.add_argument("-o", "--output", required=True, help="输出 .xlsx")
+    sp = command("export", cmd_export, "导出为 .json / .jsonl / .csv (export with validation status)")
+    sp.add_argument("files", nargs="+", metavar="FILE")
+    sp.add_argument("-o", "--output", required=True, help="输出 .json、.jsonl 或 .csv")
+    sp = command("schema", cmd_schema, "输出报告的 JSON Schema (print the report JSON Schema)")
+    sp.add_argument("-o", "--output", help="写入文件 (write to a file)")
+    command("rules", cmd_rules, "列出全部校验规则 (list the rule catalogue as Markdown)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except OSError as exc:  # e.g. an output folder that cannot be written
+        _say(f"{exc.filename or ''}：{exc.strerror or exc}", sys.stderr)
+        return EXIT_UNREADABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

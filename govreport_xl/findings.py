@@ -1,0 +1,123 @@
+"""Findings: one failed instance of a rule, the single shape every surface renders.
+
+Also the cell-level problems that adapters (workbook, text) hand to the evaluator: what a cell
+held when it could not become a valid value of the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .rules import RULES, Severity
+
+LANGS = ("zh", "en")
+
+# Why a value was refused; formatted with {raw}. Keys are stable (they appear in JSON).
+REASONS: dict[str, dict[str, str]] = {
+    "text": {"zh": "填的是文字「{raw}」", "en": "holds the text '{raw}'"},
+    "none_word": {"zh": "用「{raw}」表示没有，请改填 0", "en": "'{raw}' is used for none; write 0"},
+    "numeric_text": {
+        "zh": "数字「{raw}」以文本形式存储，合计不会计入",
+        "en": "the number '{raw}' is stored as text and left out of sums",
+    },
+    "negative": {"zh": "是负数 {raw}", "en": "is negative: {raw}"},
+    "fraction": {"zh": "不是整数：{raw}", "en": "is not a whole number: {raw}"},
+    "date": {"zh": "填的是日期 {raw}", "en": "holds a date {raw}"},
+    "bool": {"zh": "填的是逻辑值 {raw}", "en": "holds the logical value {raw}"},
+    "error": {"zh": "是错误值 {raw}", "en": "is the error value {raw}"},
+    "no_cached_value": {
+        "zh": "公式「{raw}」没有计算结果，请在 Excel 或 WPS 中打开并保存后再试",
+        "en": "the formula '{raw}' has no computed result; open and save the file in Excel or WPS",
+    },
+    "unreadable": {"zh": "无法识别「{raw}」", "en": "'{raw}' cannot be read"},
+    # metadata
+    "blank": {"zh": "", "en": ""},
+    "bad_year": {"zh": "（「{raw}」不是年份）", "en": " ('{raw}' is not a year)"},
+    "uscc_length": {"zh": "应为 18 位，实际 {raw} 位", "en": "must have 18 characters, has {raw}"},
+    "uscc_chars": {"zh": "含有不允许的字符「{raw}」", "en": "contains characters not allowed: '{raw}'"},
+    "uscc_check": {"zh": "校验码应为「{raw}」", "en": "the check character should be '{raw}'"},
+    # workbook structure (S-01)
+    "missing_sheet": {"zh": "缺少工作表「{raw}」", "en": "sheet '{raw}' is missing"},
+    "missing_name": {"zh": "缺少名称 {raw}，按模板位置读取", "en": "defined name {raw} is missing; read from the template position"},
+    "unknown_version": {"zh": "模板版本「{raw}」未知", "en": "unknown template version '{raw}'"},
+    "no_version": {"zh": "没有模板版本标记，不是本工具生成的模板", "en": "no template version stamp: not a govreport-xl template"},
+    "total_overwritten": {
+        "zh": "合计单元格的公式被改成了常量 {raw}",
+        "en": "the total's formula was overwritten by the constant {raw}",
+    },
+    "total_formula_changed": {
+        "zh": "合计单元格的公式被改为「{raw}」",
+        "en": "the total's formula was changed to '{raw}'",
+    },
+    "total_cleared": {"zh": "合计单元格的公式被删除", "en": "the total's formula was deleted"},
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    key: str
+    raw: str = ""
+
+    def render(self, lang: str) -> str:
+        return REASONS[self.key][lang].format(raw=self.raw)
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """A cell whose content is not a valid value of the model.
+
+    `numeric` is what a spreadsheet's SUM would add for it (a negative or fractional number),
+    None where SUM ignores it (text, logical values, dates kept as text by the reader). `missing`
+    marks cells that could not be located at all: S-01 reports those, not V-01/V-03.
+    """
+
+    code: str
+    reason: Reason
+    numeric: Decimal | None = None
+    missing: bool = False
+
+
+def plain(value: Any) -> Any:
+    """Numbers as JSON shows them: counts as int, amounts as exact decimal strings."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else str(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    params: dict = field(default_factory=dict)
+    codes: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
+    expected: Any = None
+    actual: Any = None
+
+    @property
+    def severity(self) -> Severity:
+        return RULES[self.rule].severity
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def message(self, lang: str = "zh") -> str:
+        params = {k: (v.render(lang) if isinstance(v, Reason) else v) for k, v in self.params.items()}
+        return RULES[self.rule].message[lang].format(**params)
+
+    def located(self, locate) -> "Finding":
+        cells = tuple(a for a in (locate(c) for c in self.codes) if a)
+        return Finding(self.rule, self.params, self.codes, cells, self.expected, self.actual)
+
+    def to_dict(self, lang: str = "zh") -> dict:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message(lang),
+            "cells": list(self.cells),
+            "codes": list(self.codes),
+            "expected": plain(self.expected),
+            "actual": plain(self.actual),
+        }

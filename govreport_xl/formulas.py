@@ -1,0 +1,86 @@
+"""Compiles the standard's totals and the rule catalogue's checks into Excel formulas.
+
+Only functions that Excel 2010+, WPS and LibreOffice compute alike: SUM, IF, IFERROR, AND, OR,
+ISNUMBER, INT, LEN, TRIM, COUNTIFS. No volatile functions, no array formulas. Sums always go
+through SUM(), which adds numbers and ignores text and blanks exactly as the Python evaluator does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from .layout import a1, defined_name, positions
+from .rules import CellCheck, Relation, Term
+from .standard import CELLS
+
+PASS, FAIL = "通过", "不通过"
+
+
+def total_formula(code: str) -> str:
+    """The template formula of a computed total, over a contiguous range where there is one."""
+    sheet, r, c = positions()[code]
+    cells = [positions()[p][1:] for p in CELLS[code].total_of]
+    rows, cols = {x for x, _ in cells}, {y for _, y in cells}
+    contiguous = (len(rows) == 1 and max(cols) - min(cols) + 1 == len(cells)) or (
+        len(cols) == 1 and max(rows) - min(rows) + 1 == len(cells)
+    )
+    if contiguous:
+        return f"=SUM({a1(*cells[0])}:{a1(*cells[-1])})"
+    return "=SUM(" + ",".join(a1(*x) for x in cells) + ")"
+
+
+def _sum(terms: Sequence[Term]) -> str:
+    plus = [defined_name(t.code) for t in terms if t.sign > 0]
+    minus = [defined_name(t.code) for t in terms if t.sign < 0]
+    out = f"SUM({','.join(plus)})" if plus else "0"
+    return out + (f"-SUM({','.join(minus)})" if minus else "")
+
+
+def _status(condition: str, on_error: str = FAIL) -> str:
+    return f'=IFERROR(IF({condition},"{PASS}","{FAIL}"),"{on_error}")'
+
+
+def blank(ref: str) -> str:
+    """True for an empty cell or one holding only spaces (as Python's str.strip(" ") == "")."""
+    return f"LEN(TRIM({ref}))=0"
+
+
+def valid_value(rule_id: str, ref: str) -> str:
+    """True when `ref` holds an acceptable value for V-01 (whole ≥ 0) or V-02 (≥ 0), or is blank."""
+    number = f"AND({ref}>=0,{ref}=INT({ref}))" if rule_id == "V-01" else f"{ref}>=0"
+    return f"IF(ISNUMBER({ref}),{number},{blank(ref)})"
+
+
+def invalid_value(rule_id: str, ref: str) -> str:
+    """The negation, for conditional formatting (an error value counts as invalid)."""
+    return f"IFERROR(NOT({valid_value(rule_id, ref)}),TRUE)"
+
+
+def check_formulas(check: Relation | CellCheck) -> tuple[str | object, str, str]:
+    """(expected, actual, status) cell contents for one check-sheet row."""
+    if isinstance(check, Relation):
+        expected, actual = f"={_sum(check.expected)}", f"={_sum(check.actual)}"
+        op = "=" if check.op == "=" else ">="
+        # compare the two sums directly so that a text cell cannot make the status cell lie
+        return expected, actual, _status(f"{_sum(check.actual)}{op}{_sum(check.expected)}")
+    ref = defined_name(check.code)
+    shown = f'=IF({blank(ref)},"（空白）",{ref})'
+    if check.rule.id == "V-03":
+        return "已填写", shown, _status(f"NOT({blank(ref)})", on_error=PASS)
+    wanted = "不小于 0 的整数" if check.rule.id == "V-01" else "不小于 0 的数"
+    return wanted, shown, _status(valid_value(check.rule.id, ref))
+
+
+def quoted(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def countifs(pairs: Sequence[tuple[str, str]]) -> str:
+    return "COUNTIFS(" + ",".join(f'{rng},"{crit}"' for rng, crit in pairs) + ")"
+
+
+def table_summary(count: Callable[[str], str]) -> str:
+    """The 本表校验 line; `count(severity)` gives the COUNTIFS of this table's failing checks."""
+    errors, warnings = count("错误"), count("警告")
+    passed = f'IF({warnings}=0,"本表校验：通过","本表校验：通过（"&{warnings}&" 项提示，详见「校验」）")'
+    return f'=IF({errors}=0,{passed},"本表校验："&{errors}&" 项不通过，详见「校验」")'

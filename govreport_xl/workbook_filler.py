@@ -1,0 +1,33 @@
+"""Writes a report into a fresh copy of the template (openpyxl)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from .evaluate import complete_totals, total_value
+from .layout import positions
+from .model import Report
+from .safe_write import atomic_save
+from .standard import CELLS, META_FIELDS
+from .template import build_template
+
+
+def fill_workbook(report: Report, path: str | Path) -> Path:
+    """Inputs go into the yellow cells. A total keeps its formula where the report's figure equals
+    what the formula computes (or is not given); a stated total that disagrees is written as the
+    constant it is, so that nothing in the report is lost and the validator flags it."""
+    wb = build_template()
+    for f in META_FIELDS:
+        value = getattr(report.meta, f.key)
+        if value is not None:
+            sheet, r, c = positions()[f.name]
+            wb[sheet].cell(r, c).value = getattr(value, "value", value)
+    values = report.values()
+    in_sheet = {c: None if v is None else Decimal(v) for c, v in complete_totals(values).items()}
+    for code, value in values.items():
+        if value is None or (CELLS[code].is_total and Decimal(value) == total_value(code, in_sheet)):
+            continue
+        sheet, r, c = positions()[code]
+        wb[sheet].cell(r, c).value = value
+    return atomic_save(wb, path)

@@ -1,0 +1,63 @@
+"""Test helpers: content digests of workbooks and quick report builders."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import openpyxl
+
+from govreport_xl.model import Report
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_JSON = ROOT / "examples" / "shizuishan_2022.json"
+EXAMPLE_XLSX = ROOT / "examples" / "shizuishan_2022.xlsx"
+TEMPLATE = ROOT / "templates" / "report_template.xlsx"
+
+
+def example_report() -> Report:
+    return Report.model_validate(json.loads(EXAMPLE_JSON.read_text(encoding="utf-8")))
+
+
+def _style(cell) -> tuple:
+    f, a, p = cell.font, cell.alignment, cell.protection
+    return (
+        f.name, f.sz, f.b, f.i, f.color.rgb if f.color is not None else None,
+        cell.fill.fill_type, cell.fill.fgColor.rgb, cell.number_format,
+        a.horizontal, a.vertical, a.wrap_text, p.locked,
+        tuple(getattr(cell.border, side).style for side in ("left", "right", "top", "bottom")),
+    )
+
+
+def workbook_digest(path: Path) -> dict:
+    """Everything a person or a formula would see in a workbook, independent of zip bytes."""
+    wb = openpyxl.load_workbook(path)
+    out = {
+        "sheets": wb.sheetnames,
+        "names": sorted((n, d.attr_text) for n, d in wb.defined_names.items()),
+        "custom": sorted((p.name, str(p.value)) for p in wb.custom_doc_props),
+    }
+    for ws in wb.worksheets:
+        out[ws.title] = {
+            "cells": {c.coordinate: (c.value, _style(c)) for row in ws.iter_rows() for c in row if c.value is not None or c.has_style},
+            "merged": sorted(str(r) for r in ws.merged_cells.ranges),
+            "widths": {k: d.width for k, d in ws.column_dimensions.items()},
+            "heights": {k: (d.height, d.hidden) for k, d in ws.row_dimensions.items() if d.height or d.hidden},
+            "validations": sorted(
+                (str(dv.sqref), dv.type, dv.operator, dv.formula1, dv.formula2, dv.prompt, dv.error)
+                for dv in ws.data_validations.dataValidation
+            ),
+            "conditional": sorted(
+                (str(rng.sqref), tuple(r.formula), r.dxf.fill.bgColor.rgb if r.dxf and r.dxf.fill else None)
+                for rng in ws.conditional_formatting for r in rng.rules
+            ),
+            "protection": (ws.protection.sheet, ws.protection.password),
+            "page": (ws.page_setup.orientation, ws.page_setup.paperSize, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight),
+            "hidden": ws.sheet_state,
+        }
+    return out
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

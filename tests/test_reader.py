@@ -1,0 +1,161 @@
+"""The reader never crashes on bad content: each oddity becomes a finding naming sheet, cell and code."""
+
+import datetime as dt
+import re
+import zipfile
+import shutil
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from govreport_xl.formulas import total_formula
+from govreport_xl.layout import SHEET_OF_TABLE, VERSION_PROPERTY, address
+from govreport_xl.sources import SourceError
+from govreport_xl.validation import validate_path
+from govreport_xl.workbook_filler import fill_workbook
+from govreport_xl.workbook_reader import read_workbook
+from helpers import EXAMPLE_XLSX, example_report, file_hash
+
+
+def edited(tmp_path, edit, name="edited.xlsx"):
+    """A copy of the example with `edit(wb)` applied, saved by openpyxl (no cached values)."""
+    path = tmp_path / name
+    wb = openpyxl.load_workbook(EXAMPLE_XLSX)
+    edit(wb)
+    wb.save(path)
+    return path
+
+
+def put(code, value):
+    def edit(wb):
+        sheet, ref = address(code).split("!")
+        wb[sheet][ref].value = value
+    return edit
+
+
+def pairs(outcome):
+    return sorted((f.rule, ",".join(f.cells), ",".join(f.codes)) for f in outcome.findings)
+
+
+def test_example_reads_exactly(tmp_path):
+    result = read_workbook(EXAMPLE_XLSX)
+    assert result.report == example_report()
+    assert result.report.value("T2.R6.C1") == Decimal("8715.96")
+    assert not result.problems and not result.structure
+
+
+@pytest.mark.parametrize("value, rule, words", [
+    ("/", "V-01", "用「/」表示没有"),
+    ("无", "V-01", "用「无」表示没有"),
+    ("十二", "V-01", "填的是文字「十二」"),
+    ("12", "V-01", "以文本形式存储"),
+    (-3, "V-01", "是负数 -3"),
+    (3.5, "V-01", "不是整数：3.5"),
+    (dt.datetime(2022, 3, 1), "V-01", "填的是日期"),
+    (True, "V-01", "逻辑值"),
+    (None, "V-03", "未填写"),
+    ("  ", "V-03", "未填写"),
+])
+def test_bad_count_cell(tmp_path, value, rule, words):
+    code = "T3.R07.C1"  # 三、依申请公开!D12
+    outcome = validate_path(edited(tmp_path, put(code, value)))
+    mine = [f for f in outcome.findings if f.rule == rule]
+    assert [(f.cells, f.codes) for f in mine] == [(("三、依申请公开!D12",), (code,))]
+    assert words in mine[0].message("zh")
+    assert outcome.source.report.value(code) is None
+
+
+def test_amount_cell_keeps_decimals_and_refuses_text(tmp_path):
+    outcome = validate_path(edited(tmp_path, put("T2.R6.C1", 5949.088667)))
+    assert outcome.source.report.value("T2.R6.C1") == Decimal("5949.088667") and outcome.valid
+    outcome = validate_path(edited(tmp_path, put("T2.R6.C1", "251000元"), "b.xlsx"))
+    [f] = [f for f in outcome.findings if f.rule == "V-02"]
+    assert f.cells == (address("T2.R6.C1"),) and "251000元" in f.message("zh")
+
+
+def test_total_overwritten_by_constant(tmp_path):
+    code = "T3.R01.C7"
+    outcome = validate_path(edited(tmp_path, put(code, 200)))
+    found = pairs(outcome)
+    where = address(code)
+    assert ("S-01", where, code) in found
+    assert any(r == "T3-02" and code in codes for r, _, codes in found)
+    assert any(r == "T3-01" and code in codes for r, _, codes in found)
+
+
+def test_total_formula_cleared(tmp_path):
+    outcome = validate_path(edited(tmp_path, put("T4.R1.C5", None)))
+    rules = {f.rule for f in outcome.findings}
+    assert {"S-01", "T4-01", "V-03"} <= rules
+
+
+def test_missing_sheet(tmp_path):
+    def drop(wb):
+        del wb[SHEET_OF_TABLE["T4"]]
+    outcome = validate_path(edited(tmp_path, drop))
+    s01 = [f.message("zh") for f in outcome.findings if f.rule == "S-01"]
+    assert any("缺少工作表「四、复议诉讼」" in m for m in s01)
+    assert not any(f.rule in ("V-03", "V-01") for f in outcome.findings)
+
+
+def test_missing_name_falls_back_to_template_position(tmp_path):
+    def drop(wb):
+        del wb.defined_names["T3_R05_C1"]
+    outcome = validate_path(edited(tmp_path, drop))
+    [f] = outcome.findings
+    assert f.rule == "S-01" and "T3_R05_C1" in f.message("zh")
+    assert outcome.source.report.value("T3.R05.C1") == 4
+
+
+def test_unknown_or_missing_version(tmp_path):
+    def bump(wb):
+        for p in wb.custom_doc_props:
+            if p.name == VERSION_PROPERTY:
+                p.value = "1999.9"
+    outcome = validate_path(edited(tmp_path, bump))
+    assert [f.message("zh") for f in outcome.findings] == ["工作簿结构不完整：模板版本「1999.9」未知"]
+
+
+def test_unreadable_files(tmp_path):
+    junk = tmp_path / "junk.xlsx"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(SourceError) as err:
+        read_workbook(junk)
+    assert "junk.xlsx" in err.value.message("zh") and "无法作为 .xlsx" in err.value.message("zh")
+    with pytest.raises(SourceError):
+        read_workbook(tmp_path / "nothing.xlsx")
+
+
+def test_a_foreign_workbook_is_not_a_crash(tmp_path):
+    path = tmp_path / "foreign.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "随便什么表"
+    wb.save(path)
+    outcome = validate_path(path)
+    assert not outcome.valid and {f.rule for f in outcome.findings} >= {"S-01", "M-01"}
+
+
+def test_input_file_is_never_modified(tmp_path):
+    path = tmp_path / "in.xlsx"
+    shutil.copy(EXAMPLE_XLSX, path)
+    before = (file_hash(path), path.stat().st_mtime_ns)
+    validate_path(path)
+    assert (file_hash(path), path.stat().st_mtime_ns) == before
+
+
+def test_cached_values_are_used_where_they_exist(tmp_path):
+    """A workbook saved by a spreadsheet carries totals' results; a stale one is caught."""
+    path = fill_workbook(example_report(), tmp_path / "cached.xlsx")
+    formula = total_formula("T3.R01.C7")[1:].encode()
+    out = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                # write a cached result into the total's <v>, as Excel would, but a stale one
+                data = re.sub(rb"<f>" + re.escape(formula) + rb"</f><v\s*/>", b"<f>" + formula + b"</f><v>999</v>", data)
+            dst.writestr(item, data)
+    outcome = validate_path(out)
+    assert outcome.source.report.value("T3.R01.C7") == 999
+    assert any(f.rule == "T3-02" and f.actual == 999 and f.expected == 199 for f in outcome.findings)

@@ -1,0 +1,29 @@
+import json
+
+from govreport_xl.model import Report, json_schema
+from govreport_xl.standard import CELLS
+from helpers import ROOT, example_report
+
+SCHEMA = ROOT / "schema" / "report.schema.json"
+
+
+def test_committed_schema_is_current():
+    """Regenerate with: govreport-xl schema -o schema/report.schema.json"""
+    assert json.loads(SCHEMA.read_text(encoding="utf-8")) == json_schema()
+
+
+def test_schema_names_all_200_cells_with_types():
+    cells = json_schema()["$defs"]["Cells"]["properties"]
+    assert list(cells) == list(CELLS)
+    assert cells["T3.R01.C1"]["anyOf"][0] == {"minimum": 0, "type": "integer"}
+    assert "string" in json.dumps(cells["T2.R6.C1"])  # the amount travels as an exact decimal string
+
+
+def test_example_json_conforms():
+    data = json.loads((ROOT / "examples" / "shizuishan_2022.json").read_text(encoding="utf-8"))
+    assert Report.model_validate(data) == example_report()
+    try:
+        import jsonschema
+    except ImportError:
+        return
+    jsonschema.validate(data, json_schema())

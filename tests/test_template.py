@@ -1,0 +1,92 @@
+"""The committed template equals what the generator writes today, and has what a clerk needs."""
+
+import openpyxl
+import pytest
+
+from govreport_xl.layout import KNOWN_TEMPLATE_VERSIONS, SHEET_OF_TABLE, VERSION_NAME, VERSION_PROPERTY, address
+from govreport_xl.standard import CELLS, META_FIELDS, CellKind
+from govreport_xl.template import write_template
+from helpers import TEMPLATE, workbook_digest
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    return write_template(tmp_path_factory.mktemp("t") / "template.xlsx")
+
+
+@pytest.fixture(scope="module")
+def wb(fresh):
+    return openpyxl.load_workbook(fresh)
+
+
+def test_committed_template_is_current(fresh):
+    """Regenerate with: govreport-xl template -o templates/report_template.xlsx"""
+    assert workbook_digest(TEMPLATE) == workbook_digest(fresh)
+
+
+def test_generation_is_deterministic(fresh, tmp_path):
+    assert workbook_digest(write_template(tmp_path / "again.xlsx")) == workbook_digest(fresh)
+
+
+def test_every_cell_and_metadata_field_has_a_workbook_scoped_name(wb):
+    names = dict(wb.defined_names.items())
+    for code, cell in CELLS.items():
+        dn = names[cell.name]
+        assert dn.localSheetId is None
+        sheet, ref = next(dn.destinations)
+        assert f"{sheet}!{ref.replace('$', '')}" == address(code)
+    for f in META_FIELDS:
+        assert f.name in names
+    assert {"CHECK_FAILS", VERSION_NAME} <= set(names)
+    assert len([n for n in names if n[:2] in ("T2", "T3", "T4")]) == 200
+
+
+def test_version_stamp_in_property_and_hidden_cell(wb):
+    assert {p.name: p.value for p in wb.custom_doc_props}[VERSION_PROPERTY] in KNOWN_TEMPLATE_VERSIONS
+    sheet, ref = next(wb.defined_names[VERSION_NAME].destinations)
+    cell = wb[sheet][ref.replace("$", "")]
+    assert cell.value in KNOWN_TEMPLATE_VERSIONS
+    assert wb[sheet].row_dimensions[cell.row].hidden
+
+
+def test_inputs_unlocked_totals_locked_formulas_and_protection_without_password(wb):
+    for code, cell in CELLS.items():
+        sheet, ref = next(wb.defined_names[cell.name].destinations)
+        c = wb[sheet][ref.replace("$", "")]
+        if cell.is_total:
+            assert c.protection.locked and str(c.value).startswith("=SUM(")
+        else:
+            assert not c.protection.locked and c.value is None
+            assert c.fill.fgColor.rgb.endswith("FFF2CC")
+    for ws in wb.worksheets:
+        assert ws.protection.sheet and not ws.protection.password
+
+
+def test_official_wording_and_layout(wb):
+    texts = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for cell in CELLS.values():
+        assert cell.row.label in texts and cell.column.label in texts
+    assert "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）" in texts
+    assert {"申请人情况", "法人或其他组织", "三、本年度办理结果", "（三）不予公开", "行政诉讼", "未经复议直接起诉", "复议后起诉"} <= texts
+    t3 = wb[SHEET_OF_TABLE["T3"]]
+    merged = {str(r) for r in t3.merged_cells.ranges}
+    assert "A3:C5" in merged and "D3:J3" in merged and "E4:I4" in merged  # note, 申请人情况, 法人或其他组织
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+
+
+def test_data_validation_with_chinese_messages(wb):
+    checked = {}
+    for ws in wb.worksheets:
+        for dv in ws.data_validations.dataValidation:
+            for rng in dv.sqref.ranges:
+                for row in ws.iter_rows(min_row=rng.min_row, max_row=rng.max_row, min_col=rng.min_col, max_col=rng.max_col):
+                    for c in row:
+                        checked[(ws.title, c.coordinate)] = dv
+    for code, cell in CELLS.items():
+        if cell.is_total:
+            continue
+        sheet, ref = address(code).split("!")
+        dv = checked[(sheet, ref)]
+        assert (dv.type, dv.operator, dv.formula1) == ("whole" if cell.kind is CellKind.COUNT else "decimal", "greaterThanOrEqual", "0")
+        assert "不小于 0" in dv.error and dv.showErrorMessage and dv.prompt
