@@ -11,12 +11,13 @@ from itertools import groupby
 from openpyxl import Workbook
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import column_index_from_string
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .formulas import FAIL, blank, check_formulas, countifs, invalid_value, quoted, table_summary
-from .layout import SHEET_CHECKS, SHEET_OF_TABLE, SUMMARY_ROW, a1, positions, sheet_of
+from .layout import LINE_HEIGHT, SHEET_CHECKS, SHEET_OF_TABLE, SUMMARY_ROW, a1, address, compact_cells, positions, sheet_of, text_units
 from .rules import CellCheck, Relation, Severity, in_sheet_checks
 from .standard import CELLS, CellKind, cell_label
 
@@ -27,9 +28,14 @@ FIRST_CHECK_ROW = HEADER_ROW + 1
 # (header, width) of each column; the order is the check sheet's public shape, read by tests
 COLUMNS = (
     ("序号", 6), ("规则", 8), ("级别", 6), ("所在表", 14), ("说明", 48),
-    ("涉及单元格", 30), ("应为", 12), ("实际", 12), ("结果", 8), ("单元格代码", 40),
+    ("涉及单元格", 34), ("应为", 14), ("实际", 14), ("结果", 8), ("单元格代码", 40),
 )
 COL = {name: i + 1 for i, (name, _) in enumerate(COLUMNS)}
+WIDTH = dict(COLUMNS)
+WRAPPED = ("说明", "涉及单元格")
+SCALE = {"说明": 1.0, "涉及单元格": 0.8}  # the cell lists are in a 9-point font
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(horizontal="center", vertical="center")
 
 
 def _letter(name: str) -> str:
@@ -48,12 +54,7 @@ def describe(check: Relation | CellCheck) -> str:
 
 
 def cells_text(codes) -> str:
-    """`sheet!A1,B2` per sheet, sheets joined by ；."""
-    by_sheet: dict[str, list[str]] = defaultdict(list)
-    for code in codes:
-        sheet, r, c = positions()[code]
-        by_sheet[sheet].append(a1(r, c))
-    return "；".join(f"{sheet}!{','.join(refs)}" for sheet, refs in by_sheet.items())
+    return compact_cells(address(c) for c in codes)
 
 
 def _row_runs(codes):
@@ -108,7 +109,11 @@ def _write_rows(ws: Worksheet, wb: Workbook) -> int:
         for name, value in values.items():
             cell = ws.cell(row, COL[name], value)
             cell.border = styles.BORDER
-            cell.font = styles.SMALL_FONT if name in ("单元格代码", "涉及单元格") else styles.VALUE_FONT
+            cell.font = styles.SMALL_FONT if name in ("单元格代码", "涉及单元格") else styles.CHECK_FONT
+            cell.alignment = WRAP if name in WRAPPED else CENTER
+        lines = max(-(-text_units(values[n]) * SCALE[n] // (WIDTH[n] - 1)) for n in WRAPPED)
+        if lines > 1:
+            ws.row_dimensions[row].height = lines * LINE_HEIGHT + 2
         if isinstance(check, Relation):
             _mark_check(wb, check, f"{quoted(SHEET_CHECKS)}!${_letter('结果')}${row}")
         row += 1
@@ -127,14 +132,19 @@ def add_check_sheet(wb: Workbook) -> None:
         cell.font, cell.alignment, cell.fill, cell.border = font, alignment, fill, styles.BORDER
         ws.column_dimensions[_letter(name)].width = width
     last = _write_rows(ws, wb)
+    _mark_cells(wb)
     status, level, sheet_col = (_range(n, last) for n in ("结果", "级别", "所在表"))
 
-    ws["A2"], ws["C2"] = "不通过的错误", "提示"
-    ws["B2"] = "=" + countifs([(level, "错误"), (status, FAIL)])
-    ws["D2"] = "=" + countifs([(level, "警告"), (status, FAIL)])
-    for ref in ("A2", "B2", "C2", "D2"):
-        ws[ref].font = styles.TOTAL_FONT
-    wb.defined_names[CHECK_FAILS] = DefinedName(CHECK_FAILS, attr_text=f"{quoted(SHEET_CHECKS)}!$B$2")
+    # row 2: 不通过的错误项数 | n | 提示项数 | n, the first count named CHECK_FAILS
+    counts = ((_letter("所在表"), "不通过的错误项数", "错误"), (_letter("涉及单元格"), "提示项数", "警告"))
+    for col, label, severity in counts:
+        ws[f"{col}2"] = label
+        value = ws.cell(2, column_index_from_string(col) + 1, "=" + countifs([(level, severity), (status, FAIL)]))
+        ws[f"{col}2"].font = value.font = styles.TOTAL_FONT
+        ws[f"{col}2"].alignment = Alignment(horizontal="right")
+        value.alignment = Alignment(horizontal="left")
+    fails = a1(2, column_index_from_string(counts[0][0]) + 1, absolute=True)
+    wb.defined_names[CHECK_FAILS] = DefinedName(CHECK_FAILS, attr_text=f"{quoted(SHEET_CHECKS)}!{fails}")
 
     result = f"{_letter('结果')}{FIRST_CHECK_ROW}:{_letter('结果')}{last}"
     first_result = f"${_letter('结果')}{FIRST_CHECK_ROW}"
@@ -153,13 +163,12 @@ def add_check_sheet(wb: Workbook) -> None:
 
     ws.freeze_panes = f"A{FIRST_CHECK_ROW}"
     ws.sheet_view.showGridLines = False
-    for r in range(FIRST_CHECK_ROW, last + 1):
-        ws.cell(r, COL["说明"]).alignment = Alignment(wrap_text=True, vertical="center")
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_area = f"A1:{_letter('结果')}{last}"  # the codes column is for programs
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False

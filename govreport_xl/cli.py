@@ -12,12 +12,11 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from openpyxl.utils.cell import coordinate_from_string
-
 from . import __version__
 from .docs import rules_markdown
 from .export import FORMATS, write_export
 from .findings import Finding, plain
+from .layout import compact_cells
 from .model import json_schema
 from .report_json import read_report_json
 from .rules import Severity
@@ -53,26 +52,6 @@ UI = {
 
 def _show(value, t) -> str:
     return t["blank"] if value is None else str(plain(value))
-
-
-def compact_cells(cells) -> str:
-    """「三、依申请公开!D9:D30,J7」: one sheet name per group, adjacent cells of a column as a range."""
-    groups: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for ref in cells:
-        sheet, _, addr = ref.rpartition("!")
-        col, row = coordinate_from_string(addr)
-        groups[sheet].append((col, row))
-    parts = []
-    for sheet, refs in groups.items():
-        runs: list[list[tuple[str, int]]] = []
-        for col, row in refs:
-            if runs and runs[-1][-1][0] == col and runs[-1][-1][1] + 1 == row:
-                runs[-1].append((col, row))
-            else:
-                runs.append([(col, row)])
-        shown = [f"{r[0][0]}{r[0][1]}" + (f":{r[-1][0]}{r[-1][1]}" if len(r) > 2 else (f",{r[-1][0]}{r[-1][1]}" if len(r) == 2 else "")) for r in runs]
-        parts.append(f"{sheet}!{','.join(shown)}")
-    return "；".join(parts)
 
 
 def _finding_lines(f: Finding, lang: str) -> list[str]:

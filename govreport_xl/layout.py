@@ -5,10 +5,12 @@ and the formula compiler read positions from here; no address is typed anywhere 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
 
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from .standard import CELLS, META_FIELDS, T2, T3, T3_APPLICANT_HEADING, T4, Table
 
@@ -212,10 +214,31 @@ def _cover() -> SheetLayout:
     return sheet
 
 
+LINE_HEIGHT = 14  # points per wrapped line of 10-point text
+
+
+def text_units(text: str) -> float:
+    """Width of a text in column-width units: a CJK character is about two digits wide."""
+    return sum(1.0 if ord(ch) < 0x2E80 else 1.75 for ch in text)
+
+
+def _fit_heights(sheet: SheetLayout) -> SheetLayout:
+    """Rows tall enough for their wrapped one-row labels (spreadsheets do not autofit on open)."""
+    for t in sheet.texts:
+        if t.first[0] != t.last[0] or t.style not in ("label", "header", "instruction"):
+            continue
+        width = sum(sheet.widths.get(c, 8.43) for c in range(t.first[1], t.last[1] + 1))
+        lines = -(-text_units(t.text) // (width - 1))
+        if lines > 1:
+            row = t.first[0]
+            sheet.heights[row] = max(sheet.heights.get(row, 0), lines * LINE_HEIGHT + 4)
+    return sheet
+
+
 @cache
 def sheets() -> tuple[SheetLayout, ...]:
     """The data sheets in workbook order: cover, then one per table. (The check sheet is compiled separately.)"""
-    return (_cover(), _t2(), _t3(), _t4())
+    return tuple(_fit_heights(s) for s in (_cover(), _t2(), _t3(), _t4()))
 
 
 @cache
@@ -237,3 +260,27 @@ def address(code: str) -> str:
 
 def sheet_of(table_id: str) -> SheetLayout:
     return next(s for s in sheets() if s.table is not None and s.table.id == table_id)
+
+
+def compact_cells(cells) -> str:
+    """「三、依申请公开!D8:D29,J6:J7」: each sheet named once; runs of adjacent cells along a row or
+    a column shown as ranges, in the order given."""
+    groups: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for ref in cells:
+        sheet, _, addr = ref.rpartition("!")
+        col, row = coordinate_from_string(addr)
+        groups[sheet].append((row, column_index_from_string(col)))
+    parts = []
+    for sheet, refs in groups.items():
+        runs: list[list[tuple[int, int]]] = []
+        for r, c in refs:
+            run = runs[-1] if runs else None
+            if run and len(run) == 1 and (r, c) in ((run[0][0] + 1, run[0][1]), (run[0][0], run[0][1] + 1)):
+                run.append((r, c))
+            elif run and len(run) > 1 and (r - run[-1][0], c - run[-1][1]) == (run[1][0] - run[0][0], run[1][1] - run[0][1]):
+                run.append((r, c))
+            else:
+                runs.append([(r, c)])
+        shown = [a1(*run[0]) + (f":{a1(*run[-1])}" if len(run) > 1 else "") for run in runs]
+        parts.append(f"{sheet}!{','.join(shown)}")
+    return "；".join(parts)

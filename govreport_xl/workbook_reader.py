@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import warnings
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -16,13 +17,13 @@ from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .cell_values import Parsed, parse_amount, parse_count, parse_text, parse_year
-from .evaluate import complete_totals
+from .evaluate import total_value
 from .findings import CellProblem, Finding, Reason
 from .formulas import total_formula
 from .layout import KNOWN_TEMPLATE_VERSIONS, VERSION_NAME, VERSION_PROPERTY, a1, defined_name, positions
 from .model import Report
 from .sources import ReadResult, SourceError
-from .standard import CELLS, META_FIELDS, CellKind, Level
+from .standard import CELLS, META_FIELDS, TOTAL_CODES, CellKind, Level
 
 
 def _open(path: Path):
@@ -130,13 +131,25 @@ class _Reader:
                     _s01("total_cleared" if content is None else "total_overwritten",
                          "" if content is None else str(content), [code], [self.result.locate(code)])
                 )
-            parsed: Parsed = (parse_amount if cell.kind is CellKind.AMOUNT else parse_count)(content, is_error)
-            values[code] = parsed.value
-            if parsed.refused:
-                self.result.problems.append(CellProblem(code, parsed.reason, parsed.numeric))
-        values = complete_totals(values, uncached)
+            self._accept(code, (parse_amount if cell.kind is CellKind.AMOUNT else parse_count)(content, is_error), values)
+        self._compute_totals(uncached, values)
         self.result.report = Report.build(meta, values)
         return self.result
+
+    def _accept(self, code: str, parsed: Parsed, values: dict) -> None:
+        values[code] = parsed.value
+        if parsed.refused:
+            self.result.problems.append(CellProblem(code, parsed.reason, parsed.numeric))
+
+    def _compute_totals(self, uncached: list[str], values: dict) -> None:
+        """Totals whose formula has no cached result get the value the formula computes: from what
+        SUM adds (a refused negative included), then checked like any cell."""
+        numeric = {c: None if v is None else Decimal(v) for c, v in values.items()}
+        numeric |= {p.code: p.numeric for p in self.result.problems if p.numeric is not None}
+        for code in TOTAL_CODES:  # parts before the totals that add them up
+            if code in uncached:
+                numeric[code] = total_value(code, numeric)
+                self._accept(code, parse_count(numeric[code]), values)
 
     def _check_version(self) -> None:
         version = _version(self.wb)

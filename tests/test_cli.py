@@ -40,7 +40,7 @@ def test_validate_broken_in_chinese_and_english(broken):
     proc = run("validate", broken)
     assert proc.returncode == 1
     assert "[错误] T3-01 自然人列" in proc.stdout and "应为 203，实际 202" in proc.stdout
-    assert "三、依申请公开!D6,D7" in proc.stdout
+    assert "单元格：三、依申请公开!D6:D7,D29:D30" in proc.stdout
     proc = run("validate", "--lang", "en", broken)
     assert proc.returncode == 1 and "[error] T3-01 column 自然人" in proc.stdout and "expected 203, actual 202" in proc.stdout
 

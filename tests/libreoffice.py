@@ -1,0 +1,35 @@
+"""LibreOffice headless as the reference spreadsheet engine for tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def require() -> str:
+    if SOFFICE is None:
+        if os.environ.get("GOVREPORT_REQUIRE_LIBREOFFICE") == "1":
+            pytest.fail("LibreOffice (soffice) is required here: apt-get install libreoffice-calc-nogui fonts-noto-cjk")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return SOFFICE
+
+
+def convert(files: list[Path], outdir: Path, fmt: str = "xlsx") -> list[Path]:
+    """Open each file in LibreOffice, recalculate, and save it as `fmt` into `outdir` (one batch)."""
+    soffice = require()
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+               "--convert-to", fmt, "--outdir", str(outdir), *map(str, files)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    out = [outdir / (f.stem + "." + fmt.split(":")[0]) for f in files]
+    missing = [p for p in out if not p.exists()]
+    assert not missing, f"LibreOffice did not write {missing}: {proc.stdout} {proc.stderr}"
+    return out

@@ -1,0 +1,114 @@
+"""The in-sheet checks agree with the Python validator, in a real spreadsheet engine.
+
+Each workbook (the example and broken copies) is recalculated by LibreOffice headless; for every
+file the set of failing checks on the 校验 sheet must equal the validator's findings of the
+in-sheet rules: same rule ids, same cells.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from govreport_xl.check_sheet import CHECK_FAILS, COLUMNS, FIRST_CHECK_ROW, HEADER_ROW
+from govreport_xl.formulas import FAIL
+from govreport_xl.layout import SHEET_CHECKS, SHEET_OF_TABLE, SUMMARY_ROW, address
+from govreport_xl.rules import RULES, in_sheet_checks
+from govreport_xl.validation import validate_path
+from govreport_xl.workbook_filler import fill_workbook
+from helpers import example_report
+from libreoffice import convert
+
+# name -> (changes to the report before filling, raw cell contents written afterwards)
+CASES = {
+    "example": ({}, {}),
+    "t3_01_received": ({"T3.R01.C1": 200}, {}),
+    "t3_02_total_overwritten": ({}, {"T3.R05.C7": 5}),
+    "t3_03_column_total_overwritten": ({}, {"T3.R24.C2": 3}),
+    "t4_01_total_overwritten": ({}, {"T4.R2.C5": 2}),
+    "t4_01_total_cleared": ({}, {"T4.R1.C5": None}),
+    "p_01_in_force": ({"T2.R2.C1": 500, "T2.R2.C2": 0, "T2.R2.C3": 10}, {}),
+    "v_01_text": ({}, {"T3.R13.C1": "七十六"}),
+    "v_01_slash_and_none": ({}, {"T3.R08.C3": "/", "T4.R3.C1": "无"}),
+    "v_01_negative": ({}, {"T3.R14.C1": -4}),
+    "v_01_fraction": ({}, {"T4.R1.C2": 3.5}),
+    "v_01_number_as_text": ({}, {"T3.R03.C1": "78"}),
+    "v_01_total_as_text": ({}, {"T3.R25.C7": "/"}),
+    "v_02_amount": ({}, {"T2.R6.C1": -1.5}),
+    "v_02_amount_text": ({}, {"T2.R6.C1": "8715.96万元"}),
+    "v_03_blanks": ({}, {"T2.R3.C1": None, "T3.R10.C4": None, "T3.R11.C2": "   "}),
+    "many": ({"T3.R02.C2": 2, "T2.R1.C1": 3}, {"T3.R16.C1": "一", "T3.R19.C6": -1, "T3.R01.C7": 198, "T4.R3.C4": None}),
+}
+
+
+def build(tmp_path, name):
+    changes, raw = CASES[name]
+    path = fill_workbook(example_report().with_values(changes), tmp_path / f"{name}.xlsx")
+    if raw:
+        wb = openpyxl.load_workbook(path)
+        for code, value in raw.items():
+            sheet, ref = address(code).split("!")
+            wb[sheet][ref].value = value
+        wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory):
+    src = tmp_path_factory.mktemp("src")
+    files = [build(src, name) for name in CASES]
+    out = convert(files, tmp_path_factory.mktemp("lo"))
+    return {name: (f, o) for name, f, o in zip(CASES, files, out)}
+
+
+def sheet_failures(path):
+    """{(rule, codes)} of the failing rows of the recalculated 校验 sheet, and its CHECK_FAILS value."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    ws = wb[SHEET_CHECKS]
+    col = {ws.cell(HEADER_ROW, i + 1).value: i for i in range(len(COLUMNS))}
+    rows = list(ws.iter_rows(min_row=FIRST_CHECK_ROW, values_only=True))
+    assert len(rows) == len(in_sheet_checks())
+    statuses = Counter(r[col["结果"]] for r in rows)
+    assert set(statuses) <= {"通过", FAIL}, statuses  # no error values, no uncalculated cells
+    failing = {(r[col["规则"]], tuple(r[col["单元格代码"]].split())) for r in rows if r[col["结果"]] == FAIL}
+    sheet, ref = next(wb.defined_names[CHECK_FAILS].destinations)
+    summaries = {t: wb[s].cell(SUMMARY_ROW, 1).value for t, s in SHEET_OF_TABLE.items()}
+    return failing, wb[sheet][ref.replace("$", "")].value, summaries
+
+
+def validator_failures(path):
+    outcome = validate_path(path)
+    return {(f.rule, f.codes) for f in outcome.findings if RULES[f.rule].in_sheet}, outcome
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_in_sheet_checks_agree_with_validator(recalculated, name):
+    original, calculated = recalculated[name]
+    in_sheet, check_fails, summaries = sheet_failures(calculated)
+    expected, outcome = validator_failures(original)
+    assert in_sheet == expected
+    errors = [f for f in outcome.findings if f.is_error and RULES[f.rule].in_sheet]
+    assert check_fails == len(errors)
+    for table, line in summaries.items():
+        n = sum(1 for f in errors if f.codes[0].startswith(table))
+        assert line == ("本表校验：通过" if n == 0 else f"本表校验：{n} 项不通过，详见「校验」") or (
+            n == 0 and line.startswith("本表校验：通过（")
+        ), (table, line)
+
+
+def test_every_in_sheet_rule_is_broken_at_least_once(recalculated):
+    seen = set()
+    for name in CASES:
+        seen |= {rule for rule, _ in validator_failures(recalculated[name][0])[0]}
+    assert seen == {r.id for r in RULES.values() if r.in_sheet}
+
+
+def test_recalculated_file_validates_the_same_with_cached_values(recalculated):
+    """After a real engine saved the totals' results, the validator reads them and agrees."""
+    for name in ("example", "t3_02_total_overwritten", "v_01_negative", "many"):
+        original, calculated = recalculated[name]
+        assert validator_failures(calculated)[0] == validator_failures(original)[0]
+        assert validate_path(calculated).source.report.value("T2.R6.C1") in (Decimal("8715.96"), None)
