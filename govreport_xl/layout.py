@@ -215,6 +215,7 @@ def _cover() -> SheetLayout:
 
 
 LINE_HEIGHT = 14  # points per wrapped line of 10-point text
+VALUE_ROW_HEIGHT = 18
 
 
 def text_units(text: str) -> float:
@@ -224,6 +225,8 @@ def text_units(text: str) -> float:
 
 def _fit_heights(sheet: SheetLayout) -> SheetLayout:
     """Rows tall enough for their wrapped one-row labels (spreadsheets do not autofit on open)."""
+    for r, _ in sheet.cells.values():
+        sheet.heights[r] = max(sheet.heights.get(r, 0), VALUE_ROW_HEIGHT)
     for t in sheet.texts:
         if t.first[0] != t.last[0] or t.style not in ("label", "header", "instruction"):
             continue
