@@ -1,4 +1,4 @@
-"""The command line: govreport-xl template | validate | fill | export | schema | rules.
+"""The command line: govreport-xl template | validate | fill | export | import | audit | schema | rules.
 
 Exit status: 0 no file has errors (warnings allowed), 1 some file has errors, 2 a file cannot be
 read or the arguments are wrong.
@@ -14,8 +14,9 @@ from pathlib import Path
 
 from . import __version__
 from .docs import rules_markdown
-from .export import FORMATS, write_export
+from .export import FORMATS, write_export, write_records
 from .findings import Finding, plain
+from .importing.audit import audit_path
 from .layout import compact_cells
 from .model import json_schema
 from .report_json import read_report_json
@@ -37,7 +38,7 @@ UI = {
         "blank": "（空白）", "unnamed": "（未填机关名称）", "year": "{y} 年度",
         "blanks": "共 {n} 个单元格未填写，按 0 计算：{cells}{more}", "more": " 等",
         "total": "共 {n} 个文件：{ok} 个通过，{bad} 个不通过，{err} 个无法读取",
-        "wrote": "已写入 {path}", "written_n": "已导出 {n} 份报告到 {path}", "colon": "：", "paren": "（{}）",
+        "wrote": "已写入 {path}", "written_n": "已导出 {n} 份报告到 {path}", "colon": "：", "paren": "（{}）", "codes": "单元格代码",
     },
     "en": {
         "pass": "valid", "fail": "invalid", "error": "error", "warning": "warning",
@@ -45,7 +46,7 @@ UI = {
         "blank": "(blank)", "unnamed": "(no body name)", "year": "year {y}",
         "blanks": "{n} cells are blank and counted as 0: {cells}{more}", "more": " …",
         "total": "{n} files: {ok} valid, {bad} invalid, {err} unreadable",
-        "wrote": "wrote {path}", "written_n": "exported {n} reports to {path}", "colon": ": ", "paren": " ({})",
+        "wrote": "wrote {path}", "written_n": "exported {n} reports to {path}", "colon": ": ", "paren": " ({})", "codes": "cell codes",
     },
 }
 
@@ -60,6 +61,8 @@ def _finding_lines(f: Finding, lang: str) -> list[str]:
     lines = [f"  [{sev}] {f.rule} {f.message(lang)}"]
     if f.cells:
         lines.append(f"         {t['cells']}{t['colon']}{compact_cells(f.cells)}")
+    elif f.codes:
+        lines.append(f"         {t['codes']}{t['colon']}{' '.join(f.codes)}")
     if f.expected is not None:
         lines.append("         " + t["expected"].format(x=_show(f.expected, t), a=_show(f.actual, t)))
     return lines
@@ -92,8 +95,22 @@ def _say(text: str, stream=None) -> None:
     print(text, file=stream or sys.stdout)
 
 
+def _each(files, lang, work) -> tuple[list, int]:
+    """`work(path)` for every file; a file that cannot be read is said on stderr and counted."""
+    results, unreadable = [], 0
+    for path in files:
+        try:
+            results.append(work(path))
+        except SourceError as exc:
+            unreadable += 1
+            _say("✘ " + exc.message(lang), sys.stderr)
+        except Exception as exc:  # a bug of ours must not hide the other files' results
+            unreadable += 1
+            _say(f"✘ {path}：{INTERNAL[lang]}{exc!r}", sys.stderr)
+    return results, unreadable
+
+
 def _outcomes(files, previous, lang) -> tuple[list[Outcome], int]:
-    outcomes, unreadable = [], 0
     prev = None
     if previous:
         try:
@@ -101,16 +118,7 @@ def _outcomes(files, previous, lang) -> tuple[list[Outcome], int]:
         except SourceError as exc:
             _say(exc.message(lang), sys.stderr)
             return [], 1
-    for path in files:
-        try:
-            outcomes.append(validate_source(read_source(path), prev))
-        except SourceError as exc:
-            unreadable += 1
-            _say("✘ " + exc.message(lang), sys.stderr)
-        except Exception as exc:  # a bug of ours must not hide the other files' results
-            unreadable += 1
-            _say(f"✘ {path}：{INTERNAL[lang]}{exc!r}", sys.stderr)
-    return outcomes, unreadable
+    return _each(files, lang, lambda path: validate_source(read_source(path), prev))
 
 
 def _status(outcomes, unreadable) -> int:
@@ -157,6 +165,41 @@ def cmd_fill(args) -> int:
     fill_workbook(source.report, args.output)
     _say(UI[args.lang]["wrote"].format(path=args.output), sys.stderr)
     return EXIT_OK
+
+
+def _audits(files, lang):
+    return _each(files, lang, audit_path)
+
+
+def cmd_audit(args) -> int:
+    audits, unreadable = _audits(args.files, args.lang)
+    if args.json:
+        _say(json.dumps([a.record(args.lang) for a in audits], ensure_ascii=False, indent=2))
+    else:
+        for a in audits:
+            head, *rest = render_outcome(a.outcome, args.lang).split("\n")
+            _say("\n".join([head, *a.summary_lines(args.lang), *rest]))
+    return _status([a.outcome for a in audits], unreadable)
+
+
+def cmd_import(args) -> int:
+    audits, unreadable = _audits(args.files, args.lang)
+    out = args.output
+    if out and Path(out).suffix.lower() == ".xlsx":
+        if len(audits) != 1 or unreadable:
+            _say("导出为 .xlsx 时只能导入一个文件 (one input file for .xlsx output)", sys.stderr)
+            return EXIT_UNREADABLE
+        fill_workbook(audits[0].imported.report, out)
+    elif out and Path(out).suffix.lower() in (".json", ".jsonl"):
+        write_records([a.record(args.lang) for a in audits], out)
+    elif out:
+        _say(f"输出文件应以 .json、.jsonl 或 .xlsx 结尾：{out}", sys.stderr)
+        return EXIT_UNREADABLE
+    else:
+        _say(json.dumps([a.record(args.lang) for a in audits], ensure_ascii=False, indent=2))
+    if out and audits:
+        _say(UI[args.lang]["written_n"].format(n=len(audits), path=out), sys.stderr)
+    return _status([a.outcome for a in audits], unreadable)
 
 
 def cmd_template(args) -> int:
@@ -207,6 +250,12 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("-o", "--output", required=True, help="输出 .json、.jsonl 或 .csv")
     sp = command("schema", cmd_schema, "输出报告的 JSON Schema (print the report JSON Schema)")
     sp.add_argument("-o", "--output", help="写入文件 (write to a file)")
+    sp = command("import", cmd_import, "导入已发布的报告（.txt/.html/.docx）(import published reports)")
+    sp.add_argument("files", nargs="+", metavar="FILE")
+    sp.add_argument("-o", "--output", help="输出 .json、.jsonl 或 .xlsx（默认打印 JSON）")
+    sp = command("audit", cmd_audit, "导入并校验已发布的报告 (import and check published reports)")
+    sp.add_argument("files", nargs="+", metavar="FILE")
+    sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
     command("rules", cmd_rules, "列出全部校验规则 (list the rule catalogue as Markdown)")
     return p
 

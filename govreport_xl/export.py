@@ -18,17 +18,23 @@ FORMATS = (".json", ".jsonl", ".csv")
 CSV_COLUMNS = ("file", "name", "uscc", "region", "level", "year", "code", "label", "value", "valid", "errors", "warnings")
 
 
-def _json(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False)
+def records_jsonl(records: Sequence[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
-def to_jsonl(outcomes: Sequence[Outcome], lang: str = "zh") -> str:
-    return "".join(_json(o.record(lang, with_report=True)) + "\n" for o in outcomes)
+def records_json(records: Sequence[dict]) -> str:
+    """One record as an object; several as a list."""
+    return json.dumps(records[0] if len(records) == 1 else list(records), ensure_ascii=False, indent=2) + "\n"
 
 
 def to_json(outcomes: Sequence[Outcome], lang: str = "zh") -> str:
-    records = [o.record(lang, with_report=True) for o in outcomes]
-    return json.dumps(records[0] if len(records) == 1 else records, ensure_ascii=False, indent=2) + "\n"
+    return records_json([o.record(lang, with_report=True) for o in outcomes])
+
+
+def write_records(records: Sequence[dict], path: str | Path) -> Path:
+    """.json or .jsonl of ready records (exports, imports)."""
+    write = records_jsonl if Path(path).suffix.lower() == ".jsonl" else records_json
+    return atomic_text(path, write(records))
 
 
 def csv_rows(outcome: Outcome):
@@ -54,6 +60,6 @@ def to_csv(outcomes: Sequence[Outcome]) -> str:
 
 
 def write_export(outcomes: Sequence[Outcome], path: str | Path, lang: str = "zh") -> Path:
-    suffix = Path(path).suffix.lower()
-    text = {".json": lambda: to_json(outcomes, lang), ".jsonl": lambda: to_jsonl(outcomes, lang), ".csv": lambda: to_csv(outcomes)}[suffix]()
-    return atomic_text(path, text)
+    if Path(path).suffix.lower() == ".csv":
+        return atomic_text(path, to_csv(outcomes))
+    return write_records([o.record(lang, with_report=True) for o in outcomes], path)

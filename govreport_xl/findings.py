@@ -32,6 +32,9 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "the formula '{raw}' has no computed result; open and save the file in Excel or WPS",
     },
     "unreadable": {"zh": "无法识别「{raw}」", "en": "'{raw}' cannot be read"},
+    "ambiguous": {"zh": "数字连在一起「{raw}」，有不止一种拆法，无法确定", "en": "digits run together '{raw}' split more than one way"},
+    "cell_count": {"zh": "这一行的数字个数与表格列数不符：「{raw}」", "en": "this row has the wrong number of cells: '{raw}'"},
+    "not_found": {"zh": "没有找到", "en": "not found"},
     # metadata
     "blank": {"zh": "", "en": ""},
     "bad_year": {"zh": "（「{raw}」不是年份）", "en": " ('{raw}' is not a year)"},

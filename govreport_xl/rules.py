@@ -183,6 +183,15 @@ RULES: dict[str, Rule] = {
             "the narrative states {stated} for {subject_en}, which the tables do not give",
             scope=Scope.NARRATIVE,
         ),
+        # Not numbered on the standard page, which says only that such a report "is itself a finding".
+        _rule(
+            "F-01", "error",
+            "（导入的报告）2021 年度及以后的报告应使用 2021 年格式",
+            "(imported texts) a report for 2021 or later uses the 2021 format",
+            "{year} 年度报告使用了{format}，应使用 2021 年格式（国办公开办函〔2021〕30号）",
+            "the report for {year} uses {format_en}, not the 2021 format",
+            scope=Scope.NARRATIVE,
+        ),
     )
 }
 

@@ -1,0 +1,1 @@
+"""Import of reports already published as text, web pages or Word files."""

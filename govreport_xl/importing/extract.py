@@ -1,0 +1,130 @@
+"""Text out of published files: plain text, saved web pages (HTML) and Word (.docx).
+
+Table rows come out as one line with cells separated by tabs, so that every format reaches the
+table parser in the shape a copy from a web page gives.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree
+
+from ..sources import SourceError
+
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+DOCX_SUFFIXES = (".docx",)
+SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES
+_ENCODINGS = ("utf-8-sig", "gb18030", "big5")  # what Chinese pages and exports are saved in
+
+
+def _decode(path: Path, data: bytes) -> str:
+    for enc in _ENCODINGS:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise SourceError(path, {"zh": "无法识别文本编码（试过 UTF-8、GB18030、Big5）", "en": "unknown text encoding (tried UTF-8, GB18030, Big5)"})
+
+
+class _HtmlText(HTMLParser):
+    BLOCKS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "title", "table", "tr"}
+    SKIP = {"script", "style", "noscript"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self.current: list[str] = []
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.skip = 0
+
+    def _flush(self):
+        text = "".join(self.current).strip()
+        if text:
+            self.lines.append(text)
+        self.current = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+        elif tag == "tr":
+            self._flush()
+            self.row = []
+        elif tag in ("td", "th") and self.row is not None:
+            self.cell = []
+        elif tag in self.BLOCKS and self.cell is None:
+            self._flush()
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in ("td", "th") and self.row is not None and self.cell is not None:
+            self.row.append(re.sub(r"\s+", " ", "".join(self.cell)).strip())
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            if any(self.row):
+                self.lines.append("\t".join(self.row))
+            self.row = None
+        elif tag in self.BLOCKS and self.cell is None:
+            self._flush()
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        (self.cell if self.cell is not None else self.current).append(data)
+
+
+def html_lines(html: str) -> list[str]:
+    parser = _HtmlText()
+    parser.feed(html)
+    parser.close()
+    parser._flush()
+    return parser.lines
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _paragraph_text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(f"{_W}t"))
+
+
+def docx_lines(path: Path) -> list[str]:
+    try:
+        with zipfile.ZipFile(path) as z:
+            root = ElementTree.fromstring(z.read("word/document.xml"))
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+        raise SourceError(path, {"zh": f"无法作为 .docx 打开：{exc}", "en": f"cannot be opened as .docx: {exc}"}) from None
+    body = root.find(f"{_W}body")
+    lines: list[str] = []
+
+    def walk(element):
+        for child in element:
+            if child.tag == f"{_W}p":
+                lines.append(_paragraph_text(child))
+            elif child.tag == f"{_W}tbl":
+                for tr in child.iter(f"{_W}tr"):
+                    cells = [" ".join(_paragraph_text(p) for p in tc.iter(f"{_W}p")).strip() for tc in tr.iter(f"{_W}tc")]
+                    lines.append("\t".join(cells))
+            elif child.tag == f"{_W}sdt":
+                walk(child.find(f"{_W}sdtContent") or [])
+
+    walk(body if body is not None else [])
+    return lines
+
+
+def read_lines(path: Path) -> tuple[str, list[str]]:
+    """(kind, lines) of a published report file."""
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise SourceError(path, {"zh": "文件不存在", "en": "no such file"})
+    if suffix in DOCX_SUFFIXES:
+        return "docx", docx_lines(path)
+    text = _decode(path, path.read_bytes())
+    if suffix in HTML_SUFFIXES or re.search(r"<(html|table|body)\b", text[:2000], re.I):
+        return "html", html_lines(text)
+    return "text", text.splitlines()

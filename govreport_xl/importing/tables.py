@@ -1,0 +1,297 @@
+"""Reads the three tables out of a token stream.
+
+A row is found by its label, whatever the layout: the label text seen before a run of value cells
+is matched against the official row labels (compared without spaces and punctuation). Values are
+never invented: a cell that cannot be read, or a row whose cells cannot be told apart, is
+reported, not set to 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+import re
+
+from ..standard import T2, T3, T4, CellKind, Table, code
+from .tokens import Kind, Token, key
+
+_NUMBERING_PREFIX = r"^(?:[一二三四五六七八九十]+|\d+)"
+SUBTOTAL_WORDS = ("小计", "合计")
+
+
+@dataclass
+class TableRead:
+    """What was read of one table: values, refused cells and notes."""
+
+    table: Table
+    values: dict[str, int | Decimal] = field(default_factory=dict)
+    unreadable: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (reason key, raw)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def codes(self) -> list[str]:
+        return [c.code for c in self.table.cells]
+
+    @property
+    def status(self) -> str:
+        seen = len(self.values) + len(self.unreadable)
+        if seen == 0:
+            return "missing"
+        return "complete" if not self.unreadable and len(self.values) == len(self.codes) else "partial"
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    code: str  # row code
+    keys: tuple[str, ...]  # full key first, then a bare key where it is distinctive
+    columns: tuple[str, ...]
+    kind: CellKind = CellKind.COUNT
+
+
+def _keys(label: str) -> tuple[str, ...]:
+    full = key(label)
+    bare = re.sub(_NUMBERING_PREFIX, "", full)
+    return (full, bare) if bare != full and len(bare) >= 4 else (full,)
+
+
+def row_specs(table: Table) -> list[RowSpec]:
+    return [
+        RowSpec(row.code, _keys(row.label), tuple(c.code for c in block.columns), block.kind)
+        for block in table.blocks for row in block.rows
+    ]
+
+
+def group_keys(table: Table) -> set[str]:
+    """Labels of group rows: a report that gives them numbers adds a non-official subtotal row."""
+    return {key(g) for row in table.rows for g in row.group} | {key(w) for w in SUBTOTAL_WORDS}
+
+
+def runs(tokens: Sequence[Token]) -> list[tuple[str, list[Token]]]:
+    """(label text before, value cells) pairs; runs of nothing but blank cells are layout, not data."""
+    out, pending, run = [], [], []
+    for tok in tokens:
+        if tok.kind is Kind.TEXT:
+            if run:
+                if any(t.kind is not Kind.BLANK for t in run):
+                    out.append(("".join(pending), run))
+                    pending = []
+                run = []
+            pending.append(tok.raw)
+        else:
+            run.append(tok)
+    if run and any(t.kind is not Kind.BLANK for t in run):
+        out.append(("".join(pending), run))
+    return out
+
+
+def _match(text: str, specs: list[RowSpec], groups: set[str]) -> RowSpec | str | None:
+    """The row whose label ends latest in `text`; "subtotal" for a group label; None if nothing fits."""
+    k = key(text)
+    best, best_end = None, -1
+    for spec in specs:
+        for j, row_key in enumerate(spec.keys):
+            pos = k.rfind(row_key)
+            if pos >= 0 and (end := pos + len(row_key)) > best_end:
+                best, best_end = spec, end
+            if pos >= 0:
+                break
+    for g in groups:
+        pos = k.rfind(g)
+        if pos >= 0 and pos + len(g) > best_end:
+            return "subtotal"
+    return best
+
+
+def _trim(run: list[Token], n: int) -> list[Token]:
+    """Blank cells beyond the expected count are merged-cell placeholders: drop them at the ends.
+    A run short of cells keeps no blank ends either: its cells are digits run together or missing."""
+    run = list(run)
+    while run and run[0].kind is Kind.BLANK and (len(run) > n or len(run) < n):
+        run.pop(0)
+    while run and run[-1].kind is Kind.BLANK and (len(run) > n or len(run) < n):
+        run.pop()
+    return run
+
+
+def _value(tok: Token, kind: CellKind) -> int | Decimal | None:
+    if tok.kind in (Kind.NONE, Kind.BLANK):
+        return 0
+    if tok.kind is Kind.NUMBER:
+        n = tok.number
+        if kind is CellKind.AMOUNT:
+            return n
+        return int(n) if n == n.to_integral_value() and "." not in tok.raw else None
+    return None
+
+
+# --- digits run together ------------------------------------------------------------------------
+
+
+def splits(digits: str, parts: int) -> list[list[int]]:
+    """Every way to cut a digit string into `parts` numbers without leading zeros."""
+    if parts == 1:
+        return [[int(digits)]] if digits == "0" or not digits.startswith("0") else []
+    out = []
+    first_max = 1 if digits.startswith("0") else len(digits) - parts + 1
+    for i in range(1, first_max + 1):
+        for rest in splits(digits[i:], parts - 1):
+            out.append([int(digits[:i]), *rest])
+    return out
+
+
+def decodings(run: list[Token], n: int, fits: Callable[[list[int]], bool]) -> list[list[int]]:
+    """Readings of a run short of cells where the digits of one cell ran into its neighbours'
+    ("640020470" for 64|0|0|2|0|4|70). Only one cell is split: a run short for any other reason
+    (a table cut off) must not be filled by a coincidence of sums."""
+    if any(t.kind not in (Kind.NUMBER, Kind.NONE) for t in run) or not 0 < len(run) < n:
+        return []
+    parts = n - len(run) + 1
+    found = []
+    for i, t in enumerate(run):
+        if t.kind is not Kind.NUMBER or not t.raw.isdigit() or len(t.raw) < parts:
+            continue
+        before = [int(x.number) for x in run[:i]]
+        after = [int(x.number) for x in run[i + 1:]]
+        found += [v for split in splits(t.raw, parts) if fits(v := [*before, *split, *after])]
+    return found
+
+
+# --- one table ----------------------------------------------------------------------------------
+
+
+def _row_fits(values: list[int]) -> bool:
+    return values[-1] == sum(values[:-1])
+
+
+def _t4_fits(values: list[int]) -> bool:
+    return all(_row_fits(values[i:i + 5]) for i in range(0, 15, 5))
+
+
+class _TableReader:
+    def __init__(self, table: Table):
+        self.read = TableRead(table)
+        self.specs = row_specs(table)
+        self.groups = group_keys(table)
+        self.ambiguous: dict[str, list[list[int]]] = {}
+
+    def put(self, row: str, columns: Sequence[str], cells: list[Token], kind: CellKind) -> None:
+        for col, tok in zip(columns, cells):
+            c = code(self.read.table.id, row, col)
+            v = _value(tok, kind)
+            if v is None:
+                self.read.unreadable[c] = ("unreadable", tok.raw)
+            else:
+                self.read.values[c] = v
+            if tok.kind is Kind.NONE:
+                self.read.notes.append(f"{c}：「{tok.raw}」按 0 读入")
+
+    def put_decoded(self, row: str, columns: Sequence[str], run: list[Token], found: list[list[int]], fits_note: str) -> None:
+        raw = " ".join(t.raw for t in run)
+        if len(found) == 1:
+            for col, v in zip(columns, found[0]):
+                self.read.values[code(self.read.table.id, row, col)] = v
+            self.read.notes.append(f"{self.read.table.id}.{row}：数字连在一起「{raw}」，按{fits_note}唯一拆分为 {' | '.join(map(str, found[0]))}")
+            return
+        self.ambiguous[row] = found
+        for i, col in enumerate(columns):
+            options = {f[i] for f in found}
+            c = code(self.read.table.id, row, col)
+            if len(options) == 1 and found:
+                self.read.values[c] = options.pop()
+            else:
+                self.read.unreadable[c] = ("ambiguous" if found else "unreadable", raw)
+
+    def row(self, spec: RowSpec, run: list[Token]) -> None:
+        n = len(spec.columns)
+        run = _trim(run, n)
+        if len(run) == n + 1 and self.read.table.id == "T3":
+            numbers = [t.number for t in run]
+            if None not in numbers and numbers[1] == sum(numbers[2:7]) and numbers[7] == numbers[0] + numbers[1]:
+                self.read.notes.append(f"T3.{spec.code}：去掉非官方的“法人或其他组织”小计列")
+                run = [run[0], *run[2:]]
+        if len(run) == n:
+            self.put(spec.code, spec.columns, run, spec.kind)
+        elif len(run) < n and self.read.table.id == "T3":
+            self.put_decoded(spec.code, spec.columns, run, decodings(run, n, _row_fits), "行合计")
+        else:
+            raw = " ".join(t.raw or "（空）" for t in run)
+            for col in spec.columns:
+                self.read.unreadable[code(self.read.table.id, spec.code, col)] = ("cell_count", f"{raw}")
+
+
+def read_rows(table: Table, tokens: Sequence[Token]) -> TableRead:
+    """Table 2 or 3: rows found by their labels, in order."""
+    reader = _TableReader(table)
+    specs = list(reader.specs)
+    for text, run in runs(tokens):
+        match = _match(text, specs, reader.groups)
+        if match == "subtotal":
+            reader.read.notes.append(f"{table.id}：跳过非官方的小计行「{text[-20:]}」")
+            continue
+        if match is None:
+            continue
+        reader.row(match, run)
+        specs = specs[specs.index(match) + 1:]  # rows come in order; a label seen again is not a row
+    if table.id == "T3" and len(reader.ambiguous) == 1:
+        _settle_by_columns(reader)
+    return reader.read
+
+
+def _settle_by_columns(reader: _TableReader) -> None:
+    """One ambiguous row of table 3 is settled by the column sums (T3-01, T3-03) if one reading fits."""
+    (row, found), = reader.ambiguous.items()
+    cols = [c.code for c in T3.blocks[0].columns]
+    values = reader.read.values
+
+    def holds(candidate):
+        v = dict(values) | {code("T3", row, c): x for c, x in zip(cols, candidate)}
+        get = lambda r, c: v.get(code("T3", r, c))  # noqa: E731
+        for c in cols:
+            parts = [get(f"R{i:02d}", c) for i in range(3, 24)]
+            ends = [get("R01", c), get("R02", c), get("R24", c), get("R25", c)]
+            if None in parts or None in ends or sum(parts) != ends[2] or ends[0] + ends[1] != ends[2] + ends[3]:
+                return False
+        return True
+
+    fitting = [f for f in found if holds(f)]
+    if len(fitting) == 1:
+        for c, x in zip(cols, fitting[0]):
+            values[code("T3", row, c)] = x
+            reader.read.unreadable.pop(code("T3", row, c), None)
+        reader.read.notes.append(f"T3.{row}：数字连在一起，按列合计唯一确定为 {' | '.join(map(str, fitting[0]))}")
+
+
+def read_t4(tokens: Sequence[Token]) -> TableRead:
+    """Table 4: one printed row of 15 cells after its header."""
+    reader = _TableReader(T4)
+    run = [t for _, r in runs(tokens) for t in r]
+    columns = [(row.code, col.code) for row in T4.rows for col in T4.blocks[0].columns]
+    if not run:
+        return reader.read
+    run = _trim(run, 15)
+    if len(run) == 15:
+        for (r, c), tok in zip(columns, run):
+            reader.put(r, (c,), [tok], CellKind.COUNT)
+        return reader.read
+    found = decodings(run, 15, _t4_fits) if len(run) < 15 else []
+    raw = " ".join(t.raw or "（空）" for t in run)
+    if len(found) == 1:
+        for (r, c), v in zip(columns, found[0]):
+            reader.read.values[code("T4", r, c)] = v
+        reader.read.notes.append(f"T4：数字连在一起「{raw}」，按各组总计唯一拆分")
+        return reader.read
+    for i, (r, c) in enumerate(columns):
+        options = {f[i] for f in found}
+        if found and len(options) == 1:
+            reader.read.values[code("T4", r, c)] = options.pop()
+        else:
+            reader.read.unreadable[code("T4", r, c)] = ("ambiguous" if found else "cell_count", raw)
+    return reader.read
+
+
+def read_table(table: Table, tokens: Sequence[Token]) -> TableRead:
+    return read_t4(tokens) if table is T4 else read_rows(table, tokens)
+
+
+TABLES_IN_ORDER = (T2, T3, T4)

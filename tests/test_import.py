@@ -1,0 +1,224 @@
+"""Import of published reports: the seed, and made-up figures in every layout met in real texts."""
+
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+from govreport_xl.importing.audit import audit_path
+from govreport_xl.importing.importer import import_report
+from govreport_xl.importing.tables import splits
+from govreport_xl.standard import CELLS
+from helpers import EXAMPLE_JSON, ROOT, example_report
+from published import LAYOUTS, made_up_report, render_html, render_text, write_docx
+
+SEED = ROOT.parent / "shared" / "seed" / "shizuishan_2022.txt"
+
+
+def imported(tmp_path, text, name="r.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return import_report(path)
+
+
+def assert_exact(got, report):
+    assert got.report.meta.year == report.meta.year and got.report.meta.name == report.meta.name
+    assert {t: r.status for t, r in got.tables.items()} == {"T2": "complete", "T3": "complete", "T4": "complete"}
+    assert got.report.to_json_dict()["cells"] == report.to_json_dict()["cells"]
+
+
+def test_seed_report_equals_the_example():
+    got = import_report(SEED)
+    assert got.format == "2021" and got.kind == "text"
+    assert got.report.to_json_dict()["cells"] == json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))["cells"]
+    assert (got.report.meta.name, got.report.meta.year) == ("石嘴山市人民政府", 2022)
+    audit = audit_path(SEED)
+    assert audit.outcome.findings == []
+    assert [f.stated for f in got.narrative] == [203, 5, 1]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_layout_reads_exactly(tmp_path, layout, seed):
+    report = made_up_report(seed)
+    assert_exact(imported(tmp_path, render_text(report, layout)), report)
+
+
+@pytest.mark.parametrize("opts", [
+    {"broken_labels": True},
+    {"fullwidth": True},
+    {"none_word": "/"}, {"none_word": "—"}, {"none_word": "-"}, {"none_word": "无"},
+    {"subtotal_rows": True},
+    {"subtotal_column": True},
+    {"subtotal_rows": True, "subtotal_column": True},
+    {"traditional": True},
+    {"furniture": True},
+    {"broken_labels": True, "fullwidth": True, "none_word": "/", "traditional": True, "furniture": True},
+], ids=lambda o: "+".join(o))
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_variants_read_exactly(tmp_path, layout, opts):
+    report = made_up_report(7)
+    got = imported(tmp_path, render_text(report, layout, **opts))
+    assert_exact(got, report)
+    assert audit_path(tmp_path / "r.txt").outcome.findings == []
+
+
+def test_html_and_docx(tmp_path):
+    report = made_up_report(11)
+    (tmp_path / "r.html").write_text(render_html(report), encoding="utf-8")
+    got = import_report(tmp_path / "r.html")
+    assert got.kind == "html"
+    assert_exact(got, report)
+    got = import_report(write_docx(report, tmp_path / "r.docx", broken_labels=True))
+    assert got.kind == "docx"
+    assert_exact(got, report)
+
+
+def test_gb18030_text(tmp_path):
+    report = made_up_report(5)
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(render_text(report).encode("gb18030"))
+    assert_exact(import_report(path), report)
+
+
+def test_digits_run_together_decoded_by_the_row_sum(tmp_path):
+    report = example_report().with_values({f"T3.R13.C{i}": v for i, v in enumerate([64, 0, 0, 2, 0, 4, 70], 1)})
+    report = report.with_values({"T3.R01.C1": 199 - 76 + 64, "T3.R01.C4": 2, "T3.R01.C6": 4, "T3.R01.C7": 199 - 76 + 70,
+                                 "T3.R24.C1": 186 - 76 + 64, "T3.R24.C4": 2, "T3.R24.C6": 4, "T3.R24.C7": 187 - 76 + 70})
+    text = render_text(report.model_copy(update={"meta": report.meta.model_copy(update={"name": "石嘴山市人民政府"})}), "spaces", run_together="R13")
+    assert "640020470" in text
+    got = imported(tmp_path, text)
+    assert [got.report.value(f"T3.R13.C{i}") for i in range(1, 8)] == [64, 0, 0, 2, 0, 4, 70]
+    assert any("640020470" in n and "唯一" in n for n in got.notes)
+
+
+def test_ambiguous_digits_are_reported_not_invented(tmp_path):
+    # "100001112" is 1|0|0|0|0|11|12 or 10|0|0|0|1|1|12: two rows like it cannot be settled
+    row = [1, 0, 0, 0, 0, 11, 12]
+    report = made_up_report(3)
+    for r in ("R05", "R06"):
+        report = report.with_values({f"T3.{r}.C{i}": v for i, v in enumerate(row, 1)})
+    text = render_text(report, "tabs").replace("\t".join(map(str, row)) + "\t", "100001112\t")
+    got = imported(tmp_path, text)
+    assert got.tables["T3"].status == "partial"
+    for r in ("R05", "R06"):
+        assert got.report.value(f"T3.{r}.C7") == 12  # every reading agrees on these
+        assert got.report.value(f"T3.{r}.C1") is None and got.tables["T3"].unreadable[f"T3.{r}.C1"][0] == "ambiguous"
+    findings = audit_path(tmp_path / "r.txt").outcome.findings
+    assert any(f.rule == "V-01" and "不止一种拆法" in f.message("zh") for f in findings)
+
+
+def test_one_ambiguous_row_is_settled_by_the_column_sums(tmp_path):
+    row = [1, 0, 0, 0, 0, 11, 12]
+    report = made_up_report(3)
+    old = [report.value(f"T3.R05.C{i}") for i in range(1, 8)]
+    fix = {f"T3.R05.C{i}": v for i, v in enumerate(row, 1)}
+    for i in range(1, 8):  # keep the columns reconciling
+        fix[f"T3.R24.C{i}"] = report.value(f"T3.R24.C{i}") - old[i - 1] + row[i - 1]
+        fix[f"T3.R02.C{i}"] = report.value(f"T3.R02.C{i}") - old[i - 1] + row[i - 1]
+    report = report.with_values(fix)
+    text = render_text(report, "tabs", run_together="R05")
+    got = imported(tmp_path, text)
+    assert [got.report.value(f"T3.R05.C{i}") for i in range(1, 8)] == row
+
+
+def test_unreadable_cell_missing_rows_and_partial_tables(tmp_path):
+    report = made_up_report(2)
+    text = render_text(report, "tabs")
+    lines = text.splitlines()
+    # an unreadable cell, a row that is gone, and table 4 cut off
+    i = next(n for n, line in enumerate(lines) if "2.重复申请" in line)
+    cells = lines[i].split("\t")
+    cells[2] = "1O"
+    lines[i] = "\t".join(cells)
+    lines = [line for line in lines if "1.信访举报投诉类申请" not in line]
+    last = len(lines) - 1 - next(n for n, line in enumerate(reversed(lines)) if line.count("\t") > 10)
+    lines[last] = "\t".join(lines[last].split("\t")[:9])
+    got = imported(tmp_path, "\n".join(lines))
+    assert got.tables["T3"].status == "partial" and got.tables["T4"].status == "partial"
+    assert got.tables["T2"].status == "complete"
+    assert got.tables["T3"].unreadable["T3.R17.C2"] == ("unreadable", "1O")
+    assert got.report.value("T3.R17.C2") is None and got.report.value("T3.R17.C1") == report.value("T3.R17.C1")
+    assert all(got.report.value(f"T3.R16.C{i}") is None for i in range(1, 8))
+    assert got.report.value("T3.R18.C1") == report.value("T3.R18.C1")
+    assert all(got.report.value(f"T4.R{r}.C{c}") is None for r in (1, 2, 3) for c in range(1, 6))
+    audit = audit_path(tmp_path / "r.txt")
+    assert not audit.outcome.valid
+    assert any(f.rule == "V-01" and f.codes == ("T3.R17.C2",) and "1O" in f.message("zh") for f in audit.outcome.findings)
+    assert "表三 不完整" in "\n".join(audit.summary_lines())
+
+
+def test_narrative_contradicting_the_tables(tmp_path):
+    report = made_up_report(4)
+    text = render_text(report, "tabs").replace("行政复议 ", "行政复议 9", 1)
+    findings = [f for f in audit_path(_write(tmp_path, text)).outcome.findings if f.rule == "N-01"]
+    assert len(findings) == 1 and "行政复议" in findings[0].message("zh")
+
+
+def _write(tmp_path, text, name="r.txt"):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path / name
+
+
+OLD_2019 = """某县2020年政府信息公开工作年度报告
+二、主动公开政府信息情况
+第二十条第（一）项
+信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量
+规章\t0\t0\t0
+规范性文件\t3\t3\t20
+第二十条第（五）项
+信息内容\t上一年项目数量\t本年增/减\t处理决定数量
+行政许可\t10\t0\t300
+其他对外管理服务事项\t2\t0\t5
+第二十条第（九）项
+信息内容\t采购项目数量\t采购总金额
+政府集中采购\t4\t120.5
+三、收到和处理政府信息公开申请情况
+"""
+
+
+def test_format_detection(tmp_path):
+    got = imported(tmp_path, OLD_2019)
+    assert got.format == "2019" and got.older and got.tables == {}
+    assert audit_path(tmp_path / "r.txt").outcome.findings == []
+    got = imported(tmp_path, OLD_2019.replace("2020年", "2022年"))
+    audit = audit_path(tmp_path / "r.txt")
+    assert got.format == "2019" and [f.rule for f in audit.outcome.findings] == ["F-01"]
+    mixed = render_text(made_up_report(1)).replace("规章\t", "其他对外管理服务事项\t0\t0\t0\t\n规章\t", 1)
+    assert imported(tmp_path, mixed).format == "mixed"
+    old = imported(tmp_path, "某局2017年政府信息公开工作年度报告\n本年度同意公开答复 12 件，否决公开答复 1 件。\n")
+    assert old.format == "pre-2019" and old.older
+
+
+def test_splits():
+    assert splits("640020470", 7).count([64, 0, 0, 2, 0, 4, 70]) == 1
+    assert all(len(s) == 3 for s in splits("1234", 3))
+    assert splits("05", 1) == [] and splits("0", 1) == [[0]]
+
+
+def test_cli_audit_and_import(tmp_path):
+    report = made_up_report(9)
+    bad = _write(tmp_path, render_text(report, "pipes").replace("行政诉讼 ", "行政诉讼 77", 1), "bad.txt")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "govreport_xl", *map(str, a)], capture_output=True, text=True, cwd=ROOT)  # noqa: E731
+    proc = run("audit", SEED, bad)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr  # N-01 is a warning
+    assert "表二 完整，表三 完整，表四 完整" in proc.stdout and "[警告] N-01" in proc.stdout
+    out = tmp_path / "seed.xlsx"
+    assert run("import", SEED, "-o", out).returncode == 0
+    assert run("validate", out).returncode == 0
+    assert run("import", SEED, bad, "-o", tmp_path / "all.jsonl").returncode == 0
+    records = [json.loads(x) for x in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["import"]["format"] for r in records] == ["2021", "2021"]
+    assert records[0]["report"]["cells"] == example_report().to_json_dict()["cells"]
+    assert run("audit", tmp_path / "none.txt").returncode == 2
+
+
+def test_import_is_fast():
+    """Well under 50 ms a report (a sanity bound; the benchmark measures it properly)."""
+    import_report(SEED)
+    start = time.perf_counter()
+    for _ in range(20):
+        import_report(SEED)
+    assert (time.perf_counter() - start) / 20 < 0.05
