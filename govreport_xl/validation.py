@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .evaluate import evaluate
+from .importing.extract import SUFFIXES as TEXT_SUFFIXES
 from .findings import Finding
 from .report_json import read_report_json
 from .sources import ReadResult, SourceError
@@ -22,6 +23,12 @@ def read_source(path: str | Path) -> ReadResult:
         return read_report_json(path)
     if suffix in WORKBOOK_SUFFIXES or suffix in (".xls", ".et"):
         return read_workbook(path)
+    if suffix in TEXT_SUFFIXES:
+        raise SourceError(
+            path,
+            {"zh": "是已发布的报告文本，请用 govreport-xl audit 导入并校验",
+             "en": "a published report text: use govreport-xl audit to import and check it"},
+        )
     raise SourceError(
         path,
         {"zh": f"不支持的文件类型「{suffix or '无扩展名'}」，可用 .xlsx 或 .json",

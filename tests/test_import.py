@@ -147,7 +147,8 @@ def test_unreadable_cell_missing_rows_and_partial_tables(tmp_path):
     audit = audit_path(tmp_path / "r.txt")
     assert not audit.outcome.valid
     assert any(f.rule == "V-01" and f.codes == ("T3.R17.C2",) and "1O" in f.message("zh") for f in audit.outcome.findings)
-    assert "表三 不完整" in "\n".join(audit.summary_lines())
+    summary = "\n".join(audit.summary_lines())
+    assert "表三 不完整" in summary and "T3：没有找到 1 行：1.信访举报投诉类申请" in summary
 
 
 def test_narrative_contradicting_the_tables(tmp_path):

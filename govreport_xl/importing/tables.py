@@ -235,6 +235,11 @@ def read_rows(table: Table, tokens: Sequence[Token]) -> TableRead:
         specs = specs[specs.index(match) + 1:]  # rows come in order; a label seen again is not a row
     if table.id == "T3" and len(reader.ambiguous) == 1:
         _settle_by_columns(reader)
+    seen = {c.split(".")[1] for c in (*reader.read.values, *reader.read.unreadable)}
+    if seen:  # a table not found at all is said once, by its status
+        missing = [row.label for row in table.rows if row.code not in seen]
+        if missing:
+            reader.read.notes.append(f"{table.id}：没有找到 {len(missing)} 行：" + "；".join(missing))
     return reader.read
 
 
