@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .findings import Reason
 
@@ -116,10 +116,3 @@ def parse_text(raw) -> str | None:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     return str(raw).strip() or None
-
-
-def parse_decimal_text(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None

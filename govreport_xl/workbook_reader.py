@@ -164,8 +164,7 @@ class _Reader:
     def _read_meta(self) -> dict:
         meta: dict[str, object] = {}
         for f in META_FIELDS:
-            where = self.locate(f.name)
-            raw = None if where is None else self.raw(where)[1 if where and self._is_formula(where) else 0]
+            raw = self._content(self.locate(f.name))
             if f.key == "year":
                 parsed = parse_year(raw)
                 meta["year"] = parsed.value
@@ -179,9 +178,12 @@ class _Reader:
                 meta[f.key] = text.upper() if f.key == "uscc" and text else text
         return meta
 
-    def _is_formula(self, where) -> bool:
-        content = self.raw(where)[0]
-        return isinstance(content, str) and content.startswith("=")
+    def _content(self, where) -> object:
+        """What a cell shows: its constant, or its formula's cached result."""
+        if where is None:
+            return None
+        content, cached, _ = self.raw(where)
+        return cached if isinstance(content, str) and content.startswith("=") else content
 
 
 def read_workbook(path: str | Path) -> ReadResult:

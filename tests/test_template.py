@@ -90,3 +90,14 @@ def test_data_validation_with_chinese_messages(wb):
         dv = checked[(sheet, ref)]
         assert (dv.type, dv.operator, dv.formula1) == ("whole" if cell.kind is CellKind.COUNT else "decimal", "greaterThanOrEqual", "0")
         assert "不小于 0" in dv.error and dv.showErrorMessage and dv.prompt
+
+
+def test_names_follow_the_excel_name_grammar(wb):
+    """MS-XLSB 2.5.166: not TRUE/FALSE, not an A1 reference, not beginning with an R1C1 reference."""
+    import re
+
+    a1 = re.compile(r"^\$?[A-Za-z]{1,3}\$?\d{1,7}$")
+    r1c1_start = re.compile(r"^([Rr]\d*([Cc]\d*)?|[Cc]\d*([Rr]\d*)?)(?![A-Za-z])")
+    for name in wb.defined_names:
+        assert re.fullmatch(r"[A-Za-z_\\][A-Za-z0-9_.?]*", name), name
+        assert name.upper() not in ("TRUE", "FALSE") and not a1.match(name) and not r1c1_start.match(name), name

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..evaluate import NarrativeFigure
 from ..findings import CellProblem, Finding, Reason
 from ..model import Report
-from ..sources import ReadResult
+from ..sources import ReadResult, SourceError
 from ..standard import CELLS, FIRST_YEAR, T2, T3, T4, Table
 from .extract import read_lines
 from .tables import TableRead, read_table
@@ -153,6 +153,8 @@ def import_report(path: str | Path) -> ImportedReport:
         imported.tables[table.id] = read
         values |= read.values
         imported.notes += read.notes
+    if all(read.status == "missing" for read in imported.tables.values()):
+        raise SourceError(path, {"zh": "没有找到政府信息公开年度报告的统计表", "en": "no tables of an annual report were found"})
     imported.report = Report.build(meta, {c: v for c, v in values.items() if c in CELLS})
     imported.narrative = narrative_figures(parts["narrative"])
     return imported

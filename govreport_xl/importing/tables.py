@@ -90,11 +90,11 @@ def _match(text: str, specs: list[RowSpec], groups: set[str]) -> RowSpec | str |
     k = key(text)
     best, best_end = None, -1
     for spec in specs:
-        for j, row_key in enumerate(spec.keys):
+        for row_key in spec.keys:  # the full label if present, else the bare one
             pos = k.rfind(row_key)
-            if pos >= 0 and (end := pos + len(row_key)) > best_end:
-                best, best_end = spec, end
             if pos >= 0:
+                if pos + len(row_key) > best_end:
+                    best, best_end = spec, pos + len(row_key)
                 break
     for g in groups:
         pos = k.rfind(g)
@@ -107,9 +107,9 @@ def _trim(run: list[Token], n: int) -> list[Token]:
     """Blank cells beyond the expected count are merged-cell placeholders: drop them at the ends.
     A run short of cells keeps no blank ends either: its cells are digits run together or missing."""
     run = list(run)
-    while run and run[0].kind is Kind.BLANK and (len(run) > n or len(run) < n):
+    while run and run[0].kind is Kind.BLANK and len(run) != n:
         run.pop(0)
-    while run and run[-1].kind is Kind.BLANK and (len(run) > n or len(run) < n):
+    while run and run[-1].kind is Kind.BLANK and len(run) != n:
         run.pop()
     return run
 
