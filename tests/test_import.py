@@ -63,6 +63,13 @@ def test_variants_read_exactly(tmp_path, layout, opts):
     got = imported(tmp_path, render_text(report, layout, **opts))
     assert_exact(got, report)
     assert audit_path(tmp_path / "r.txt").outcome.findings == []
+    notes = " ".join(n.render("zh") for n in got.notes)
+    if opts.get("none_word"):
+        assert f"写作「{opts['none_word']}」，表示没有，按 0 读入" in notes
+    if opts.get("subtotal_column"):
+        assert "小计列" in notes
+    if opts.get("subtotal_rows"):
+        assert "跳过非官方的小计行" in notes
 
 
 def test_html_and_docx(tmp_path):
@@ -91,7 +98,9 @@ def test_digits_run_together_decoded_by_the_row_sum(tmp_path):
     assert "640020470" in text
     got = imported(tmp_path, text)
     assert [got.report.value(f"T3.R13.C{i}") for i in range(1, 8)] == [64, 0, 0, 2, 0, 4, 70]
-    assert any("640020470" in n and "唯一" in n for n in got.notes)
+    notes = [n.render("zh") for n in got.notes]
+    assert "T3.R13：数字连在一起「640020470」，按行合计唯一拆分为 64 | 0 | 0 | 2 | 0 | 4 | 70" in notes
+    assert "T3.R13: digits run together '640020470' split one way only by the row total: 64 | 0 | 0 | 2 | 0 | 4 | 70" in [n.render("en") for n in got.notes]
 
 
 def test_ambiguous_digits_are_reported_not_invented(tmp_path):
@@ -122,6 +131,7 @@ def test_one_ambiguous_row_is_settled_by_the_column_sums(tmp_path):
     text = render_text(report, "tabs", run_together="R05")
     got = imported(tmp_path, text)
     assert [got.report.value(f"T3.R05.C{i}") for i in range(1, 8)] == row
+    assert "T3.R05：数字连在一起「100001112」，按列合计唯一拆分为 1 | 0 | 0 | 0 | 0 | 11 | 12" in [n.render() for n in got.notes]
 
 
 def test_unreadable_cell_missing_rows_and_partial_tables(tmp_path):

@@ -26,11 +26,12 @@ class Audit:
         im = self.imported
         sep = "：" if lang == "zh" else ": "
         label = {"zh": ("来源", "格式", "表格", "说明"), "en": ("source", "format", "tables", "notes")}[lang]
-        lines = [f"  {label[0]}{sep}{KIND_NAMES[im.kind][lang]}；{label[1]}{sep}{FORMAT_NAMES[im.format][lang]}"]
+        semi = "；" if lang == "zh" else "; "
+        lines = [f"  {label[0]}{sep}{KIND_NAMES[im.kind][lang]}{semi}{label[1]}{sep}{FORMAT_NAMES[im.format][lang]}"]
         if im.tables:
             parts = [f"{TABLE_NAMES[t][lang]} {STATUS_NAMES[r.status][lang]}" for t, r in im.tables.items()]
             lines.append(f"  {label[2]}{sep}" + ("，" if lang == "zh" else ", ").join(parts))
-        lines += [f"  {label[3]}{sep}{note}" for note in im.notes]
+        lines += [f"  {label[3]}{sep}{note.render(lang)}" for note in im.notes]
         return lines
 
     def record(self, lang: str = "zh") -> dict:
@@ -39,7 +40,7 @@ class Audit:
             "kind": self.imported.kind,
             "format": self.imported.format,
             "tables": {t: r.status for t, r in self.imported.tables.items()},
-            "notes": self.imported.notes,
+            "notes": [note.render(lang) for note in self.imported.notes],
         }
         return out
 

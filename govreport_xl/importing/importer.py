@@ -12,6 +12,7 @@ from ..model import Report
 from ..sources import ReadResult, SourceError
 from ..standard import CELLS, FIRST_YEAR, T2, T3, T4, Table
 from .extract import read_lines
+from .notes import Note
 from .tables import TableRead, read_table
 from .tokens import is_furniture, key, normalize, tokens
 
@@ -51,7 +52,7 @@ class ImportedReport:
     report: Report
     tables: dict[str, TableRead] = field(default_factory=dict)
     narrative: list[NarrativeFigure] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def older(self) -> bool:
@@ -145,7 +146,7 @@ def import_report(path: str | Path) -> ImportedReport:
     meta = title_meta(lines)
     imported = ImportedReport(path, kind, fmt, Report.build(meta))
     if imported.older or fmt in (FORMAT_2019, FORMAT_PRE_2019):
-        imported.notes.append("旧格式的报告：识别其格式，不按 2021 年表格读取")
+        imported.notes.append(Note("older_format"))
         return imported
     values = {}
     for table in (T2, T3, T4):

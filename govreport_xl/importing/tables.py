@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 import re
 
+from ..evaluate import check_relation
+from ..rules import relations
 from ..standard import T2, T3, T4, CellKind, Table, code
+from .notes import Note
 from .tokens import Kind, Token, key
 
 _NUMBERING_PREFIX = r"^(?:[一二三四五六七八九十]+|\d+)"
@@ -27,7 +30,9 @@ class TableRead:
     table: Table
     values: dict[str, int | Decimal] = field(default_factory=dict)
     unreadable: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (reason key, raw)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    none_words: dict[str, int] = field(default_factory=dict)  # "/" -> how many cells used it
+    subtotal_column_rows: int = 0
 
     @property
     def codes(self) -> list[str]:
@@ -184,14 +189,17 @@ class _TableReader:
             else:
                 self.read.values[c] = v
             if tok.kind is Kind.NONE:
-                self.read.notes.append(f"{c}：「{tok.raw}」按 0 读入")
+                self.read.none_words[tok.raw] = self.read.none_words.get(tok.raw, 0) + 1
 
-    def put_decoded(self, row: str, columns: Sequence[str], run: list[Token], found: list[list[int]], fits_note: str) -> None:
+    def decoded(self, where: str, raw: str, values: list[int], by: str) -> None:
+        self.read.notes.append(Note("decoded", {"where": where, "raw": raw, "values": " | ".join(map(str, values)), "by": by}))
+
+    def put_decoded(self, row: str, columns: Sequence[str], run: list[Token], found: list[list[int]]) -> None:
         raw = " ".join(t.raw for t in run)
         if len(found) == 1:
             for col, v in zip(columns, found[0]):
                 self.read.values[code(self.read.table.id, row, col)] = v
-            self.read.notes.append(f"{self.read.table.id}.{row}：数字连在一起「{raw}」，按{fits_note}唯一拆分为 {' | '.join(map(str, found[0]))}")
+            self.decoded(f"{self.read.table.id}.{row}", raw, found[0], "row")
             return
         self.ambiguous[row] = found
         for i, col in enumerate(columns):
@@ -208,12 +216,12 @@ class _TableReader:
         if len(run) == n + 1 and self.read.table.id == "T3":
             numbers = [t.number for t in run]
             if None not in numbers and numbers[1] == sum(numbers[2:7]) and numbers[7] == numbers[0] + numbers[1]:
-                self.read.notes.append(f"T3.{spec.code}：去掉非官方的“法人或其他组织”小计列")
+                self.read.subtotal_column_rows += 1
                 run = [run[0], *run[2:]]
         if len(run) == n:
             self.put(spec.code, spec.columns, run, spec.kind)
         elif len(run) < n and self.read.table.id == "T3":
-            self.put_decoded(spec.code, spec.columns, run, decodings(run, n, _row_fits), "行合计")
+            self.put_decoded(spec.code, spec.columns, run, decodings(run, n, _row_fits))
         else:
             raw = " ".join(t.raw or "（空）" for t in run)
             for col in spec.columns:
@@ -227,7 +235,7 @@ def read_rows(table: Table, tokens: Sequence[Token]) -> TableRead:
     for text, run in runs(tokens):
         match = _match(text, specs, reader.groups)
         if match == "subtotal":
-            reader.read.notes.append(f"{table.id}：跳过非官方的小计行「{text[-20:]}」")
+            reader.read.notes.append(Note("subtotal_row", {"where": table.id, "label": text[-20:]}))
             continue
         if match is None:
             continue
@@ -239,32 +247,39 @@ def read_rows(table: Table, tokens: Sequence[Token]) -> TableRead:
     if seen:  # a table not found at all is said once, by its status
         missing = [row.label for row in table.rows if row.code not in seen]
         if missing:
-            reader.read.notes.append(f"{table.id}：没有找到 {len(missing)} 行：" + "；".join(missing))
+            reader.read.notes.append(Note("rows_not_found", {"where": table.id, "n": len(missing), "labels": "；".join(missing)}))
+    _table_notes(reader.read)
     return reader.read
 
 
-def _settle_by_columns(reader: _TableReader) -> None:
-    """One ambiguous row of table 3 is settled by the column sums (T3-01, T3-03) if one reading fits."""
-    (row, found), = reader.ambiguous.items()
-    cols = [c.code for c in T3.blocks[0].columns]
-    values = reader.read.values
+def _table_notes(read: TableRead) -> None:
+    """Notes said once a table, however many cells they concern."""
+    if read.subtotal_column_rows:
+        read.notes.append(Note("subtotal_column", {"where": read.table.id, "n": read.subtotal_column_rows}))
+    if read.none_words:
+        words = "」「".join(read.none_words)
+        read.notes.append(Note("none_as_zero", {"where": read.table.id, "n": sum(read.none_words.values()), "words": words}))
 
-    def holds(candidate):
-        v = dict(values) | {code("T3", row, c): x for c, x in zip(cols, candidate)}
-        get = lambda r, c: v.get(code("T3", r, c))  # noqa: E731
-        for c in cols:
-            parts = [get(f"R{i:02d}", c) for i in range(3, 24)]
-            ends = [get("R01", c), get("R02", c), get("R24", c), get("R25", c)]
-            if None in parts or None in ends or sum(parts) != ends[2] or ends[0] + ends[1] != ends[2] + ends[3]:
-                return False
-        return True
+
+def _settle_by_columns(reader: _TableReader) -> None:
+    """One ambiguous row of table 3 is settled by the catalogue's column rules (T3-01, T3-03)
+    where exactly one reading makes every column reconcile."""
+    ((row, found),) = reader.ambiguous.items()
+    cols = [c.code for c in T3.blocks[0].columns]
+    codes = [code("T3", row, c) for c in cols]
+    column_rules = [rel for rel in relations() if rel.rule.id in ("T3-01", "T3-03")]
+
+    def holds(candidate) -> bool:
+        values = {c: Decimal(v) for c, v in reader.read.values.items()} | {c: Decimal(x) for c, x in zip(codes, candidate)}
+        return all(set(rel.codes) <= set(values) and check_relation(rel, values) is None for rel in column_rules)
 
     fitting = [f for f in found if holds(f)]
     if len(fitting) == 1:
-        for c, x in zip(cols, fitting[0]):
-            values[code("T3", row, c)] = x
-            reader.read.unreadable.pop(code("T3", row, c), None)
-        reader.read.notes.append(f"T3.{row}：数字连在一起，按列合计唯一确定为 {' | '.join(map(str, fitting[0]))}")
+        raw = next((reader.read.unreadable[c][1] for c in codes if c in reader.read.unreadable), "")
+        for c, x in zip(codes, fitting[0]):
+            reader.read.values[c] = x
+            reader.read.unreadable.pop(c, None)
+        reader.decoded(f"T3.{row}", raw, fitting[0], "columns")
 
 
 def read_t4(tokens: Sequence[Token]) -> TableRead:
@@ -278,13 +293,14 @@ def read_t4(tokens: Sequence[Token]) -> TableRead:
     if len(run) == 15:
         for (r, c), tok in zip(columns, run):
             reader.put(r, (c,), [tok], CellKind.COUNT)
+        _table_notes(reader.read)
         return reader.read
     found = decodings(run, 15, _t4_fits) if len(run) < 15 else []
     raw = " ".join(t.raw or "（空）" for t in run)
     if len(found) == 1:
         for (r, c), v in zip(columns, found[0]):
             reader.read.values[code("T4", r, c)] = v
-        reader.read.notes.append(f"T4：数字连在一起「{raw}」，按各组总计唯一拆分")
+        reader.decoded("T4", raw, found[0], "groups")
         return reader.read
     for i, (r, c) in enumerate(columns):
         options = {f[i] for f in found}
