@@ -22,7 +22,10 @@ def fill_workbook(report: Report, path: str | Path) -> Path:
         value = getattr(report.meta, f.key)
         if value is not None:
             sheet, r, c = positions()[f.name]
-            wb[sheet].cell(r, c).value = getattr(value, "value", value)
+            cell = wb[sheet].cell(r, c)
+            cell.value = getattr(value, "value", value)
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, even "=…" from an imported page: never a formula
     values = report.values()
     in_sheet = {c: None if v is None else Decimal(v) for c, v in complete_totals(values).items()}
     for code, value in values.items():

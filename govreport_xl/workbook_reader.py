@@ -94,11 +94,11 @@ class _Reader:
         self.result.locations[code] = f"{sheet}!{a1(*where[1:])}"
         return where
 
-    def raw(self, where) -> tuple[object, object, bool]:
-        """(content as written, cached value, is an error value) of one cell."""
+    def raw(self, where) -> tuple[object, object, str]:
+        """(content as written, cached value, openpyxl data type: "f" formula, "e" error, …)."""
         sheet, r, c = where
         cell = self.wb[sheet].cell(r, c)
-        return cell.value, self.cached[sheet].cell(r, c).value, cell.data_type == "e"
+        return cell.value, self.cached[sheet].cell(r, c).value, cell.data_type
 
     def read(self) -> ReadResult:
         self._check_version()
@@ -111,8 +111,8 @@ class _Reader:
                 self.result.problems.append(CellProblem(code, Reason("unreadable", ""), missing=True))
                 values[code] = None
                 continue
-            content, cached, is_error = self.raw(where)
-            if cell.is_total and isinstance(content, str) and content.startswith("="):
+            content, cached, data_type = self.raw(where)
+            if cell.is_total and data_type == "f":
                 if _formula_key(content) != _formula_key(total_formula(code)):
                     self.structure(_s01("total_formula_changed", content, [code], [self.result.locate(code)]))
                 if cached is None:
@@ -120,7 +120,7 @@ class _Reader:
                     values[code] = None
                     continue
                 content = cached
-            elif isinstance(content, str) and content.startswith("="):
+            elif data_type == "f":
                 if cached is None:
                     self.result.problems.append(CellProblem(code, Reason("no_cached_value", content)))
                     values[code] = None
@@ -131,7 +131,7 @@ class _Reader:
                     _s01("total_cleared" if content is None else "total_overwritten",
                          "" if content is None else str(content), [code], [self.result.locate(code)])
                 )
-            self._accept(code, (parse_amount if cell.kind is CellKind.AMOUNT else parse_count)(content, is_error), values)
+            self._accept(code, (parse_amount if cell.kind is CellKind.AMOUNT else parse_count)(content, data_type == "e"), values)
         self._compute_totals(uncached, values)
         self.result.report = Report.build(meta, values)
         return self.result
@@ -182,8 +182,8 @@ class _Reader:
         """What a cell shows: its constant, or its formula's cached result."""
         if where is None:
             return None
-        content, cached, _ = self.raw(where)
-        return cached if isinstance(content, str) and content.startswith("=") else content
+        content, cached, data_type = self.raw(where)
+        return cached if data_type == "f" else content
 
 
 def read_workbook(path: str | Path) -> ReadResult:

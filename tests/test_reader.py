@@ -163,3 +163,12 @@ def test_cached_values_are_used_where_they_exist(tmp_path):
     outcome = validate_path(out)
     assert outcome.source.report.value("T3.R01.C7") == 999
     assert any(f.rule == "T3-02" and f.actual == 999 and f.expected == 199 for f in outcome.findings)
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    report = example_report().model_copy(update={"meta": example_report().meta.model_copy(update={"name": "=HYPERLINK(\"x\")"})})
+    path = fill_workbook(report, tmp_path / "f.xlsx")
+    sheet, ref = address("META_NAME").split("!")
+    cell = openpyxl.load_workbook(path)[sheet][ref]
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'
+    assert read_workbook(path).report.meta.name == '=HYPERLINK("x")'
