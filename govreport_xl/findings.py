@@ -33,6 +33,10 @@ REASONS: dict[str, dict[str, str]] = {
     },
     "unreadable": {"zh": "无法识别「{raw}」", "en": "'{raw}' cannot be read"},
     "ambiguous": {"zh": "数字连在一起「{raw}」，有不止一种拆法，无法确定", "en": "digits run together '{raw}' split more than one way"},
+    "ambiguous_blanks": {
+        "zh": "空单元格的位置无法确定（「{raw}」），表内合计也不能判断",
+        "en": "where the empty cells belong in '{raw}' cannot be told, not even by the sums",
+    },
     "cell_count": {"zh": "这一行的数字个数与表格列数不符：「{raw}」", "en": "this row has the wrong number of cells: '{raw}'"},
     "not_found": {"zh": "没有找到", "en": "not found"},
     # metadata

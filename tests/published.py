@@ -52,7 +52,7 @@ def made_up_report(seed: int) -> Report:
 
 def _fmt(value, opts) -> str:
     s = str(value)
-    if value == 0 and opts.get("none_word"):
+    if value == 0 and "none_word" in opts:  # "" renders none as an empty cell
         s = opts["none_word"]
     if opts.get("fullwidth"):
         s = s.translate(FULL_WIDTH)

@@ -72,6 +72,29 @@ def test_variants_read_exactly(tmp_path, layout, opts):
         assert "跳过非官方的小计行" in notes
 
 
+def test_empty_cells_mean_none(tmp_path):
+    """Where separators show them, empty cells are read as 0 (none)."""
+    report = made_up_report(8)
+    text = render_text(report, "pipes", none_word="")
+    assert "|  |" in text
+    assert_exact(imported(tmp_path, text), report)
+
+
+@pytest.mark.parametrize("seed", [8, 12, 13])
+def test_empty_cells_beside_a_trailing_tab_are_never_guessed(tmp_path, seed):
+    """'规章<tab><tab>5<tab>5<tab>': the first or the last empty cell is a real one. Table 3 and 4
+    rows are settled by their sums; table 2 rows, which have none, are reported, never shifted."""
+    report = made_up_report(seed)
+    got = imported(tmp_path, render_text(report, "tabs", none_word=""))
+    for code in CELLS:
+        value = got.report.value(code)
+        if code.startswith(("T3", "T4")):
+            assert value == report.value(code), code
+        else:
+            assert value == report.value(code) or got.tables["T2"].unreadable[code][0] == "ambiguous_blanks"
+    assert got.tables["T3"].status == got.tables["T4"].status == "complete"
+
+
 def test_html_and_docx(tmp_path):
     report = made_up_report(11)
     (tmp_path / "r.html").write_text(render_html(report), encoding="utf-8")

@@ -108,14 +108,23 @@ def _match(text: str, specs: list[RowSpec], groups: set[str]) -> RowSpec | str |
     return best
 
 
-def _trim(run: list[Token], n: int) -> list[Token]:
-    """Blank cells beyond the expected count are merged-cell placeholders: drop them at the ends.
-    A run short of cells keeps no blank ends either: its cells are digits run together or missing."""
-    run = list(run)
-    while run and run[0].kind is Kind.BLANK and len(run) != n:
-        run.pop(0)
-    while run and run[-1].kind is Kind.BLANK and len(run) != n:
-        run.pop()
+def alignments(run: list[Token], n: int) -> list[list[Token]]:
+    """The ways to read a run as `n` cells by dropping surplus blank cells at its ends.
+
+    Surplus blanks are placeholders of merged label cells (before) or a trailing separator
+    (after); which of them is a real empty cell only the table's sums can tell."""
+    lead = next((i for i, t in enumerate(run) if t.kind is not Kind.BLANK), len(run))
+    trail = next((i for i, t in enumerate(reversed(run)) if t.kind is not Kind.BLANK), len(run))
+    excess = len(run) - n
+    return [run[k:len(run) - (excess - k)] for k in range(0, min(lead, excess) + 1) if excess - k <= trail]
+
+
+def _strip_blanks(run: list[Token]) -> list[Token]:
+    """A run short of cells keeps no blank ends: its cells ran together or are missing."""
+    while run and run[0].kind is Kind.BLANK:
+        run = run[1:]
+    while run and run[-1].kind is Kind.BLANK:
+        run = run[:-1]
     return run
 
 
@@ -210,22 +219,50 @@ class _TableReader:
             else:
                 self.read.unreadable[c] = ("ambiguous" if found else "unreadable", raw)
 
+    def choose(self, row_cells: Sequence[tuple[str, str]], candidates: list[tuple[list[Token], bool]],
+               kind: CellKind, fits) -> None:
+        """Put the one reading the sums single out (or that every reading agrees on); where readings
+        differ and the sums cannot tell, the differing cells are ambiguous, never guessed."""
+        readings = [([_value(t, kind) for t in cells], cells, sub) for cells, sub in candidates]
+        if fits is not None and len({tuple(v) for v, _, _ in readings}) > 1:
+            fitting = [r for r in readings if None not in r[0] and fits(r[0])]
+            readings = fitting if len({tuple(v) for v, _, _ in fitting}) == 1 else readings
+        if len({tuple(v) for v, _, _ in readings}) == 1:
+            _, cells, sub = readings[0]
+            self.read.subtotal_column_rows += sub
+            for (row, col), tok in zip(row_cells, cells):
+                self.put(row, (col,), [tok], kind)
+            return
+        raw = " ".join(t.raw or "（空）" for t in candidates[0][0])
+        for i, (row, col) in enumerate(row_cells):
+            options = {r[0][i] for r in readings}
+            c = code(self.read.table.id, row, col)
+            if len(options) == 1 and None not in options:
+                self.read.values[c] = options.pop()
+            else:
+                self.read.unreadable[c] = ("ambiguous_blanks", raw)
+
     def row(self, spec: RowSpec, run: list[Token]) -> None:
         n = len(spec.columns)
-        run = _trim(run, n)
-        if len(run) == n + 1 and self.read.table.id == "T3":
-            numbers = [t.number for t in run]
-            if None not in numbers and numbers[1] == sum(numbers[2:7]) and numbers[7] == numbers[0] + numbers[1]:
-                self.read.subtotal_column_rows += 1
-                run = [run[0], *run[2:]]
-        if len(run) == n:
-            self.put(spec.code, spec.columns, run, spec.kind)
-        elif len(run) < n and self.read.table.id == "T3":
-            self.put_decoded(spec.code, spec.columns, run, decodings(run, n, _row_fits))
+        t3 = self.read.table.id == "T3"
+        candidates = [(cells, False) for cells in alignments(run, n)]
+        if t3:
+            candidates += [([c[0], *c[2:]], True) for c in alignments(run, n + 1) if _has_subtotal_column(c)]
+        row_cells = [(spec.code, col) for col in spec.columns]
+        if candidates:
+            self.choose(row_cells, candidates, spec.kind, _row_fits if t3 else None)
+        elif t3 and len(_strip_blanks(run)) < n:
+            self.put_decoded(spec.code, spec.columns, _strip_blanks(run), decodings(_strip_blanks(run), n, _row_fits))
         else:
             raw = " ".join(t.raw or "（空）" for t in run)
             for col in spec.columns:
-                self.read.unreadable[code(self.read.table.id, spec.code, col)] = ("cell_count", f"{raw}")
+                self.read.unreadable[code(self.read.table.id, spec.code, col)] = ("cell_count", raw)
+
+
+def _has_subtotal_column(cells: list[Token]) -> bool:
+    """A non-official 法人或其他组织 subtotal after 自然人: it adds the next five, and the total adds both."""
+    v = [_value(t, CellKind.COUNT) for t in cells]
+    return None not in v and v[1] == sum(v[2:7]) and v[7] == v[0] + v[1]
 
 
 def read_rows(table: Table, tokens: Sequence[Token]) -> TableRead:
@@ -289,13 +326,12 @@ def read_t4(tokens: Sequence[Token]) -> TableRead:
     columns = [(row.code, col.code) for row in T4.rows for col in T4.blocks[0].columns]
     if not run:
         return reader.read
-    run = _trim(run, 15)
-    if len(run) == 15:
-        for (r, c), tok in zip(columns, run):
-            reader.put(r, (c,), [tok], CellKind.COUNT)
+    if candidates := alignments(run, 15):
+        reader.choose(columns, [(c, False) for c in candidates], CellKind.COUNT, _t4_fits)
         _table_notes(reader.read)
         return reader.read
-    found = decodings(run, 15, _t4_fits) if len(run) < 15 else []
+    run = _strip_blanks(run)
+    found = decodings(run, 15, _t4_fits)
     raw = " ".join(t.raw or "（空）" for t in run)
     if len(found) == 1:
         for (r, c), v in zip(columns, found[0]):
