@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 import zipfile
 from pathlib import Path
 
@@ -54,13 +55,18 @@ def _fmt(value, opts) -> str:
     s = str(value)
     if value == 0 and "none_word" in opts:  # "" renders none as an empty cell
         s = opts["none_word"]
+    if opts.get("unit") and s.isdigit():
+        s += opts["unit"]
     if opts.get("fullwidth"):
         s = s.translate(FULL_WIDTH)
     return s
 
 
 def _break(label: str, opts) -> str:
-    """Labels broken by a space (or a line break), as text extraction leaves them."""
+    """Labels broken by a space (or a line break), as text extraction leaves them; with
+    strip_numbering, without their 「1.」「（七）」「一、」 as some reports print them."""
+    if opts.get("strip_numbering"):
+        label = re.sub(r"^(（[一二三四五六七八九十]+）|\d+\.|[一二三四五六七八九十]+、)", "", label)
     if not opts.get("broken_labels") or len(label) < 6:
         return label
     cut = len(label) // 2

@@ -55,6 +55,9 @@ def test_every_layout_reads_exactly(tmp_path, layout, seed):
     {"subtotal_rows": True, "subtotal_column": True},
     {"traditional": True},
     {"furniture": True},
+    {"strip_numbering": True},
+    {"strip_numbering": True, "subtotal_rows": True, "broken_labels": True},
+    {"unit": "件"},
     {"broken_labels": True, "fullwidth": True, "none_word": "/", "traditional": True, "furniture": True},
 ], ids=lambda o: "+".join(o))
 @pytest.mark.parametrize("layout", LAYOUTS)

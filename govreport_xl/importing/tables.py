@@ -54,22 +54,24 @@ class RowSpec:
     kind: CellKind = CellKind.COUNT
 
 
-def _keys(label: str) -> tuple[str, ...]:
-    full = key(label)
-    bare = re.sub(_NUMBERING_PREFIX, "", full)
-    return (full, bare) if bare != full and len(bare) >= 4 else (full,)
-
-
 def row_specs(table: Table) -> list[RowSpec]:
+    """Each row with its label key, and its bare key (no numbering) where the table has no twin:
+    reports that drop 「（七）」 or 「3.」 still name their rows."""
+    rows = [(block, row) for block in table.blocks for row in block.rows]
+    full = {row.code: key(row.label) for _, row in rows}
+    bare = {c: re.sub(_NUMBERING_PREFIX, "", k) for c, k in full.items()}
+    unique = {b for b in bare.values() if list(bare.values()).count(b) == 1}
     return [
-        RowSpec(row.code, _keys(row.label), tuple(c.code for c in block.columns), block.kind)
-        for block in table.blocks for row in block.rows
+        RowSpec(row.code, (full[row.code], bare[row.code]) if bare[row.code] != full[row.code] and bare[row.code] in unique else (full[row.code],),
+                tuple(c.code for c in block.columns), block.kind)
+        for block, row in rows
     ]
 
 
 def group_keys(table: Table) -> set[str]:
     """Labels of group rows: a report that gives them numbers adds a non-official subtotal row."""
-    return {key(g) for row in table.rows for g in row.group} | {key(w) for w in SUBTOTAL_WORDS}
+    labels = {key(g) for row in table.rows for g in row.group}
+    return labels | {re.sub(_NUMBERING_PREFIX, "", g) for g in labels} | {key(w) for w in SUBTOTAL_WORDS}
 
 
 def runs(tokens: Sequence[Token]) -> list[tuple[str, list[Token]]]:
