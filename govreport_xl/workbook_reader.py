@@ -34,13 +34,44 @@ def _open(path: Path):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
-            return openpyxl.load_workbook(path, data_only=False), openpyxl.load_workbook(path, data_only=True)
+            # read-only: only the sheets asked for are parsed (not the long check sheet)
+            formulas = _Sheets(openpyxl.load_workbook(path, read_only=True))
+            try:
+                return formulas, _Sheets(openpyxl.load_workbook(path, read_only=True, data_only=True))
+            except BaseException:
+                formulas.close()
+                raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
         raise SourceError(
             path,
             {"zh": f"无法作为 .xlsx 工作簿打开（文件损坏、已加密或不是 .xlsx）：{exc}",
              "en": f"cannot be opened as an .xlsx workbook (damaged, encrypted or not .xlsx): {exc}"},
         ) from exc
+
+
+class _Sheets:
+    """A read-only workbook whose sheets are parsed once, when first asked for."""
+
+    def __init__(self, wb):
+        self.wb = wb
+        self.sheetnames = wb.sheetnames
+        self.defined_names = wb.defined_names
+        self.custom_doc_props = wb.custom_doc_props
+        self._cells: dict[str, dict[tuple[int, int], tuple[object, str]]] = {}
+
+    def cell(self, sheet: str, row: int, col: int) -> tuple[object, str]:
+        """(value, openpyxl data type) of one cell; (None, "n") for an empty one."""
+        if sheet not in self._cells:
+            ws = self.wb[sheet]
+            ws.reset_dimensions()  # some writers leave a wrong <dimension>; read every row there is
+            self._cells[sheet] = {
+                (c.row, c.column): (c.value, c.data_type)
+                for cells in ws.iter_rows() for c in cells if c.value is not None
+            }
+        return self._cells[sheet].get((row, col), (None, "n"))
+
+    def close(self) -> None:
+        self.wb.close()  # read-only workbooks keep the file open (and locked on Windows)
 
 
 def _s01(reason: str, raw: str, codes=(), cells=()) -> Finding:
@@ -96,9 +127,8 @@ class _Reader:
 
     def raw(self, where) -> tuple[object, object, str]:
         """(content as written, cached value, openpyxl data type: "f" formula, "e" error, …)."""
-        sheet, r, c = where
-        cell = self.wb[sheet].cell(r, c)
-        return cell.value, self.cached[sheet].cell(r, c).value, cell.data_type
+        content, data_type = self.wb.cell(*where)
+        return content, self.cached.cell(*where)[0], data_type
 
     def read(self) -> ReadResult:
         self._check_version()
@@ -187,4 +217,9 @@ class _Reader:
 
 
 def read_workbook(path: str | Path) -> ReadResult:
-    return _Reader(Path(path)).read()
+    reader = _Reader(Path(path))
+    try:
+        return reader.read()
+    finally:
+        reader.wb.close()
+        reader.cached.close()
