@@ -29,6 +29,7 @@ from .workbook_filler import fill_workbook
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 COLLAPSE_AT = 6
+PASS_MARK, FAIL_MARK = "√", "×"  # both in GBK: a Chinese Windows console or redirected file can show them
 INTERNAL = {"zh": "读取时发生内部错误（请报告此问题）：", "en": "internal error while reading (please report it): "}  # more V-03 findings than this are shown as one line
 
 UI = {
@@ -75,7 +76,7 @@ def render_outcome(outcome: Outcome, lang: str = "zh") -> str:
     year = t["year"].format(y=meta.year) if meta.year else ""
     status = t["pass"] if outcome.valid else t["fail"]
     counts = t["counts"].format(e=outcome.errors, w=outcome.warnings)
-    lines = [f"{'✔' if outcome.valid else '✘'} {outcome.source.path}{t['colon']}{who} {year} — {status}{t['paren'].format(counts)}"]
+    lines = [f"{PASS_MARK if outcome.valid else FAIL_MARK} {outcome.source.path}{t['colon']}{who} {year} — {status}{t['paren'].format(counts)}"]
     by_rule = defaultdict(list)
     for f in outcome.findings:
         by_rule[f.rule].append(f)
@@ -103,10 +104,10 @@ def _each(files, lang, work) -> tuple[list, int]:
             results.append(work(path))
         except SourceError as exc:
             unreadable += 1
-            _say("✘ " + exc.message(lang), sys.stderr)
+            _say(f"{FAIL_MARK} " + exc.message(lang), sys.stderr)
         except Exception as exc:  # a bug of ours must not hide the other files' results
             unreadable += 1
-            _say(f"✘ {path}：{INTERNAL[lang]}{exc!r}", sys.stderr)
+            _say(f"{FAIL_MARK} {path}：{INTERNAL[lang]}{exc!r}", sys.stderr)
     return results, unreadable
 
 
@@ -222,13 +223,19 @@ def cmd_rules(args) -> int:
     return EXIT_OK
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_UNREADABLE, f"参数有误 (bad arguments)：{message}\n运行 {self.prog} -h 查看用法 (see -h)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="govreport-xl",
         description="政府信息公开工作年度报告：模板、校验与导出 (government information-disclosure annual reports)",
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     def command(name, func, help_text):
         sp = sub.add_parser(name, help=help_text, description=help_text)
@@ -260,7 +267,15 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _tolerant_output() -> None:
+    """Never a traceback for a character the console's code page lacks (a rare 字 in a name)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _tolerant_output()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -1,6 +1,7 @@
 """The command line as a user runs it: exit codes, Chinese and English text, JSON, exports."""
 
 import csv
+import os
 import json
 import subprocess
 import sys
@@ -124,3 +125,14 @@ def test_rules_table_is_in_the_readme():
     for lang in ("zh", "en"):
         table = run("rules", "--lang", lang).stdout.strip()
         assert table in readme, f"README rule table ({lang}) is stale: run govreport-xl rules --lang {lang}"
+
+
+def test_output_survives_a_chinese_windows_code_page(broken):
+    """Redirected output on Chinese Windows is GBK: every character we print must encode."""
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    proc = subprocess.run([sys.executable, "-m", "govreport_xl", "validate", str(broken)], capture_output=True, cwd=ROOT, env=env)
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr
+    text = proc.stdout.decode("gbk")
+    assert text.startswith("× ") and "[错误] T3-01" in text and "?" not in text
+    proc = subprocess.run([sys.executable, "-m", "govreport_xl", "validate"], capture_output=True, cwd=ROOT, env=env)
+    assert proc.returncode == 2 and "参数有误" in proc.stderr.decode("gbk")
