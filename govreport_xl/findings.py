@@ -49,6 +49,10 @@ REASONS: dict[str, dict[str, str]] = {
     "missing_sheet": {"zh": "缺少工作表「{raw}」", "en": "sheet '{raw}' is missing"},
     "missing_name": {"zh": "缺少名称 {raw}，按模板位置读取", "en": "defined name {raw} is missing; read from the template position"},
     "unknown_version": {"zh": "模板版本「{raw}」未知", "en": "unknown template version '{raw}'"},
+    "version_mismatch": {
+        "zh": "文档属性与隐藏单元格中的模板版本不一致（{raw}），可能混用了不同版本的模板",
+        "en": "the template version in the document property and in the hidden cell differ ({raw})",
+    },
     "no_version": {"zh": "没有模板版本标记，不是本工具生成的模板", "en": "no template version stamp: not a govreport-xl template"},
     "total_overwritten": {
         "zh": "合计单元格的公式被改成了常量 {raw}",

@@ -182,13 +182,15 @@ class _Reader:
                 self._accept(code, parse_count(numeric[code]), values)
 
     def _check_version(self) -> None:
-        version = _version(self.wb)
+        """Both stamps, the document property and the hidden cell, must name one known version."""
         where = self.destination(VERSION_NAME)
-        if version is None and where is not None and where[0] in self.wb.sheetnames:
-            version = parse_text(self.raw(where)[0])
-        if version is None:
+        in_cell = parse_text(self.raw(where)[0]) if where is not None and where[0] in self.wb.sheetnames else None
+        stamps = {v for v in (_version(self.wb), in_cell) if v is not None}
+        if not stamps:
             self.structure(_s01("no_version", ""))
-        elif version not in KNOWN_TEMPLATE_VERSIONS:
+        elif len(stamps) > 1:
+            self.structure(_s01("version_mismatch", " / ".join(sorted(stamps))))
+        elif (version := stamps.pop()) not in KNOWN_TEMPLATE_VERSIONS:
             self.structure(_s01("unknown_version", version))
 
     def _read_meta(self) -> dict:

@@ -121,6 +121,16 @@ def test_unknown_or_missing_version(tmp_path):
     assert [f.message("zh") for f in outcome.findings] == ["工作簿结构不完整：模板版本「1999.9」未知"]
 
 
+def test_version_stamps_must_agree(tmp_path):
+    def old_cell(wb):
+        sheet, ref = next(wb.defined_names["TEMPLATE_VERSION"].destinations)
+        wb[sheet][ref.replace("$", "")] = "2020.9"
+    outcome = validate_path(edited(tmp_path, old_cell))
+    assert [f.message("zh") for f in outcome.findings] == [
+        "工作簿结构不完整：文档属性与隐藏单元格中的模板版本不一致（2020.9 / 2021.1），可能混用了不同版本的模板"
+    ]
+
+
 def test_unreadable_files(tmp_path):
     junk = tmp_path / "junk.xlsx"
     junk.write_bytes(b"not a zip")
