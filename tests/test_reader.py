@@ -117,8 +117,17 @@ def test_unknown_or_missing_version(tmp_path):
         for p in wb.custom_doc_props:
             if p.name == VERSION_PROPERTY:
                 p.value = "1999.9"
+        sheet, ref = next(wb.defined_names["TEMPLATE_VERSION"].destinations)
+        wb[sheet][ref.replace("$", "")] = "1999.9"
     outcome = validate_path(edited(tmp_path, bump))
     assert [f.message("zh") for f in outcome.findings] == ["工作簿结构不完整：模板版本「1999.9」未知"]
+
+    def strip(wb):
+        wb.custom_doc_props.props.clear()
+        sheet, ref = next(wb.defined_names["TEMPLATE_VERSION"].destinations)
+        wb[sheet][ref.replace("$", "")] = None
+    outcome = validate_path(edited(tmp_path, strip, "bare.xlsx"))
+    assert [f.message("zh") for f in outcome.findings] == ["工作簿结构不完整：没有模板版本标记，不是本工具生成的模板"]
 
 
 def test_version_stamps_must_agree(tmp_path):
