@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .formulas import FAIL, blank, check_formulas, countifs, invalid_value, quoted, table_summary
-from .layout import LINE_HEIGHT, SHEET_CHECKS, SHEET_OF_TABLE, SUMMARY_ROW, a1, address, compact_cells, positions, sheet_of, text_units
+from .layout import LINE_HEIGHT, SHEET_CHECKS, SHEET_OF_TABLE, SUMMARY_ROW, a1, address, compact_cells, positions, sheet_of, sheets, text_units
 from .rules import CellCheck, Relation, Severity, in_sheet_checks
 from .standard import CELLS, CellKind, cell_label
 
@@ -120,6 +120,16 @@ def _write_rows(ws: Worksheet, wb: Workbook) -> int:
     return row - 1
 
 
+def _summary_line(ws: Worksheet, formula: str, last_col: int) -> None:
+    """The 本表校验 / 全部校验 line at the top of a sheet: green when passing, red when not."""
+    cell = ws.cell(SUMMARY_ROW, 1, formula)
+    cell.font = styles.Font(name=styles.BODY_FONT, size=11, bold=True, color="006100")
+    ws.conditional_formatting.add(
+        f"A{SUMMARY_ROW}:{a1(SUMMARY_ROW, last_col)}",
+        FormulaRule(formula=[f'ISNUMBER(SEARCH("{FAIL}",$A${SUMMARY_ROW}))'], font=styles.FAIL_FONT),
+    )
+
+
 def add_check_sheet(wb: Workbook) -> None:
     ws = wb.create_sheet(SHEET_CHECKS)
     ws.merge_cells(f"A1:{_letter('单元格代码')}1")
@@ -153,13 +163,10 @@ def add_check_sheet(wb: Workbook) -> None:
     ws.conditional_formatting.add(result, FormulaRule(formula=[f'{first_result}="{FAIL}"'], fill=styles.WARN_FILL))
 
     for table_id, sheet_name in SHEET_OF_TABLE.items():
-        cell = wb[sheet_name].cell(SUMMARY_ROW, 1)
-        cell.value = table_summary(lambda sev, s=sheet_name: countifs([(sheet_col, s), (level, sev), (status, FAIL)]))
-        cell.font = styles.Font(name=styles.BODY_FONT, size=11, bold=True, color="006100")
-        ref = f"A{SUMMARY_ROW}:{a1(SUMMARY_ROW, sheet_of(table_id).last_col)}"
-        wb[sheet_name].conditional_formatting.add(
-            ref, FormulaRule(formula=[f'ISNUMBER(SEARCH("{FAIL}",$A${SUMMARY_ROW}))'], font=styles.FAIL_FONT)
-        )
+        count = lambda sev, s=sheet_name: countifs([(sheet_col, s), (level, sev), (status, FAIL)])  # noqa: E731
+        _summary_line(wb[sheet_name], table_summary(count), sheet_of(table_id).last_col)
+    cover = next(s for s in sheets() if s.table is None)
+    _summary_line(wb[cover.name], table_summary(lambda sev: countifs([(level, sev), (status, FAIL)]), "全部校验"), cover.last_col)
 
     ws.freeze_panes = f"A{FIRST_CHECK_ROW}"
     ws.sheet_view.showGridLines = False

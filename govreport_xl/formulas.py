@@ -79,8 +79,8 @@ def countifs(pairs: Sequence[tuple[str, str]]) -> str:
     return "COUNTIFS(" + ",".join(f'{rng},"{crit}"' for rng, crit in pairs) + ")"
 
 
-def table_summary(count: Callable[[str], str]) -> str:
-    """The 本表校验 line; `count(severity)` gives the COUNTIFS of this table's failing checks."""
+def table_summary(count: Callable[[str], str], title: str = "本表校验") -> str:
+    """The 本表校验 line; `count(severity)` gives the COUNTIFS of the failing checks it sums up."""
     errors, warnings = count("错误"), count("警告")
-    passed = f'IF({warnings}=0,"本表校验：通过","本表校验：通过（"&{warnings}&" 项提示，详见「校验」）")'
-    return f'=IF({errors}=0,{passed},"本表校验："&{errors}&" 项不通过，详见「校验」")'
+    passed = f'IF({warnings}=0,"{title}：通过","{title}：通过（"&{warnings}&" 项提示，详见「校验」）")'
+    return f'=IF({errors}=0,{passed},"{title}："&{errors}&" 项不通过，详见「校验」")'

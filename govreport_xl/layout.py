@@ -198,7 +198,7 @@ COVER_INSTRUCTIONS = (
 
 def _cover() -> SheetLayout:
     sheet = SheetLayout(SHEET_COVER, None, {1: 20, 2: 44, 3: 30})
-    sheet.text((1, 1), (1, 3), COVER_TITLE, "title")
+    _title(sheet, COVER_TITLE, 3)  # its summary line is 全部校验
     r = COVER_FIRST_FIELD_ROW
     for f in META_FIELDS:
         sheet.text((r, 1), (r, 1), f.label + ("（必填）" if f.required else ""), "label")

@@ -36,6 +36,7 @@ TEXT_STYLES = {
 VALUE_FONT = Font(name=BODY_FONT, size=11)
 TOTAL_FONT = Font(name=BODY_FONT, size=11, bold=True)
 VALUE_ALIGNMENT = Alignment(horizontal="center", vertical="center")
+COVER_ALIGNMENT = Alignment(horizontal="left", vertical="center")
 SMALL_FONT = Font(name=BODY_FONT, size=9, color="595959")
 CHECK_FONT = Font(name=BODY_FONT, size=10)
 PASS_FONT = Font(color="006100", bold=True)

@@ -109,6 +109,7 @@ def _write_cover(ws: Worksheet, layout: SheetLayout) -> None:
         cell = ws.cell(r, c)
         cell.fill, cell.border, cell.font, cell.protection = styles.INPUT_FILL, styles.BORDER, styles.VALUE_FONT, styles.UNLOCKED
         cell.number_format = "@" if f.key in ("uscc", "region") else "General"  # keep leading zeros
+        cell.alignment = styles.COVER_ALIGNMENT
         ws.row_dimensions[r].height = 24
         if f.key == "year":
             year.add(cell.coordinate)
@@ -136,6 +137,8 @@ def _page_setup(ws: Worksheet, layout: SheetLayout) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.sheet_view.showGridLines = False
+    if layout.table is not None:  # header and row labels stay in view while scrolling
+        ws.freeze_panes = a1(*min(layout.cells.values()))
     # protected without a password, so that nobody is ever locked out; widths stay adjustable
     ws.protection.sheet = True
     ws.protection.formatColumns = False

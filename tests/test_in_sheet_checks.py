@@ -15,7 +15,7 @@ import pytest
 
 from govreport_xl.check_sheet import CHECK_FAILS, COLUMNS, FIRST_CHECK_ROW, HEADER_ROW
 from govreport_xl.formulas import FAIL
-from govreport_xl.layout import SHEET_CHECKS, SHEET_OF_TABLE, SUMMARY_ROW, address
+from govreport_xl.layout import SHEET_CHECKS, SHEET_COVER, SHEET_OF_TABLE, SUMMARY_ROW, address
 from govreport_xl.rules import RULES, in_sheet_checks
 from govreport_xl.validation import validate_path
 from govreport_xl.workbook_filler import fill_workbook
@@ -75,7 +75,7 @@ def sheet_failures(path):
     assert set(statuses) <= {"通过", FAIL}, statuses  # no error values, no uncalculated cells
     failing = {(r[col["规则"]], tuple(r[col["单元格代码"]].split())) for r in rows if r[col["结果"]] == FAIL}
     sheet, ref = next(wb.defined_names[CHECK_FAILS].destinations)
-    summaries = {t: wb[s].cell(SUMMARY_ROW, 1).value for t, s in SHEET_OF_TABLE.items()}
+    summaries = {t: wb[s].cell(SUMMARY_ROW, 1).value for t, s in {**SHEET_OF_TABLE, "": SHEET_COVER}.items()}
     return failing, wb[sheet][ref.replace("$", "")].value, summaries
 
 
@@ -92,10 +92,11 @@ def test_in_sheet_checks_agree_with_validator(recalculated, name):
     assert in_sheet == expected
     errors = [f for f in outcome.findings if f.is_error and RULES[f.rule].in_sheet]
     assert check_fails == len(errors)
-    for table, line in summaries.items():
+    for table, line in summaries.items():  # "" is the cover: all tables
         n = sum(1 for f in errors if f.codes[0].startswith(table))
-        assert line == ("本表校验：通过" if n == 0 else f"本表校验：{n} 项不通过，详见「校验」") or (
-            n == 0 and line.startswith("本表校验：通过（")
+        title = "本表校验" if table else "全部校验"
+        assert line == (f"{title}：通过" if n == 0 else f"{title}：{n} 项不通过，详见「校验」") or (
+            n == 0 and line.startswith(f"{title}：通过（")
         ), (table, line)
 
 
