@@ -105,12 +105,11 @@ def _rule_maker_findings(report: Report, values: Mapping[str, Number]) -> list[F
 def _previous_findings(values: Mapping[str, Number], previous: Report) -> list[Finding]:
     last = arithmetic_values(previous)
     out = []
-    for rule, key, params, actual, expected_now, expected_last in previous_year_relations():
-        got = _sum(values, actual)
-        want = _sum(values, expected_now) + _sum(last, expected_last)
+    for check in previous_year_relations():
+        got = _sum(values, check.actual)
+        want = _sum(values, check.expected) + _sum(last, check.expected_last)
         if got != want:
-            codes = tuple(dict.fromkeys(t.code for t in (*actual, *expected_now)))
-            out.append(Finding(rule.id, params, codes, expected=want, actual=got))
+            out.append(Finding(check.rule.id, check.params, check.codes, expected=want, actual=got))
     return out
 
 

@@ -15,7 +15,7 @@ from .standard import CELLS, STANDARD_ID, CellKind, Level, cell_label
 
 FORMAT_ID = "govreport-xl/report/2021"
 
-Count = Annotated[int, Field(ge=0, strict=False)]
+Count = Annotated[int, Field(ge=0)]
 Amount = Annotated[Decimal, Field(ge=0)]
 
 

@@ -320,20 +320,33 @@ def in_sheet_checks() -> tuple[Relation | CellCheck, ...]:
     return tuple(ch for ch in (*relations(), *cell_checks()) if ch.rule.in_sheet)
 
 
-def previous_year_relations() -> tuple[tuple[Rule, str, dict, tuple[Term, ...], tuple[Term, ...], tuple[Term, ...]], ...]:
-    """X-01/X-02 as (rule, key, params, this-year actual, this-year expected, last-year expected)."""
+@dataclass(frozen=True)
+class CrossYear:
+    """One instance of X-01/X-02: sum(actual) = sum(expected) + sum(expected_last) of last year's report."""
+
+    rule: Rule
+    key: str
+    params: dict
+    actual: tuple[Term, ...]
+    expected: tuple[Term, ...]
+    expected_last: tuple[Term, ...]
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t.code for t in (*self.actual, *self.expected)))
+
+
+@cache
+def previous_year_relations() -> tuple[CrossYear, ...]:
     out = []
     for col in _columns(T3):
         c = col.code
-        out.append((RULES["X-01"], c, {"col": c, "col_label": col.label}, _terms(code("T3", "R02", c)), (), _terms(code("T3", "R25", c))))
+        out.append(CrossYear(RULES["X-01"], c, {"col": c, "col_label": col.label},
+                             _terms(code("T3", "R02", c)), (), _terms(code("T3", "R25", c))))
     for row in T2.blocks[0].rows:
         r = row.code
-        out.append(
-            (
-                RULES["X-02"], r, {"row": r, "row_label": row.label},
-                _terms(code("T2", r, "C3")),
-                (Term(code("T2", r, "C1")), Term(code("T2", r, "C2"), -1)),
-                _terms(code("T2", r, "C3")),
-            )
-        )
+        out.append(CrossYear(RULES["X-02"], r, {"row": r, "row_label": row.label},
+                             _terms(code("T2", r, "C3")),
+                             (Term(code("T2", r, "C1")), Term(code("T2", r, "C2"), -1)),
+                             _terms(code("T2", r, "C3"))))
     return tuple(out)
