@@ -21,13 +21,17 @@ Number = Decimal | None
 _META_EN = {"name": "the reporting body's name", "year": "the report year"}
 
 
-def arithmetic_values(report: Report, problems: Iterable[CellProblem] = ()) -> dict[str, Number]:
+def spreadsheet_values(values: Mapping[str, object], problems: Iterable[CellProblem] = ()) -> dict[str, Number]:
     """What a spreadsheet would compute with: valid values, else a refused number, else None."""
-    values: dict[str, Number] = {c: (None if v is None else Decimal(v)) for c, v in report.values().items()}
+    out: dict[str, Number] = {c: (None if v is None else Decimal(v)) for c, v in values.items()}
     for p in problems:
-        if p.code in values and values[p.code] is None:
-            values[p.code] = p.numeric
-    return values
+        if p.code in out and out[p.code] is None:
+            out[p.code] = p.numeric
+    return out
+
+
+def arithmetic_values(report: Report, problems: Iterable[CellProblem] = ()) -> dict[str, Number]:
+    return spreadsheet_values(report.values(), problems)
 
 
 def total_value(code: str, values: Mapping[str, Number]) -> Decimal:
@@ -41,10 +45,11 @@ def complete_totals(values: Mapping[str, object], which: Iterable[str] | None = 
     TOTAL_CODES is ordered so that a total's parts come before it (T3.R24.C7 after T3.R24.C1–C6).
     """
     out = dict(values)
+    numbers = spreadsheet_values(out)
     todo = set(which) if which is not None else {c for c in TOTAL_CODES if out.get(c) is None}
     for code in TOTAL_CODES:
         if code in todo:
-            total = total_value(code, {c: (None if v is None else Decimal(v)) for c, v in out.items()})
+            numbers[code] = total = total_value(code, numbers)
             out[code] = int(total) if CELLS[code].kind is CellKind.COUNT and total == int(total) else total
     return out
 

@@ -12,8 +12,6 @@ from typing import Any
 
 from .rules import RULES, Severity
 
-LANGS = ("zh", "en")
-
 # Why a value was refused; formatted with {raw}. Keys are stable (they appear in JSON).
 REASONS: dict[str, dict[str, str]] = {
     "text": {"zh": "填的是文字「{raw}」", "en": "holds the text '{raw}'"},

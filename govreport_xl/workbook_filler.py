@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from .evaluate import complete_totals, total_value
+from .evaluate import complete_totals, spreadsheet_values, total_value
 from .layout import positions
 from .model import Report
 from .safe_write import atomic_save
@@ -27,7 +27,7 @@ def fill_workbook(report: Report, path: str | Path) -> Path:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text stays text, even "=…" from an imported page: never a formula
     values = report.values()
-    in_sheet = {c: None if v is None else Decimal(v) for c, v in complete_totals(values).items()}
+    in_sheet = spreadsheet_values(complete_totals(values))
     for code, value in values.items():
         if value is None or (CELLS[code].is_total and Decimal(value) == total_value(code, in_sheet)):
             continue

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import warnings
 import zipfile
-from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -17,7 +16,7 @@ from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .cell_values import Parsed, parse_amount, parse_count, parse_text, parse_year
-from .evaluate import total_value
+from .evaluate import spreadsheet_values, total_value
 from .findings import CellProblem, Finding, Reason
 from .formulas import total_formula
 from .layout import KNOWN_TEMPLATE_VERSIONS, VERSION_NAME, VERSION_PROPERTY, a1, defined_name, positions
@@ -174,8 +173,7 @@ class _Reader:
     def _compute_totals(self, uncached: list[str], values: dict) -> None:
         """Totals whose formula has no cached result get the value the formula computes: from what
         SUM adds (a refused negative included), then checked like any cell."""
-        numeric = {c: None if v is None else Decimal(v) for c, v in values.items()}
-        numeric |= {p.code: p.numeric for p in self.result.problems if p.numeric is not None}
+        numeric = spreadsheet_values(values, self.result.problems)
         for code in TOTAL_CODES:  # parts before the totals that add them up
             if code in uncached:
                 numeric[code] = total_value(code, numeric)

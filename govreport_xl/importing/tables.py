@@ -15,7 +15,7 @@ import re
 
 from ..evaluate import check_relation
 from ..rules import relations
-from ..standard import T2, T3, T4, CellKind, Table, code
+from ..standard import T3, T4, CellKind, Table, code
 from .notes import Note
 from .tokens import Kind, Token, key
 
@@ -205,21 +205,23 @@ class _TableReader:
     def decoded(self, where: str, raw: str, values: list[int], by: str) -> None:
         self.read.notes.append(Note("decoded", {"where": where, "raw": raw, "values": " | ".join(map(str, values)), "by": by}))
 
-    def put_decoded(self, row: str, columns: Sequence[str], run: list[Token], found: list[list[int]]) -> None:
-        raw = " ".join(t.raw for t in run)
+    def put_decoded(self, where: str, row_cells: Sequence[tuple[str, str]], raw: str, found: list[list[int]],
+                    by: str, none_found: str) -> bool:
+        """Put the one decoding there is; else the cells all decodings agree on, the others
+        ambiguous (or `none_found` where nothing decodes). True when the reading was unique."""
         if len(found) == 1:
-            for col, v in zip(columns, found[0]):
+            for (row, col), v in zip(row_cells, found[0]):
                 self.read.values[code(self.read.table.id, row, col)] = v
-            self.decoded(f"{self.read.table.id}.{row}", raw, found[0], "row")
-            return
-        self.ambiguous[row] = found
-        for i, col in enumerate(columns):
+            self.decoded(where, raw, found[0], by)
+            return True
+        for i, (row, col) in enumerate(row_cells):
             options = {f[i] for f in found}
             c = code(self.read.table.id, row, col)
             if len(options) == 1 and found:
                 self.read.values[c] = options.pop()
             else:
-                self.read.unreadable[c] = ("ambiguous" if found else "unreadable", raw)
+                self.read.unreadable[c] = ("ambiguous" if found else none_found, raw)
+        return False
 
     def choose(self, row_cells: Sequence[tuple[str, str]], candidates: list[tuple[list[Token], bool]],
                kind: CellKind, fits) -> None:
@@ -253,8 +255,11 @@ class _TableReader:
         row_cells = [(spec.code, col) for col in spec.columns]
         if candidates:
             self.choose(row_cells, candidates, spec.kind, _row_fits if t3 else None)
-        elif t3 and len(_strip_blanks(run)) < n:
-            self.put_decoded(spec.code, spec.columns, _strip_blanks(run), decodings(_strip_blanks(run), n, _row_fits))
+        elif t3 and len(short := _strip_blanks(run)) < n:
+            found = decodings(short, n, _row_fits)
+            raw = " ".join(t.raw for t in short)
+            if not self.put_decoded(f"T3.{spec.code}", row_cells, raw, found, "row", "unreadable") and found:
+                self.ambiguous[spec.code] = found
         else:
             raw = " ".join(t.raw or "（空）" for t in run)
             for col in spec.columns:
@@ -333,24 +338,11 @@ def read_t4(tokens: Sequence[Token]) -> TableRead:
         _table_notes(reader.read)
         return reader.read
     run = _strip_blanks(run)
-    found = decodings(run, 15, _t4_fits)
     raw = " ".join(t.raw or "（空）" for t in run)
-    if len(found) == 1:
-        for (r, c), v in zip(columns, found[0]):
-            reader.read.values[code("T4", r, c)] = v
-        reader.decoded("T4", raw, found[0], "groups")
-        return reader.read
-    for i, (r, c) in enumerate(columns):
-        options = {f[i] for f in found}
-        if found and len(options) == 1:
-            reader.read.values[code("T4", r, c)] = options.pop()
-        else:
-            reader.read.unreadable[code("T4", r, c)] = ("ambiguous" if found else "cell_count", raw)
+    reader.put_decoded("T4", columns, raw, decodings(run, 15, _t4_fits), "groups", "cell_count")
     return reader.read
 
 
 def read_table(table: Table, tokens: Sequence[Token]) -> TableRead:
     return read_t4(tokens) if table is T4 else read_rows(table, tokens)
 
-
-TABLES_IN_ORDER = (T2, T3, T4)
