@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from govreport_xl.importing.importer import import_report  # noqa: E402
-from govreport_xl.model import Report  # noqa: E402
-from govreport_xl.template import build_template  # noqa: E402
-from govreport_xl.validation import validate_path  # noqa: E402
-from govreport_xl.workbook_filler import fill_workbook  # noqa: E402
+from govreport_xl.core.model import Report  # noqa: E402
+from govreport_xl.excel.template import build_template  # noqa: E402
+from govreport_xl.api import validate as validate_path  # noqa: E402
+from govreport_xl.excel.filler import fill_workbook  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "seed" / "shizuishan_2022.txt"
 EXAMPLE_XLSX = ROOT / "examples" / "shizuishan_2022.xlsx"

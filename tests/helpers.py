@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
 
 import openpyxl
 
-from govreport_xl.model import Report
+from govreport_xl.core.evaluate import evaluate
+from govreport_xl.core.model import Report
+from govreport_xl.core.reading import read
+from govreport_xl.core.source import MappingSource, meta_values
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_JSON = ROOT / "examples" / "shizuishan_2022.json"
@@ -61,3 +65,21 @@ def workbook_digest(path: Path) -> dict:
 
 def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+TODAY = dt.date(2026, 11, 26)
+
+
+def example_values() -> dict:
+    """The example as the raw values of a cell source (META_* names and cell codes)."""
+    report = example_report()
+    return {**meta_values(report.meta), **report.values()}
+
+
+def evaluate_values(values: dict, *, absent=(), today=TODAY, **options):
+    """The engine over raw cell values, as any source hands them over (refused values included)."""
+    return evaluate(read(MappingSource("test", values, absent=frozenset(absent))), today=today, **options)
+
+
+def evaluate_report(report: Report, **options):
+    return evaluate_values({**meta_values(report.meta), **report.values()}, **options)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from opencc import OpenCC
 
-from govreport_xl.evaluate import complete_totals
-from govreport_xl.model import Report
-from govreport_xl.standard import T2, T3, T4, T3_APPLICANT_HEADING, code
+from govreport_xl.core.reading import complete_totals
+from govreport_xl.core.model import Report
+from govreport_xl.core.standard import T2, T3, T4, T3_APPLICANT_HEADING, code
 
 LAYOUTS = ("tabs", "pipes", "spaces", "per_line", "blank_lines")
 FULL_WIDTH = str.maketrans("0123456789.", "０１２３４５６７８９．")

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from govreport_xl.cli import main
-from govreport_xl.layout import address
+from govreport_xl.excel.layout import address
 from helpers import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT, example_report
 
 
@@ -52,7 +52,10 @@ def test_validate_json_shape(broken):
     records = json.loads(proc.stdout)
     assert [r["valid"] for r in records] == [True, False]
     bad = records[1]
-    assert set(bad) == {"file", "valid", "errors", "warnings", "findings"}
+    assert set(bad) == {"file", "status", "valid", "errors", "warnings", "findings", "not_checkable", "rules"}
+    assert bad["status"] == "invalid" and bad["not_checkable"] == []
+    assert bad["rules"]["skipped"] == {"X-01": "未提供上年度报告", "X-02": "未提供上年度报告",
+                                       "N-01": "不是导入的已发布报告", "F-01": "不是导入的已发布报告"}
     assert bad["errors"] == len([f for f in bad["findings"] if f["severity"] == "error"]) == 2
     t301 = next(f for f in bad["findings"] if f["rule"] == "T3-01")
     assert set(t301) == {"rule", "severity", "message", "cells", "codes", "expected", "actual"}
@@ -91,7 +94,7 @@ def test_fill_refuses_bad_json_with_a_message(tmp_path):
 
 def test_export_json_jsonl_csv(tmp_path, broken):
     assert main(["export", str(EXAMPLE_XLSX), "-o", str(tmp_path / "one.json")]) == 0
-    record = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))
+    [record] = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))  # always a list
     assert record["valid"] and record["report"]["cells"]["T2.R6.C1"] == "8715.96"
     assert main(["export", str(EXAMPLE_XLSX), str(broken), "-o", str(tmp_path / "many.jsonl")]) == 1
     lines = (tmp_path / "many.jsonl").read_text(encoding="utf-8").splitlines()
@@ -110,7 +113,7 @@ def test_exported_record_fills_back(tmp_path):
     main(["export", str(EXAMPLE_XLSX), "-o", str(tmp_path / "one.json")])
     assert main(["fill", str(tmp_path / "one.json"), "-o", str(tmp_path / "again.xlsx")]) == 0
     main(["export", str(tmp_path / "again.xlsx"), "-o", str(tmp_path / "two.json")])
-    one, two = (json.loads((tmp_path / n).read_text(encoding="utf-8"))["report"] for n in ("one.json", "two.json"))
+    one, two = (json.loads((tmp_path / n).read_text(encoding="utf-8"))[0]["report"] for n in ("one.json", "two.json"))
     assert one == two == example_report().to_json_dict()
 
 

@@ -10,7 +10,7 @@ import pytest
 from govreport_xl.importing.audit import audit_path
 from govreport_xl.importing.importer import import_report
 from govreport_xl.importing.tables import splits
-from govreport_xl.standard import CELLS
+from govreport_xl.core.standard import CELLS
 from helpers import EXAMPLE_JSON, ROOT, example_report
 from published import LAYOUTS, made_up_report, render_html, render_text, write_docx
 
@@ -35,7 +35,7 @@ def test_seed_report_equals_the_example():
     assert got.report.to_json_dict()["cells"] == json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))["cells"]
     assert (got.report.meta.name, got.report.meta.year) == ("石嘴山市人民政府", 2022)
     audit = audit_path(SEED)
-    assert audit.outcome.findings == []
+    assert audit.findings == []
     assert [f.stated for f in got.narrative] == [203, 5, 1]
 
 
@@ -65,7 +65,7 @@ def test_variants_read_exactly(tmp_path, layout, opts):
     report = made_up_report(7)
     got = imported(tmp_path, render_text(report, layout, **opts))
     assert_exact(got, report)
-    assert audit_path(tmp_path / "r.txt").outcome.findings == []
+    assert audit_path(tmp_path / "r.txt").findings == []
     notes = " ".join(n.render("zh") for n in got.notes)
     if opts.get("none_word"):
         assert f"写作「{opts['none_word']}」，表示没有，按 0 读入" in notes
@@ -141,7 +141,7 @@ def test_ambiguous_digits_are_reported_not_invented(tmp_path):
     for r in ("R05", "R06"):
         assert got.report.value(f"T3.{r}.C7") == 12  # every reading agrees on these
         assert got.report.value(f"T3.{r}.C1") is None and got.tables["T3"].unreadable[f"T3.{r}.C1"][0] == "ambiguous"
-    findings = audit_path(tmp_path / "r.txt").outcome.findings
+    findings = audit_path(tmp_path / "r.txt").findings
     assert any(f.rule == "V-01" and "不止一种拆法" in f.message("zh") for f in findings)
 
 
@@ -181,16 +181,16 @@ def test_unreadable_cell_missing_rows_and_partial_tables(tmp_path):
     assert got.report.value("T3.R18.C1") == report.value("T3.R18.C1")
     assert all(got.report.value(f"T4.R{r}.C{c}") is None for r in (1, 2, 3) for c in range(1, 6))
     audit = audit_path(tmp_path / "r.txt")
-    assert not audit.outcome.valid
-    assert any(f.rule == "V-01" and f.codes == ("T3.R17.C2",) and "1O" in f.message("zh") for f in audit.outcome.findings)
-    summary = "\n".join(audit.summary_lines())
+    assert not audit.valid
+    assert any(f.rule == "V-01" and f.codes == ("T3.R17.C2",) and "1O" in f.message("zh") for f in audit.findings)
+    summary = "\n".join(audit.extra_lines["zh"])
     assert "表三 不完整" in summary and "T3：没有找到 1 行：1.信访举报投诉类申请" in summary
 
 
 def test_narrative_contradicting_the_tables(tmp_path):
     report = made_up_report(4)
     text = render_text(report, "tabs").replace("行政复议 ", "行政复议 9", 1)
-    findings = [f for f in audit_path(_write(tmp_path, text)).outcome.findings if f.rule == "N-01"]
+    findings = [f for f in audit_path(_write(tmp_path, text)).findings if f.rule == "N-01"]
     assert len(findings) == 1 and "行政复议" in findings[0].message("zh")
 
 
@@ -219,10 +219,10 @@ OLD_2019 = """某县2020年政府信息公开工作年度报告
 def test_format_detection(tmp_path):
     got = imported(tmp_path, OLD_2019)
     assert got.format == "2019" and got.older and got.tables == {}
-    assert audit_path(tmp_path / "r.txt").outcome.findings == []
+    assert audit_path(tmp_path / "r.txt").findings == []
     got = imported(tmp_path, OLD_2019.replace("2020年", "2022年"))
     audit = audit_path(tmp_path / "r.txt")
-    assert got.format == "2019" and [f.rule for f in audit.outcome.findings] == ["F-01"]
+    assert got.format == "2019" and [f.rule for f in audit.findings] == ["F-01"]
     mixed = render_text(made_up_report(1)).replace("规章\t", "其他对外管理服务事项\t0\t0\t0\t\n规章\t", 1)
     assert imported(tmp_path, mixed).format == "mixed"
     old = imported(tmp_path, "某局2017年政府信息公开工作年度报告\n本年度同意公开答复 12 件，否决公开答复 1 件。\n")

@@ -13,12 +13,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from govreport_xl.check_sheet import CHECK_FAILS, COLUMNS, FIRST_CHECK_ROW, HEADER_ROW
-from govreport_xl.formulas import FAIL
-from govreport_xl.layout import SHEET_CHECKS, SHEET_COVER, SHEET_OF_TABLE, SUMMARY_ROW, address
-from govreport_xl.rules import RULES, in_sheet_checks
-from govreport_xl.validation import validate_path
-from govreport_xl.workbook_filler import fill_workbook
+from govreport_xl.excel.check_sheet import CHECK_FAILS, COLUMNS, FIRST_CHECK_ROW, HEADER_ROW
+from govreport_xl.excel.formulas import FAIL
+from govreport_xl.excel.layout import SHEET_CHECKS, SHEET_COVER, SHEET_OF_TABLE, SUMMARY_ROW, address
+from govreport_xl.core.rules import RULES, in_sheet_checks
+from govreport_xl.api import validate as validate_path
+from govreport_xl.excel.filler import fill_workbook
 from helpers import example_report
 from libreoffice import convert
 
@@ -113,4 +113,4 @@ def test_recalculated_file_validates_the_same_with_cached_values(recalculated):
     for name in ("example", "t3_02_total_overwritten", "v_01_negative", "many"):
         original, calculated = recalculated[name]
         assert validator_failures(calculated)[0] == validator_failures(original)[0]
-        assert validate_path(calculated).source.report.value("T2.R6.C1") in (Decimal("8715.96"), None)
+        assert validate_path(calculated).report.value("T2.R6.C1") in (Decimal("8715.96"), None)

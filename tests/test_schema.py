@@ -1,7 +1,7 @@
 import json
 
-from govreport_xl.model import Report, json_schema
-from govreport_xl.standard import CELLS
+from govreport_xl.core.model import Report, json_schema
+from govreport_xl.core.standard import CELLS
 from helpers import ROOT, example_report
 
 SCHEMA = ROOT / "schema" / "report.schema.json"

@@ -3,9 +3,9 @@
 import openpyxl
 import pytest
 
-from govreport_xl.layout import KNOWN_TEMPLATE_VERSIONS, SHEET_OF_TABLE, VERSION_NAME, VERSION_PROPERTY, address
-from govreport_xl.standard import CELLS, META_FIELDS, CellKind
-from govreport_xl.template import write_template
+from govreport_xl.excel.layout import KNOWN_TEMPLATE_VERSIONS, SHEET_OF_TABLE, VERSION_NAME, VERSION_PROPERTY, address
+from govreport_xl.core.standard import CELLS, META_FIELDS, CellKind
+from govreport_xl.excel.template import write_template
 from helpers import TEMPLATE, workbook_digest
 
 

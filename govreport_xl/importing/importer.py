@@ -6,24 +6,36 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..evaluate import NarrativeFigure
-from ..findings import CellProblem, Finding, Reason
-from ..model import Report
-from ..sources import ReadResult, SourceError
-from ..standard import CELLS, FIRST_YEAR, T2, T3, T4, Table
+from ..core.checks import NarrativeFigure
+from ..core.findings import Reason
+from ..core.model import Report
+from ..core.source import RawCell, SourceError, meta_values
+from ..core.standard import (
+    CELLS,
+    FIRST_YEAR,
+    FORMAT_2019,
+    FORMAT_2021,
+    FORMAT_MIXED,
+    FORMAT_PRE_2019,
+    FORMAT_UNKNOWN,
+    OLDER_FORMATS,
+    T2,
+    T3,
+    T3_CARRIED_OVER,
+    T3_RECEIVED,
+    T3_ROW_TOTAL,
+    T4,
+    T4_ROW_TOTAL,
+    Table,
+    code,
+)
 from .extract import read_lines
 from .notes import Note
 from .tables import TableRead, read_table
 from .tokens import is_furniture, key, normalize, tokens
 
-FORMAT_2021, FORMAT_2019, FORMAT_PRE_2019, FORMAT_MIXED, FORMAT_UNKNOWN = "2021", "2019", "pre-2019", "mixed", "unknown"
-FORMAT_NAMES = {
-    FORMAT_2021: {"zh": "2021 年格式（国办公开办函〔2021〕30号）", "en": "the 2021 format"},
-    FORMAT_2019: {"zh": "2019 年试行格式（国办公开办函〔2019〕60号）", "en": "the 2019 trial format"},
-    FORMAT_PRE_2019: {"zh": "2019 年以前的格式", "en": "a pre-2019 format"},
-    FORMAT_MIXED: {"zh": "新旧混合的格式", "en": "a mix of the 2021 and 2019 formats"},
-    FORMAT_UNKNOWN: {"zh": "未识别的格式（没有找到统计表）", "en": "no recognisable tables"},
-}
+__all__ = ["FORMAT_2019", "FORMAT_2021", "FORMAT_MIXED", "FORMAT_PRE_2019", "FORMAT_UNKNOWN", "ImportedReport", "import_report"]
+
 # Header words that only one format has (compared as keys, within the table sections).
 MARKERS = {
     FORMAT_2021: ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "危及三安全一稳定", "申请人逾期未按收费通知要求缴纳费用"),
@@ -34,13 +46,15 @@ _END_HEADING = re.compile(r"^五(?:.*问题|.*改进)")
 _TITLE = re.compile(r"政府信息公开(?:工作)?年度报告")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _BODY_ENDINGS = ("政府", "局", "委员会", "委", "办公室", "办公厅", "厅", "部", "院", "署", "会", "中心", "处", "所", "室", "队", "站")
+_RECEIVED, _CARRIED = code(T3.id, T3_RECEIVED, T3_ROW_TOTAL), code(T3.id, T3_CARRIED_OVER, T3_ROW_TOTAL)
+_REVIEWS, *_LAWSUITS = (code(T4.id, row.code, T4_ROW_TOTAL) for row in T4.rows)
 NARRATIVE_PATTERNS = (
-    # (subject, English subject, pattern, accepted sums)
+    # (subject, English subject, pattern, accepted sums): reports count applications both ways
     ("收到政府信息公开申请", "applications received",
      r"(?:收到|受理|接收|新收)[^。；;,，]{0,15}?申请[^。；;,，\d]{0,6}?(\d+)\s*件",
-     (("T3.R01.C7",), ("T3.R01.C7", "T3.R02.C7"))),
-    ("行政复议", "administrative reconsiderations", r"行政复议[^。；;,，\d]{0,6}?(\d+)\s*件", (("T4.R1.C5",),)),
-    ("行政诉讼", "administrative lawsuits", r"行政诉讼[^。；;,，\d]{0,6}?(\d+)\s*件", (("T4.R2.C5", "T4.R3.C5"),)),
+     ((_RECEIVED,), (_RECEIVED, _CARRIED))),
+    ("行政复议", "administrative reconsiderations", r"行政复议[^。；;,，\d]{0,6}?(\d+)\s*件", ((_REVIEWS,),)),
+    ("行政诉讼", "administrative lawsuits", r"行政诉讼[^。；;,，\d]{0,6}?(\d+)\s*件", (tuple(_LAWSUITS),)),
 )
 
 
@@ -57,21 +71,33 @@ class ImportedReport:
     @property
     def older(self) -> bool:
         """Older reports are recognised, not forced into the 2021 tables."""
-        return self.format in (FORMAT_2019, FORMAT_PRE_2019) and (self.report.meta.year or FIRST_YEAR) < FIRST_YEAR
+        return self.format in OLDER_FORMATS and (self.report.meta.year or FIRST_YEAR) < FIRST_YEAR
 
-    def source(self) -> ReadResult:
-        problems = []
+    def source(self) -> "TextSource":
+        cells: dict[str, RawCell] = {}
         for read in self.tables.values():
-            for code, (reason, raw) in read.unreadable.items():
-                problems.append(CellProblem(code, Reason(reason, raw)))
-            missing = set(read.codes) - set(read.values) - set(read.unreadable)
-            problems += [CellProblem(c, Reason("not_found"), missing=True) for c in sorted(missing)]
-        structure = []
-        year = self.report.meta.year
-        if self.format != FORMAT_2021 and year is not None and year >= FIRST_YEAR:
-            params = {"year": year, "format": FORMAT_NAMES[self.format]["zh"], "format_en": FORMAT_NAMES[self.format]["en"]}
-            structure.append(Finding("F-01", params, actual=self.format))
-        return ReadResult(self.path, self.report, problems, structure, locations={})
+            for c, value in read.values.items():
+                cells[c] = RawCell(value, printed=True)
+            for c, (reason, raw) in read.unreadable.items():
+                cells[c] = RawCell(raw, printed=True, reason=Reason(reason, raw))
+        return TextSource(str(self.path), self.format, meta_values(self.report.meta), cells)
+
+
+@dataclass
+class TextSource:
+    """An imported text as a cell source: a cell the text does not have is absent (not 0)."""
+
+    name: str
+    format: str
+    meta: dict[str, object]
+    cells: dict[str, RawCell]
+    kind: str = "text"
+    workbook: None = None
+
+    def cell(self, c: str) -> RawCell | None:
+        if c in self.meta:
+            return RawCell(self.meta[c])
+        return self.cells.get(c)
 
 
 def _heading_index(lines: list[str], table: Table) -> int | None:
@@ -145,7 +171,7 @@ def import_report(path: str | Path) -> ImportedReport:
     fmt = detect_format("\n".join(table_lines) if table_lines else "\n".join(lines))
     meta = title_meta(lines)
     imported = ImportedReport(path, kind, fmt, Report.build(meta))
-    if imported.older or fmt in (FORMAT_2019, FORMAT_PRE_2019):
+    if fmt in OLDER_FORMATS:
         imported.notes.append(Note("older_format"))
         return imported
     values = {}

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 import re
 
-from ..evaluate import check_relation
-from ..rules import relations
-from ..standard import T3, T4, CellKind, Table, code
+from ..core.cell_values import parse_printed
+from ..core.checks import check_relation
+from ..core.rules import relations_of
+from ..core.standard import T3, T4, CellKind, Table, code, columns
 from .notes import Note
 from .tokens import Kind, Token, key
 
@@ -131,14 +132,9 @@ def _strip_blanks(run: list[Token]) -> list[Token]:
 
 
 def _value(tok: Token, kind: CellKind) -> int | Decimal | None:
-    if tok.kind in (Kind.NONE, Kind.BLANK):
+    if tok.kind is Kind.BLANK:
         return 0
-    if tok.kind is Kind.NUMBER:
-        n = tok.number
-        if kind is CellKind.AMOUNT:
-            return n
-        return int(n) if n == n.to_integral_value() and "." not in tok.raw else None
-    return None
+    return parse_printed(tok.raw, kind is CellKind.AMOUNT).value
 
 
 # --- digits run together ------------------------------------------------------------------------
@@ -176,12 +172,16 @@ def decodings(run: list[Token], n: int, fits: Callable[[list[int]], bool]) -> li
 # --- one table ----------------------------------------------------------------------------------
 
 
-def _row_fits(values: list[int]) -> bool:
-    return values[-1] == sum(values[:-1])
+def fits_by(rule_id: str, cells: Sequence[str]) -> Callable[[list[int]], bool]:
+    """Whether values for `cells` satisfy every check of the catalogue rule that lies within them
+    (T3-02 for a row of table 3, T4-01 for table 4's three groups)."""
+    within = [rel for rel in relations_of(rule_id) if set(rel.codes) <= set(cells)]
 
+    def fits(values: list[int]) -> bool:
+        given = {c: Decimal(v) for c, v in zip(cells, values)}
+        return all(check_relation(rel, given) is None for rel in within)
 
-def _t4_fits(values: list[int]) -> bool:
-    return all(_row_fits(values[i:i + 5]) for i in range(0, 15, 5))
+    return fits
 
 
 class _TableReader:
@@ -248,15 +248,16 @@ class _TableReader:
 
     def row(self, spec: RowSpec, run: list[Token]) -> None:
         n = len(spec.columns)
-        t3 = self.read.table.id == "T3"
+        t3 = self.read.table is T3
         candidates = [(cells, False) for cells in alignments(run, n)]
         if t3:
             candidates += [([c[0], *c[2:]], True) for c in alignments(run, n + 1) if _has_subtotal_column(c)]
         row_cells = [(spec.code, col) for col in spec.columns]
+        fits = fits_by("T3-02", [code(T3.id, r, c) for r, c in row_cells]) if t3 else None
         if candidates:
-            self.choose(row_cells, candidates, spec.kind, _row_fits if t3 else None)
+            self.choose(row_cells, candidates, spec.kind, fits)
         elif t3 and len(short := _strip_blanks(run)) < n:
-            found = decodings(short, n, _row_fits)
+            found = decodings(short, n, fits)
             raw = " ".join(t.raw for t in short)
             if not self.put_decoded(f"T3.{spec.code}", row_cells, raw, found, "row", "unreadable") and found:
                 self.ambiguous[spec.code] = found
@@ -266,10 +267,14 @@ class _TableReader:
                 self.read.unreadable[code(self.read.table.id, spec.code, col)] = ("cell_count", raw)
 
 
+_LEGAL_COLUMNS = sum(1 for c in columns(T3) if c.group)  # the columns under 法人或其他组织
+
+
 def _has_subtotal_column(cells: list[Token]) -> bool:
-    """A non-official 法人或其他组织 subtotal after 自然人: it adds the next five, and the total adds both."""
+    """A non-official 法人或其他组织 subtotal after 自然人: it adds the columns under it, and the
+    total adds both."""
     v = [_value(t, CellKind.COUNT) for t in cells]
-    return None not in v and v[1] == sum(v[2:7]) and v[7] == v[0] + v[1]
+    return None not in v and v[1] == sum(v[2:2 + _LEGAL_COLUMNS]) and v[-1] == v[0] + v[1]
 
 
 def read_rows(table: Table, tokens: Sequence[Token]) -> TableRead:
@@ -285,7 +290,7 @@ def read_rows(table: Table, tokens: Sequence[Token]) -> TableRead:
             continue
         reader.row(match, run)
         specs = specs[specs.index(match) + 1:]  # rows come in order; a label seen again is not a row
-    if table.id == "T3" and len(reader.ambiguous) == 1:
+    if table is T3 and len(reader.ambiguous) == 1:
         _settle_by_columns(reader)
     seen = {c.split(".")[1] for c in (*reader.read.values, *reader.read.unreadable)}
     if seen:  # a table not found at all is said once, by its status
@@ -309,9 +314,8 @@ def _settle_by_columns(reader: _TableReader) -> None:
     """One ambiguous row of table 3 is settled by the catalogue's column rules (T3-01, T3-03)
     where exactly one reading makes every column reconcile."""
     ((row, found),) = reader.ambiguous.items()
-    cols = [c.code for c in T3.blocks[0].columns]
-    codes = [code("T3", row, c) for c in cols]
-    column_rules = [rel for rel in relations() if rel.rule.id in ("T3-01", "T3-03")]
+    codes = [code(T3.id, row, c.code) for c in columns(T3)]
+    column_rules = relations_of("T3-01", "T3-03")
 
     def holds(candidate) -> bool:
         values = {c: Decimal(v) for c, v in reader.read.values.items()} | {c: Decimal(x) for c, x in zip(codes, candidate)}
@@ -327,19 +331,20 @@ def _settle_by_columns(reader: _TableReader) -> None:
 
 
 def read_t4(tokens: Sequence[Token]) -> TableRead:
-    """Table 4: one printed row of 15 cells after its header."""
+    """Table 4: its groups printed as one row of cells after the header."""
     reader = _TableReader(T4)
     run = [t for _, r in runs(tokens) for t in r]
-    columns = [(row.code, col.code) for row in T4.rows for col in T4.blocks[0].columns]
+    cells = [(cell.row.code, cell.column.code) for cell in T4.cells]
+    fits = fits_by("T4-01", [cell.code for cell in T4.cells])
     if not run:
         return reader.read
-    if candidates := alignments(run, 15):
-        reader.choose(columns, [(c, False) for c in candidates], CellKind.COUNT, _t4_fits)
+    if candidates := alignments(run, len(cells)):
+        reader.choose(cells, [(c, False) for c in candidates], CellKind.COUNT, fits)
         _table_notes(reader.read)
         return reader.read
     run = _strip_blanks(run)
     raw = " ".join(t.raw or "（空）" for t in run)
-    reader.put_decoded("T4", columns, raw, decodings(run, 15, _t4_fits), "groups", "cell_count")
+    reader.put_decoded(T4.id, cells, raw, decodings(run, len(cells), fits), "groups", "cell_count")
     return reader.read
 
 

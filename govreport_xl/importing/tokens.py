@@ -15,7 +15,7 @@ from enum import Enum
 
 from opencc import OpenCC
 
-from ..cell_values import NONE_WORDS
+from ..core.cell_values import NONE_WORDS, printed_number
 
 _T2S = OpenCC("t2s")  # Traditional characters, as some reports are published, to Simplified
 
@@ -24,8 +24,6 @@ _FURNITURE = re.compile(
     r"^\s*(?:[-—]\s*\d+\s*[-—]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|共\s*\d+\s*页"
     r"|打印本页|关闭窗口|【?打印】?|【?关闭】?|.*(?:当前位置|您现在的位置).*|.*\s[>›»]\s.*)\s*$"
 )
-_INT = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(?:件|个|次)?$")
-_DECIMAL = re.compile(r"^(\d+(?:\.\d+)?)(?:万元|万)?$")
 _NUMBERING = re.compile(r"^(?:\d+[.、]|[(（][一二三四五六七八九十\d]+[)）])$")
 _CJK = re.compile(r"[\u2e80-\u9fff]")
 
@@ -69,10 +67,8 @@ def classify(cell: str) -> Token:
         return Token(Kind.BLANK, "")
     if s in NONE_WORDS:
         return Token(Kind.NONE, s, Decimal(0))
-    if m := _INT.match(s):
-        return Token(Kind.NUMBER, s, Decimal(m.group(1).replace(",", "")))
-    if m := _DECIMAL.match(s):
-        return Token(Kind.NUMBER, s, Decimal(m.group(1)))
+    if (number := printed_number(s)) is not None:
+        return Token(Kind.NUMBER, s, number)
     if _NUMBERING.match(s) or _CJK.search(s) or not re.search(r"\d", s):
         return Token(Kind.TEXT, s)
     return Token(Kind.UNREADABLE, s)

@@ -14,14 +14,25 @@ from functools import cache
 from .standard import (
     CELLS,
     T2,
+    T2_DOCUMENT_ROWS,
+    T2_IN_FORCE,
+    T2_MADE,
+    T2_REPEALED,
+    T2_RULES_ROW,
     T3,
+    T3_CARRIED_FORWARD,
+    T3_CARRIED_OVER,
     T3_COLUMN_TOTAL,
+    T3_RECEIVED,
     T3_RESULT_ROWS,
+    T3_ROW_TOTAL,
     T4,
+    T4_ROW_TOTAL,
     CellKind,
     Table,
     cell_label,
     code,
+    columns,
 )
 
 
@@ -30,13 +41,14 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
-class Scope(str, Enum):
-    """What a rule needs to be checked."""
+class Need(str, Enum):
+    """What a rule needs before it can be checked at all; without it the rule is out of scope."""
 
-    REPORT = "report"  # the figures of one report
-    WORKBOOK = "workbook"  # a workbook's structure
+    REPORT = "report"  # the figures of a report in the 2021 format
+    WORKBOOK = "workbook"  # a workbook's structure (sheets, names, formulas, version stamps)
     PREVIOUS = "previous"  # last year's report of the same body
-    NARRATIVE = "narrative"  # the narrative text of an imported report
+    NARRATIVE = "narrative"  # figures stated in the narrative of an imported report
+    FORMAT = "format"  # the format an imported report was written in
 
 
 Text = dict[str, str]  # {"zh": ..., "en": ...}
@@ -48,7 +60,7 @@ class Rule:
     severity: Severity
     summary: Text  # the rule as stated on the standard page
     message: Text  # template for one failed instance, formatted with the check's params
-    scope: Scope = Scope.REPORT
+    needs: tuple[Need, ...] = (Need.REPORT,)  # every one must be met for the rule to be in scope
     in_sheet: bool = False  # compiled into the template's check sheet
 
 
@@ -142,7 +154,7 @@ RULES: dict[str, Rule] = {
             "(workbooks) the file is an intact template of a known version: sheets and names present, computed totals not overwritten",
             "工作簿结构不完整：{reason}",
             "the workbook is not an intact template: {reason}",
-            scope=Scope.WORKBOOK,
+            needs=(Need.WORKBOOK,),
         ),
         _rule(
             "P-01", "warning",
@@ -165,7 +177,7 @@ RULES: dict[str, Rule] = {
             "with last year's report: this year's T3.R02 = last year's T3.R25, per column",
             "{col_label}列：上年结转应等于上年报告的结转下年度继续办理",
             "column {col_label}: carried over must equal last year's carried forward",
-            scope=Scope.PREVIOUS,
+            needs=(Need.REPORT, Need.PREVIOUS),
         ),
         _rule(
             "X-02", "warning",
@@ -173,7 +185,7 @@ RULES: dict[str, Rule] = {
             "with last year's report: T2 R1/R2 C3 = last year's C3 + C1 − C2",
             "「{row_label}」现行有效件数应等于上年现行有效件数加本年制发减本年废止",
             "{row}: in force must equal last year's in force + made − repealed",
-            scope=Scope.PREVIOUS,
+            needs=(Need.REPORT, Need.PREVIOUS),
         ),
         _rule(
             "N-01", "warning",
@@ -181,7 +193,7 @@ RULES: dict[str, Rule] = {
             "(imported texts) figures stated in the narrative agree with the tables",
             "正文称{subject} {stated} 件，与表格不符",
             "the narrative states {stated} for {subject_en}, which the tables do not give",
-            scope=Scope.NARRATIVE,
+            needs=(Need.REPORT, Need.NARRATIVE),
         ),
         # Not numbered on the standard page, which says only that such a report "is itself a finding".
         _rule(
@@ -190,19 +202,29 @@ RULES: dict[str, Rule] = {
             "(imported texts) a report for 2021 or later uses the 2021 format",
             "{year} 年度报告使用了{format}，应使用 2021 年格式（国办公开办函〔2021〕30号）",
             "the report for {year} uses {format_en}, not the 2021 format",
-            scope=Scope.NARRATIVE,
+            needs=(Need.FORMAT,),
         ),
     )
 }
 
 
 # --- Concrete checks ---------------------------------------------------------------------------
+# Each rule of the standard expanded over cell codes. Written with the rows and columns that
+# standard.py names, so that no row or column code is typed here.
 
 
 @dataclass(frozen=True)
 class Term:
     code: str
     sign: int = 1
+
+
+def _terms(*codes: str, sign: int = 1) -> tuple[Term, ...]:
+    return tuple(Term(c, sign) for c in codes)
+
+
+def _unique(codes) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(codes))
 
 
 @dataclass(frozen=True)
@@ -218,8 +240,7 @@ class Relation:
 
     @property
     def codes(self) -> tuple[str, ...]:
-        seen = dict.fromkeys(t.code for t in (*self.expected, *self.actual))
-        return tuple(seen)
+        return _unique(t.code for t in (*self.expected, *self.actual))
 
     @property
     def table(self) -> str:
@@ -249,77 +270,6 @@ class CellCheck:
         return cell_params(self.code)
 
 
-def cell_params(cell_code: str) -> dict:
-    cell = CELLS[cell_code]
-    return {"code": cell_code, "cell_label": cell_label(cell_code), "row": cell.row.code, "col": cell.column.code}
-
-
-def _terms(*codes: str, sign: int = 1) -> tuple[Term, ...]:
-    return tuple(Term(c, sign) for c in codes)
-
-
-def _columns(table: Table):
-    return table.blocks[0].columns
-
-
-def _total_relation(rule: Rule, key: str, total_code: str, params: dict) -> Relation:
-    """A computed total equals the cells it adds up: the very definition the template's formulas use."""
-    return Relation(rule, key, _terms(total_code), "=", _terms(*CELLS[total_code].total_of), params)
-
-
-@cache
-def relations() -> tuple[Relation, ...]:
-    out: list[Relation] = []
-    for col in _columns(T3):
-        params = {"col": col.code, "col_label": col.label}
-        c = col.code
-        out.append(
-            Relation(
-                RULES["T3-01"], c,
-                _terms(code("T3", "R24", c), code("T3", "R25", c)), "=",
-                _terms(code("T3", "R01", c), code("T3", "R02", c)),
-                params,
-            )
-        )
-    for row in T3.rows:
-        total = next(cell for cell in T3.cells if cell.row == row and cell.column.code == "C7")
-        out.append(_total_relation(RULES["T3-02"], row.code, total.code, {"row": row.code, "row_label": row.label}))
-    for col in _columns(T3):
-        total = code("T3", T3_COLUMN_TOTAL, col.code)
-        params = {"col": col.code, "col_label": col.label}
-        out.append(
-            Relation(RULES["T3-03"], col.code, _terms(total), "=", _terms(*(code("T3", r, col.code) for r in T3_RESULT_ROWS)), params)
-        )
-    for row in T4.rows:
-        label = "／".join((*row.group, row.label))
-        out.append(_total_relation(RULES["T4-01"], row.code, code("T4", row.code, "C5"), {"row": row.code, "row_label": label}))
-    for row in T2.blocks[0].rows:
-        out.append(
-            Relation(
-                RULES["P-01"], row.code,
-                _terms(code("T2", row.code, "C3")), ">=",
-                (Term(code("T2", row.code, "C1")), Term(code("T2", row.code, "C2"), -1)),
-                {"row": row.code, "row_label": row.label},
-            )
-        )
-    return tuple(out)
-
-
-@cache
-def cell_checks() -> tuple[CellCheck, ...]:
-    out = [
-        CellCheck(RULES["V-02" if cell.kind is CellKind.AMOUNT else "V-01"], c)
-        for c, cell in CELLS.items()
-    ]
-    out += [CellCheck(RULES["V-03"], c) for c in CELLS]
-    return tuple(out)
-
-
-def in_sheet_checks() -> tuple[Relation | CellCheck, ...]:
-    """Every concrete check the template compiles into live formulas, in check-sheet order."""
-    return tuple(ch for ch in (*relations(), *cell_checks()) if ch.rule.in_sheet)
-
-
 @dataclass(frozen=True)
 class CrossYear:
     """One instance of X-01/X-02: sum(actual) = sum(expected) + sum(expected_last) of last year's report."""
@@ -333,20 +283,96 @@ class CrossYear:
 
     @property
     def codes(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(t.code for t in (*self.actual, *self.expected)))
+        return _unique(t.code for t in (*self.actual, *self.expected))
+
+
+def cell_params(cell_code: str) -> dict:
+    cell = CELLS[cell_code]
+    return {"code": cell_code, "cell_label": cell_label(cell_code), "row": cell.row.code, "col": cell.column.code}
+
+
+def _col_params(col) -> dict:
+    return {"col": col.code, "col_label": col.label}
+
+
+def _row_params(row, with_group: bool = False) -> dict:
+    return {"row": row.code, "row_label": "／".join((*row.group, row.label)) if with_group else row.label}
+
+
+def _total_relation(rule: Rule, key: str, total_code: str, params: dict) -> Relation:
+    """A computed total equals the cells it adds up: the very definition the template's formulas use."""
+    return Relation(rule, key, _terms(total_code), "=", _terms(*CELLS[total_code].total_of), params)
+
+
+def _row_totals(rule: Rule, table: Table, total_col: str, with_group: bool = False) -> list[Relation]:
+    return [_total_relation(rule, row.code, code(table.id, row.code, total_col), _row_params(row, with_group)) for row in table.rows]
+
+
+def _t3_01() -> list[Relation]:
+    """The official note: received + carried over = handled + carried forward, per column."""
+    rule = RULES["T3-01"]
+    return [
+        Relation(rule, col.code,
+                 _terms(code(T3.id, T3_COLUMN_TOTAL, col.code), code(T3.id, T3_CARRIED_FORWARD, col.code)), "=",
+                 _terms(code(T3.id, T3_RECEIVED, col.code), code(T3.id, T3_CARRIED_OVER, col.code)),
+                 _col_params(col))
+        for col in columns(T3)
+    ]
+
+
+def _t3_03() -> list[Relation]:
+    rule = RULES["T3-03"]
+    return [
+        Relation(rule, col.code, _terms(code(T3.id, T3_COLUMN_TOTAL, col.code)), "=",
+                 _terms(*(code(T3.id, r, col.code) for r in T3_RESULT_ROWS)), _col_params(col))
+        for col in columns(T3)
+    ]
+
+
+def _p_01() -> list[Relation]:
+    rule = RULES["P-01"]
+    out = []
+    for row in (r for r in T2.rows if r.code in T2_DOCUMENT_ROWS):
+        c = lambda col, r=row: code(T2.id, r.code, col)  # noqa: E731
+        out.append(Relation(rule, row.code, _terms(c(T2_IN_FORCE)), ">=", (Term(c(T2_MADE)), Term(c(T2_REPEALED), -1)), _row_params(row)))
+    return out
+
+
+@cache
+def relations() -> tuple[Relation, ...]:
+    """Every arithmetic check, in catalogue order."""
+    return (*_t3_01(), *_row_totals(RULES["T3-02"], T3, T3_ROW_TOTAL), *_t3_03(),
+            *_row_totals(RULES["T4-01"], T4, T4_ROW_TOTAL, with_group=True), *_p_01())
+
+
+def relations_of(*rule_ids: str) -> tuple[Relation, ...]:
+    return tuple(rel for rel in relations() if rel.rule.id in rule_ids)
+
+
+@cache
+def cell_checks() -> tuple[CellCheck, ...]:
+    out = [CellCheck(RULES["V-02" if cell.kind is CellKind.AMOUNT else "V-01"], c) for c, cell in CELLS.items()]
+    out += [CellCheck(RULES["V-03"], c) for c in CELLS]
+    return tuple(out)
+
+
+def in_sheet_checks() -> tuple[Relation | CellCheck, ...]:
+    """Every concrete check the template compiles into live formulas, in check-sheet order."""
+    return tuple(ch for ch in (*relations(), *cell_checks()) if ch.rule.in_sheet)
 
 
 @cache
 def previous_year_relations() -> tuple[CrossYear, ...]:
     out = []
-    for col in _columns(T3):
+    for col in columns(T3):
         c = col.code
-        out.append(CrossYear(RULES["X-01"], c, {"col": c, "col_label": col.label},
-                             _terms(code("T3", "R02", c)), (), _terms(code("T3", "R25", c))))
-    for row in T2.blocks[0].rows:
-        r = row.code
-        out.append(CrossYear(RULES["X-02"], r, {"row": r, "row_label": row.label},
-                             _terms(code("T2", r, "C3")),
-                             (Term(code("T2", r, "C1")), Term(code("T2", r, "C2"), -1)),
-                             _terms(code("T2", r, "C3"))))
+        out.append(CrossYear(RULES["X-01"], c, _col_params(col),
+                             _terms(code(T3.id, T3_CARRIED_OVER, c)), (), _terms(code(T3.id, T3_CARRIED_FORWARD, c))))
+    for row in (r for r in T2.rows if r.code in T2_DOCUMENT_ROWS):
+        c = lambda col, r=row: code(T2.id, r.code, col)  # noqa: E731
+        out.append(CrossYear(RULES["X-02"], row.code, _row_params(row),
+                             _terms(c(T2_IN_FORCE)), (Term(c(T2_MADE)), Term(c(T2_REPEALED), -1)), _terms(c(T2_IN_FORCE))))
     return tuple(out)
+
+
+RULES_MADE = code(T2.id, T2_RULES_ROW, T2_MADE)  # 规章 本年制发件数, for P-02

@@ -173,8 +173,12 @@ T3 = Table(
     note="（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
 )
 T3_APPLICANT_HEADING = "申请人情况"
-T3_ROW_TOTAL = "C7"
-T3_COLUMN_TOTAL = "R24"
+# The rows and columns the official note and totals speak of: the rules are written with these.
+T3_RECEIVED = "R01"  # 一、本年新收
+T3_CARRIED_OVER = "R02"  # 二、上年结转
+T3_COLUMN_TOTAL = "R24"  # （七）总计
+T3_CARRIED_FORWARD = "R25"  # 四、结转下年度继续办理
+T3_ROW_TOTAL = "C7"  # 总计 column
 T3_RESULT_ROWS = tuple(f"R{i:02d}" for i in range(3, 24))  # （一）…（六） items summed by （七）总计
 
 # --- Table 4 -----------------------------------------------------------------------------------
@@ -203,6 +207,11 @@ T4 = Table(
     ),
 )
 T4_ROW_TOTAL = "C5"
+
+# Table 2's document rows (规章, 行政规范性文件) and their columns: made, repealed, in force.
+T2_DOCUMENT_ROWS = ("R1", "R2")
+T2_MADE, T2_REPEALED, T2_IN_FORCE = "C1", "C2", "C3"
+T2_RULES_ROW = "R1"  # 规章: only some bodies may make them (P-02)
 
 
 # --- Cells -------------------------------------------------------------------------------------
@@ -239,6 +248,11 @@ INPUT_CODES: tuple[str, ...] = tuple(c for c, cell in CELLS.items() if not cell.
 TOTAL_CODES: tuple[str, ...] = tuple(c for c, cell in CELLS.items() if cell.is_total)
 
 assert len(CELLS) == 200, len(CELLS)
+
+
+def columns(table: Table) -> tuple[Column, ...]:
+    """The columns of a one-block table (T3, T4)."""
+    return table.blocks[0].columns
 
 
 def cell_label(cell_code: str) -> str:
@@ -292,3 +306,16 @@ _RULE_MAKERS = {
     Level.CITY_WITH_DISTRICTS,
     Level.AUTONOMOUS_PREFECTURE,
 }
+
+
+# --- Formats a published report may be written in (for detection; only the 2021 one is read) --
+
+FORMAT_2021, FORMAT_2019, FORMAT_PRE_2019, FORMAT_MIXED, FORMAT_UNKNOWN = "2021", "2019", "pre-2019", "mixed", "unknown"
+FORMAT_NAMES = {
+    FORMAT_2021: {"zh": "2021 年格式（国办公开办函〔2021〕30号）", "en": "the 2021 format"},
+    FORMAT_2019: {"zh": "2019 年试行格式（国办公开办函〔2019〕60号）", "en": "the 2019 trial format"},
+    FORMAT_PRE_2019: {"zh": "2019 年以前的格式", "en": "a pre-2019 format"},
+    FORMAT_MIXED: {"zh": "新旧混合的格式", "en": "a mix of the 2021 and 2019 formats"},
+    FORMAT_UNKNOWN: {"zh": "未识别的格式（没有找到统计表）", "en": "no recognisable tables"},
+}
+OLDER_FORMATS = (FORMAT_2019, FORMAT_PRE_2019)  # recognised, never forced into the 2021 tables

@@ -1,7 +1,8 @@
-"""Turns what a spreadsheet cell holds into a model value or a reason why not.
+"""Turns what a cell holds into a model value or a reason why not: the one set of value rules.
 
-Shared by every workbook adapter (openpyxl, xlwings), so that all of them refuse the same things
-with the same words. No file access here.
+Spreadsheet cells (openpyxl, xlwings, report JSON) follow spreadsheet semantics: text is not a
+number, even "12". Printed cells (a published table's text) are read as the figures they show:
+"1,234", "12件", "８７１５．９６万元". No file access here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ NONE_WORDS = frozenset({"/", "／", "-", "－", "—", "——", "--", "－－",
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
 _NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*年?(度)?\s*$")
+# A printed figure: thousands separators, decimals, and the units clerks type after it.
+_PRINTED = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:件|个|次|万元|万)?$")
 
 
 @dataclass(frozen=True)
@@ -99,11 +102,38 @@ def parse_amount(raw, is_error: bool = False) -> Parsed:
     return Parsed(d)
 
 
+def printed_number(text: str) -> Decimal | None:
+    """The figure a printed cell shows, or None where it shows none."""
+    m = _PRINTED.match(text.strip().translate(_FULL_WIDTH))
+    return Decimal(m.group(1).replace(",", "") + (m.group(2) or "")) if m else None
+
+
+def parse_printed(raw, kind_is_amount: bool = False) -> Parsed:
+    """A cell of a published table: a printed figure, a word for none (read as 0), or unreadable."""
+    if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+        number = Decimal(raw)  # already decoded (digits run together, split by the sums)
+    elif is_blank(raw):
+        return BLANK
+    elif (text := str(raw).strip()) in NONE_WORDS:
+        return Parsed(0)
+    elif (number := printed_number(text)) is None:
+        return Parsed(None, Reason("unreadable", text))
+    if kind_is_amount:
+        return Parsed(number)
+    if number != number.to_integral_value():
+        return Parsed(None, Reason("fraction", _show(number)), number)
+    return Parsed(int(number))
+
+
 def parse_year(raw) -> Parsed:
     if is_blank(raw):
         return BLANK
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and float(raw).is_integer():
-        return Parsed(int(raw))
+    if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
+        try:
+            if raw == int(raw):
+                return Parsed(int(raw))
+        except (ValueError, OverflowError, ArithmeticError):  # NaN, infinity
+            pass
     if isinstance(raw, str) and (m := _YEAR.match(raw.translate(_FULL_WIDTH))):
         return Parsed(int(m.group(1)))
     return Parsed(None, Reason("bad_year", str(raw)))

@@ -24,8 +24,8 @@ from .layout import (
     defined_name,
     sheets,
 )
-from .safe_write import atomic_save
-from .standard import CELLS, FIRST_YEAR, META_FIELDS, CellKind, Level
+from ..atomic import atomic_save
+from ..core.standard import CELLS, FIRST_YEAR, META_FIELDS, CellKind, Level
 
 # Fixed so that generating the template twice gives the same contents.
 _STAMP = _dt.datetime(2021, 9, 26)

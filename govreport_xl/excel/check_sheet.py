@@ -18,8 +18,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import styles
 from .formulas import FAIL, blank, check_formulas, countifs, invalid_value, quoted, table_summary
 from .layout import LINE_HEIGHT, SHEET_CHECKS, SHEET_OF_TABLE, SUMMARY_ROW, a1, address, compact_cells, positions, sheet_of, sheets, text_units
-from .rules import CellCheck, Relation, Severity, in_sheet_checks
-from .standard import CELLS, CellKind, cell_label
+from ..core.rules import CellCheck, Relation, Severity, in_sheet_checks
+from ..core.standard import CELLS, CellKind, cell_label
 
 CHECK_FAILS = "CHECK_FAILS"
 SEVERITY_LABEL = {Severity.ERROR: "错误", Severity.WARNING: "警告"}

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .layout import a1, defined_name, positions
-from .rules import CellCheck, Relation, Term
-from .standard import CELLS
+from ..core.rules import CellCheck, Relation, Term
+from ..core.standard import CELLS
 
 PASS, FAIL = "通过", "不通过"
 

@@ -61,6 +61,17 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "the total's formula was changed to '{raw}'",
     },
     "total_cleared": {"zh": "合计单元格的公式被删除", "en": "the total's formula was deleted"},
+    # why a check could not be made, or a rule was not in scope
+    "cells_missing": {"zh": "缺少单元格 {raw}", "en": "cells missing: {raw}"},
+    "formulas_unreadable": {
+        "zh": "此环境读不到公式，无法确认合计公式未被改写",
+        "en": "formulas cannot be read here, so overwritten totals cannot be told",
+    },
+    "not_a_workbook": {"zh": "不是工作簿", "en": "not a workbook"},
+    "no_previous": {"zh": "未提供上年度报告", "en": "no previous report given"},
+    "not_imported": {"zh": "不是导入的已发布报告", "en": "not an imported published report"},
+    "older_format": {"zh": "旧格式的报告，不按 2021 年表格校验", "en": "an older format, not checked against the 2021 tables"},
+    "not_selected": {"zh": "未选择此规则", "en": "rule not selected"},
 }
 
 
@@ -78,14 +89,12 @@ class CellProblem:
     """A cell whose content is not a valid value of the model.
 
     `numeric` is what a spreadsheet's SUM would add for it (a negative or fractional number),
-    None where SUM ignores it (text, logical values, dates kept as text by the reader). `missing`
-    marks cells that could not be located at all: S-01 reports those, not V-01/V-03.
+    None where SUM ignores it (text, logical values, dates kept as text by the reader).
     """
 
     code: str
     reason: Reason
     numeric: Decimal | None = None
-    missing: bool = False
 
 
 def plain(value: Any) -> Any:

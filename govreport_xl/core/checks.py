@@ -1,0 +1,195 @@
+"""How each rule checks: a registry keyed by rule id, filled by the `checks` decorator.
+
+A check gets its rule and the context (the reading, last year's report, the narrative) and yields
+findings, or `Unchecked` where an instance involves a cell the source does not have. The loop
+over the catalogue is in `evaluate.py`; nothing here branches on rule ids.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import uscc
+from .findings import Finding, Reason
+from .model import Report
+from .reading import Number, Reading, spreadsheet_values
+from .result import Unchecked
+from .rules import RULES, RULES_MADE, CellCheck, Relation, Rule, Term, cell_checks, previous_year_relations, relations_of
+from .standard import FIRST_YEAR, FORMAT_2021, FORMAT_NAMES, META_FIELDS
+
+Outcome = Finding | Unchecked
+Check = Callable[[Rule, "Context"], Iterable[Outcome]]
+CHECKS: dict[str, Check] = {}
+_META_EN = {"name": "the reporting body's name", "year": "the report year"}
+
+
+def checks(*rule_ids: str) -> Callable[[Check], Check]:
+    """Register the check of one or more rules of the catalogue."""
+
+    def register(fn: Check) -> Check:
+        for rule_id in rule_ids:
+            assert rule_id in RULES and rule_id not in CHECKS, rule_id
+            CHECKS[rule_id] = fn
+        return fn
+
+    return register
+
+
+@dataclass(frozen=True)
+class NarrativeFigure:
+    """A figure stated in a report's narrative, with the table values it may equal (N-01)."""
+
+    subject: str
+    subject_en: str
+    stated: int
+    codes: tuple[str, ...]
+    accepted: tuple[tuple[str, ...], ...]  # each a set of codes whose sum may equal `stated`
+
+
+@dataclass
+class Context:
+    reading: Reading
+    previous: Report | None = None
+    narrative: Sequence[NarrativeFigure] | None = None
+    today: _dt.date | None = None
+
+    def __post_init__(self):
+        self.values: dict[str, Number] = spreadsheet_values(self.reading.report.values(), self.reading.problems.values())
+        self.today = self.today or _dt.date.today()
+
+    def unchecked(self, rule: Rule, codes: Sequence[str]) -> Unchecked | None:
+        """The Unchecked of an instance that involves cells the source lacks; None if it has them all."""
+        gone = [c for c in codes if c in self.reading.absent]
+        return Unchecked(rule.id, tuple(codes), Reason("cells_missing", " ".join(gone))) if gone else None
+
+
+def _num(values: Mapping[str, Number], code: str) -> Decimal:
+    v = values.get(code)
+    return Decimal(0) if v is None else v
+
+
+def total(values: Mapping[str, Number], terms: Sequence[Term]) -> Decimal:
+    return sum((t.sign * _num(values, t.code) for t in terms), Decimal(0))
+
+
+def check_relation(rel: Relation, values: Mapping[str, Number]) -> Finding | None:
+    actual, expected = total(values, rel.actual), total(values, rel.expected)
+    if rel.holds(actual, expected):
+        return None
+    return Finding(rel.rule.id, rel.params, rel.codes, expected=expected, actual=actual)
+
+
+@checks("T3-01", "T3-02", "T3-03", "T4-01", "P-01")
+def _relations(rule: Rule, ctx: Context) -> Iterator[Outcome]:
+    for rel in relations_of(rule.id):
+        outcome = ctx.unchecked(rule, rel.codes) or check_relation(rel, ctx.values)
+        if outcome is not None:
+            yield outcome
+
+
+def _cells(rule: Rule) -> Iterator[CellCheck]:
+    return (c for c in cell_checks() if c.rule is rule)
+
+
+@checks("V-01", "V-02")
+def _invalid_values(rule: Rule, ctx: Context) -> Iterator[Outcome]:
+    for check in _cells(rule):
+        if (gone := ctx.unchecked(rule, check.codes)) is not None:
+            yield gone
+        elif (problem := ctx.reading.problems.get(check.code)) is not None:
+            yield Finding(rule.id, {**check.params, "reason": problem.reason}, check.codes, actual=problem.reason.raw)
+
+
+@checks("V-03")
+def _blanks(rule: Rule, ctx: Context) -> Iterator[Outcome]:
+    for check in _cells(rule):
+        if (gone := ctx.unchecked(rule, check.codes)) is not None:
+            yield gone
+        elif check.code not in ctx.reading.problems and ctx.reading.report.value(check.code) is None:
+            yield Finding(rule.id, check.params, check.codes, actual=None)
+
+
+@checks("M-01")
+def _required_meta(rule: Rule, ctx: Context) -> Iterator[Outcome]:
+    for f in META_FIELDS:
+        if not f.required:
+            continue
+        if (gone := ctx.unchecked(rule, (f.name,))) is not None:
+            yield gone
+        elif getattr(ctx.reading.report.meta, f.key) is None:
+            p = ctx.reading.problems.get(f.name)
+            params = {"field": f.label, "field_en": _META_EN[f.key], "reason": p.reason if p else Reason("blank")}
+            yield Finding(rule.id, params, (f.name,))
+
+
+@checks("M-02")
+def _year_range(rule: Rule, ctx: Context) -> Iterator[Outcome]:
+    year = ctx.reading.report.meta.year
+    if year is not None and not FIRST_YEAR <= year <= ctx.today.year:
+        yield Finding(rule.id, {"year": year, "this_year": ctx.today.year}, ("META_YEAR",), actual=year)
+
+
+@checks("M-03")
+def _uscc(rule: Rule, ctx: Context) -> Iterator[Outcome]:
+    code = ctx.reading.report.meta.uscc
+    if code is not None and (bad := uscc.problem(code)):
+        yield Finding(rule.id, {"uscc": code, "reason": Reason(*bad)}, ("META_USCC",), actual=code)
+
+
+@checks("S-01")
+def _structure(rule: Rule, ctx: Context) -> Iterator[Outcome]:
+    for issue in ctx.reading.structure:
+        yield Finding(rule.id, {"reason": issue.reason}, issue.codes, issue.cells, actual=issue.reason.raw or None)
+    for code in ctx.reading.formulas_unchecked:
+        yield Unchecked(rule.id, (code,), Reason("formulas_unreadable"))
+
+
+@checks("P-02")
+def _rule_maker(rule: Rule, ctx: Context) -> Iterator[Outcome]:
+    if (gone := ctx.unchecked(rule, (RULES_MADE,))) is not None:
+        yield gone
+        return
+    level, made = ctx.reading.report.meta.level, _num(ctx.values, RULES_MADE)
+    if level is not None and not level.may_make_rules and made > 0:
+        yield Finding(rule.id, {"level": level.value, "made": int(made)}, (RULES_MADE,), actual=made)
+
+
+@checks("X-01", "X-02")
+def _previous_year(rule: Rule, ctx: Context) -> Iterator[Outcome]:
+    last = spreadsheet_values(ctx.previous.values())
+    for check in previous_year_relations():
+        if check.rule is not rule:
+            continue
+        if (gone := ctx.unchecked(rule, check.codes)) is not None:
+            yield gone
+            continue
+        got = total(ctx.values, check.actual)
+        want = total(ctx.values, check.expected) + total(last, check.expected_last)
+        if got != want:
+            yield Finding(rule.id, check.params, check.codes, expected=want, actual=got)
+
+
+@checks("N-01")
+def _narrative(rule: Rule, ctx: Context) -> Iterator[Outcome]:
+    for fig in ctx.narrative:
+        if (gone := ctx.unchecked(rule, fig.codes)) is not None:
+            yield gone
+            continue
+        sums = [total(ctx.values, [Term(c) for c in option]) for option in fig.accepted]
+        if fig.stated not in sums:
+            params = {"subject": fig.subject, "subject_en": fig.subject_en, "stated": fig.stated}
+            yield Finding(rule.id, params, fig.codes, expected=sums[0], actual=fig.stated)
+
+
+@checks("F-01")
+def _format(rule: Rule, ctx: Context) -> Iterator[Outcome]:
+    fmt, year = ctx.reading.format, ctx.reading.report.meta.year
+    if fmt != FORMAT_2021 and year is not None and year >= FIRST_YEAR:
+        names = FORMAT_NAMES[fmt]
+        yield Finding(rule.id, {"year": year, "format": names["zh"], "format_en": names["en"]}, actual=fmt)
+
+
+assert set(CHECKS) == set(RULES), set(RULES) ^ set(CHECKS)

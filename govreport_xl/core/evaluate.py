@@ -1,0 +1,72 @@
+"""The evaluator: runs the catalogue's registered checks over one reading and returns a Result.
+
+Pure logic. Arithmetic follows spreadsheet SUM semantics so that the Python validator and the
+in-sheet formulas agree: a blank or text cell adds 0, a negative or fractional number adds itself.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+
+from .checks import CHECKS, Context, NarrativeFigure
+from .findings import Finding, Reason
+from .model import Report
+from .reading import Reading
+from .result import Result, Unchecked
+from .rules import RULES, Need
+from .standard import OLDER_FORMATS
+
+# Findings are listed as a clerk fixes them: the file's structure, then its cover, then values
+# that are not numbers, then the sums those values feed, then what only needs a look.
+REPORT_ORDER = ("S-01", "F-01", "M-01", "M-02", "M-03", "V-01", "V-02",
+                "T3-01", "T3-02", "T3-03", "T4-01", "P-01", "V-03", "P-02", "X-01", "X-02", "N-01")
+assert sorted(REPORT_ORDER) == sorted(RULES)
+
+
+def unknown_rules(ids: Iterable[str]) -> list[str]:
+    return [r for r in ids if r not in RULES]
+
+
+def _scope(reading: Reading, previous, narrative) -> dict[Need, Reason | None]:
+    """Each need, with None where it is met, else why not."""
+    return {
+        Need.REPORT: Reason("older_format") if reading.format in OLDER_FORMATS else None,
+        Need.WORKBOOK: None if reading.workbook is not None else Reason("not_a_workbook"),
+        Need.PREVIOUS: None if previous is not None else Reason("no_previous"),
+        Need.NARRATIVE: None if narrative is not None else Reason("not_imported"),
+        Need.FORMAT: None if reading.format is not None else Reason("not_imported"),
+    }
+
+
+def evaluate(
+    reading: Reading,
+    *,
+    previous: Report | None = None,
+    narrative: Sequence[NarrativeFigure] | None = None,
+    rules: Iterable[str] | None = None,
+    skip: Iterable[str] | None = None,
+    today: _dt.date | None = None,
+) -> Result:
+    """Every rule of the catalogue that is in scope and selected, as one Result."""
+    selected = set(RULES if rules is None else rules) - set(skip or ())
+    scope = _scope(reading, previous, narrative)
+    ctx = Context(reading, previous, narrative, today)
+    findings: list[Finding] = []
+    unchecked: list[Unchecked] = []
+    checked, skipped = [], {}
+    for rule in RULES.values():
+        why_not = next((scope[n] for n in rule.needs if scope[n] is not None), None) if rule.id in selected else Reason("not_selected")
+        if why_not is not None:
+            skipped[rule.id] = why_not
+            continue
+        checked.append(rule.id)
+        for outcome in CHECKS[rule.id](rule, ctx):
+            (findings if isinstance(outcome, Finding) else unchecked).append(outcome)
+    findings.sort(key=lambda f: REPORT_ORDER.index(f.rule))
+    return Result(
+        reading.name, reading.kind, reading.report,
+        [f if f.cells else f.located(reading.locate) for f in findings],
+        [Unchecked(u.rule, u.codes, u.reason, tuple(a for c in u.codes if (a := reading.locate(c)))) for u in unchecked],
+        tuple(checked), skipped,
+    )

@@ -1,0 +1,213 @@
+"""The engine's first step: a cell source into a Reading — the report model, the cells refused
+and why, the cells the source does not have, and the workbook's structural facts.
+
+Every rule about raw cells lives here, once, whatever the source: which values a count or an
+amount cell accepts, error values, formulas in input cells and cached results, computed totals
+overwritten or rewritten (S-01), the two version stamps, metadata parsing and 统一社会信用代码
+normalisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import a1
+from .cell_values import Parsed, is_blank, parse_amount, parse_count, parse_printed, parse_text, parse_year
+from .findings import CellProblem, Reason
+from .model import Report
+from .source import CellSource, RawCell, WorkbookFacts
+from .standard import CELLS, META_FIELDS, TOTAL_CODES, CellKind, Level
+
+Number = Decimal | None
+
+
+@dataclass(frozen=True)
+class StructureIssue:
+    """A fact that makes a workbook not an intact template (S-01)."""
+
+    reason: Reason
+    codes: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
+
+
+@dataclass
+class Reading:
+    name: str
+    kind: str
+    report: Report
+    problems: dict[str, CellProblem] = field(default_factory=dict)  # code or META_* name -> why refused
+    absent: frozenset[str] = frozenset()  # codes the source does not have at all
+    structure: list[StructureIssue] = field(default_factory=list)
+    addresses: dict[str, str] = field(default_factory=dict)  # code -> "sheet!A1"
+    workbook: WorkbookFacts | None = None
+    format: str | None = None
+    formulas_unchecked: tuple[str, ...] = ()  # totals whose formula this source cannot show
+
+    def locate(self, code: str) -> str | None:
+        return self.addresses.get(code)
+
+
+def spreadsheet_values(values: dict[str, object], problems: Iterable[CellProblem] = ()) -> dict[str, Number]:
+    """What a spreadsheet would compute with: valid values, else a refused number, else None."""
+    out: dict[str, Number] = {c: (None if v is None else Decimal(v)) for c, v in values.items()}
+    for p in problems:
+        if p.code in out and out[p.code] is None:
+            out[p.code] = p.numeric
+    return out
+
+
+def total_value(code: str, values: dict[str, Number]) -> Decimal:
+    """The value the template's formula gives a computed total, from the cells it adds up."""
+    return sum((values.get(c) or Decimal(0) for c in CELLS[code].total_of), Decimal(0))
+
+
+def complete_totals(values: dict[str, object], which: Iterable[str] | None = None) -> dict[str, object]:
+    """Fill the computed totals in `which` (default: those that are None) from their inputs.
+
+    TOTAL_CODES is ordered so that a total's parts come before it (T3.R24.C7 after T3.R24.C1–C6).
+    """
+    out = dict(values)
+    numbers = spreadsheet_values(out)
+    todo = set(which) if which is not None else {c for c in TOTAL_CODES if out.get(c) is None}
+    for code in TOTAL_CODES:
+        if code in todo:
+            numbers[code] = total = total_value(code, numbers)
+            out[code] = int(total) if CELLS[code].kind is CellKind.COUNT and total == int(total) else total
+    return out
+
+
+def _parse(raw: RawCell, kind: CellKind) -> Parsed:
+    if raw.reason is not None:
+        return Parsed(None, raw.reason)
+    if raw.printed:
+        return parse_printed(raw.value, kind is CellKind.AMOUNT)
+    parse = parse_amount if kind is CellKind.AMOUNT else parse_count
+    return parse(raw.value, raw.is_error)
+
+
+class _Reader:
+    def __init__(self, source: CellSource):
+        self.source = source
+        self.workbook = source.workbook
+        self.reading = Reading(source.name, source.kind, Report(), workbook=self.workbook, format=source.format)
+        self.values: dict[str, object] = {}
+        self.absent: set[str] = set()
+
+    def issue(self, key: str, raw: str = "", codes=(), cells=()) -> None:
+        self.reading.structure.append(StructureIssue(Reason(key, raw), tuple(codes), tuple(c for c in cells if c)))
+
+    def refuse(self, code: str, reason: Reason, numeric: Decimal | None = None) -> None:
+        self.reading.problems[code] = CellProblem(code, reason, numeric)
+
+    def raw(self, code: str) -> RawCell | None:
+        raw = self.source.cell(code)
+        if raw is None:
+            self.absent.add(code)
+            return None
+        if raw.address:
+            self.reading.addresses[code] = raw.address
+        if raw.by_position and self.workbook is not None:
+            self.issue("missing_name", code.replace(".", "_"), [code] if code in CELLS else [])
+        return raw
+
+    # --- structure -------------------------------------------------------------------------
+
+    def check_structure(self) -> None:
+        wb = self.workbook
+        if wb is None:
+            return
+        for sheet in wb.spec.sheets:
+            if sheet not in wb.sheets:
+                self.issue("missing_sheet", sheet)
+        stamps = {v for v in (wb.version_property, parse_text(wb.version_cell)) if v is not None}
+        if not stamps:
+            self.issue("no_version")
+        elif len(stamps) > 1:
+            self.issue("version_mismatch", " / ".join(sorted(stamps)))
+        elif (version := stamps.pop()) not in wb.spec.versions:
+            self.issue("unknown_version", version)
+
+    def _expected_parts(self, code: str) -> list[a1.Ref] | None:
+        parts = [self.reading.addresses.get(p) for p in CELLS[code].total_of]
+        return None if None in parts else [a1.split_address(p) for p in parts]
+
+    def total_content(self, code: str, raw: RawCell, uncached: list[str]) -> RawCell | None:
+        """A computed total: its formula must add up exactly its parts. None: computed later."""
+        if raw.formula is not None:
+            sheet = a1.split_address(raw.address)[0] if raw.address else ""
+            expected = self._expected_parts(code)
+            if expected is not None and sorted(a1.sum_cells(raw.formula, sheet) or []) != sorted(expected):
+                self.issue("total_formula_changed", raw.formula, [code], [raw.address])
+            if raw.value is None and not raw.is_error:
+                uncached.append(code)  # written by a script: computed as the formula would
+                return None
+        elif not self.workbook.reads_formulas:
+            self.reading.formulas_unchecked += (code,)
+        elif is_blank(raw.value):
+            self.issue("total_cleared", "", [code], [raw.address])
+        else:
+            self.issue("total_overwritten", str(raw.value), [code], [raw.address])
+        return raw
+
+    # --- cells -----------------------------------------------------------------------------
+
+    def accept(self, code: str, parsed: Parsed) -> None:
+        self.values[code] = parsed.value
+        if parsed.refused:
+            self.refuse(code, parsed.reason, parsed.numeric)
+
+    def read_cells(self) -> None:
+        uncached: list[str] = []
+        raws = {code: self.raw(code) for code in CELLS}  # every address known before totals are checked
+        for code, cell in CELLS.items():
+            raw = raws[code]
+            if raw is None:
+                continue
+            if cell.is_total and self.workbook is not None:
+                raw = self.total_content(code, raw, uncached)
+                if raw is None:
+                    continue
+            elif raw.formula is not None and raw.value is None and not raw.is_error:
+                self.refuse(code, Reason("no_cached_value", raw.formula))
+                self.values[code] = None
+                continue
+            self.accept(code, _parse(raw, cell.kind))
+        numeric = spreadsheet_values(self.values, self.reading.problems.values())
+        for code in TOTAL_CODES:  # parts before the totals that add them up
+            if code in uncached:
+                numeric[code] = total_value(code, numeric)
+                self.accept(code, parse_count(numeric[code]))
+
+    def read_meta(self) -> dict:
+        meta: dict[str, object] = {}
+        for f in META_FIELDS:
+            raw = self.raw(f.name)
+            value = None if raw is None else raw.value
+            if f.key == "year":
+                parsed = parse_year(value)
+                meta["year"] = parsed.value
+                if parsed.refused:
+                    self.refuse(f.name, parsed.reason)
+            elif f.key == "level":
+                text = parse_text(value)
+                meta["level"] = next((lv for lv in Level if lv.value == text), None)
+            else:
+                text = parse_text(value)
+                # codes are compared upper-case: a clerk's 91350100m000100y43 is that code
+                meta[f.key] = text.upper() if f.key == "uscc" and text else text
+        return meta
+
+    def read(self) -> Reading:
+        self.check_structure()
+        meta = self.read_meta()
+        self.read_cells()
+        self.reading.report = Report.build(meta, {c: v for c, v in self.values.items()})
+        self.reading.absent = frozenset(self.absent)
+        return self.reading
+
+
+def read(source: CellSource) -> Reading:
+    """A source into a Reading; never raises on content (only a source's own I/O may raise)."""
+    return _Reader(source).read()
