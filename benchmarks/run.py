@@ -27,7 +27,7 @@ from govreport_xl.excel.template import build_template  # noqa: E402
 from govreport_xl.api import validate as validate_path  # noqa: E402
 from govreport_xl.excel.filler import fill_workbook  # noqa: E402
 
-SEED = ROOT.parent / "shared" / "seed" / "shizuishan_2022.txt"
+SEED = ROOT / "examples" / "shizuishan_2022.txt"
 EXAMPLE_XLSX = ROOT / "examples" / "shizuishan_2022.xlsx"
 EXAMPLE_JSON = ROOT / "examples" / "shizuishan_2022.json"
 

@@ -14,7 +14,7 @@ from govreport_xl.core.standard import CELLS
 from helpers import EXAMPLE_JSON, ROOT, example_report
 from published import LAYOUTS, made_up_report, render_html, render_text, write_docx
 
-SEED = ROOT.parent / "shared" / "seed" / "shizuishan_2022.txt"
+SEED = ROOT / "examples" / "shizuishan_2022.txt"
 
 
 def imported(tmp_path, text, name="r.txt"):
@@ -261,3 +261,24 @@ def test_import_is_fast():
     for _ in range(20):
         import_report(SEED)
     assert (time.perf_counter() - start) / 20 < 0.05
+
+
+def test_thousands_separators_and_units_are_read(tmp_path):
+    report = made_up_report(6).with_values({"T2.R3.C1": 346342, "T2.R4.C1": 508600})
+    text = render_text(report, "tabs").replace("\t346342\t", "\t346,342\t").replace("\t508600\t", "\t508,600件\t")
+    assert "346,342" in text and "508,600件" in text
+    assert_exact(imported(tmp_path, text), report)
+
+
+def test_an_ambiguous_row_the_columns_cannot_settle_stays_ambiguous(tmp_path):
+    """With （七）总计 gone the column rules cannot be checked, so no reading of the run-together
+    row is picked. (Where they can be checked, each column pins its cell: two readings cannot
+    both fit, so "take the first fitting one" would be an equivalent mutant.)"""
+    row = [1, 0, 0, 0, 0, 11, 12]
+    report = made_up_report(3).with_values({f"T3.R05.C{i}": v for i, v in enumerate(row, 1)})
+    lines = render_text(report, "tabs", run_together="R05").splitlines()
+    text = "\n".join(line for line in lines if not line.startswith("（七）总计"))
+    got = imported(tmp_path, text)
+    assert got.tables["T3"].unreadable["T3.R05.C1"][0] == "ambiguous"
+    assert got.report.value("T3.R05.C1") is None and got.report.value("T3.R05.C7") == 12
+    assert not any("按列合计" in n.render() for n in got.notes)

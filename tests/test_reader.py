@@ -169,18 +169,22 @@ def test_input_file_is_never_modified(tmp_path):
     assert (file_hash(path), path.stat().st_mtime_ns) == before
 
 
-def test_cached_values_are_used_where_they_exist(tmp_path):
-    """A workbook saved by a spreadsheet carries totals' results; a stale one is caught."""
-    path = fill_workbook(example_report(), tmp_path / "cached.xlsx")
-    formula = total_formula("T3.R01.C7")[1:].encode()
-    out = tmp_path / "stale.xlsx"
+def with_cached_result(path, out, formula: str, value: str):
+    """A copy whose formula carries a cached result in its <v>, as Excel writes it."""
+    f = formula.lstrip("=").encode()
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename.startswith("xl/worksheets/"):
-                # write a cached result into the total's <v>, as Excel would, but a stale one
-                data = re.sub(rb"<f>" + re.escape(formula) + rb"</f><v\s*/>", b"<f>" + formula + b"</f><v>999</v>", data)
+                data = re.sub(rb"<f>" + re.escape(f) + rb"</f><v\s*/>", b"<f>" + f + b"</f><v>" + value.encode() + b"</v>", data)
             dst.writestr(item, data)
+    return out
+
+
+def test_cached_values_are_used_where_they_exist(tmp_path):
+    """A workbook saved by a spreadsheet carries totals' results; a stale one is caught."""
+    path = fill_workbook(example_report(), tmp_path / "cached.xlsx")
+    out = with_cached_result(path, tmp_path / "stale.xlsx", total_formula("T3.R01.C7"), "999")
     outcome = validate_path(out)
     assert outcome.report.value("T3.R01.C7") == 999
     assert any(f.rule == "T3-02" and f.actual == 999 and f.expected == 199 for f in outcome.findings)
@@ -193,3 +197,70 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     cell = openpyxl.load_workbook(path)[sheet][ref]
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'
     assert read_workbook(path).report.meta.name == '=HYPERLINK("x")'
+
+
+def test_a_rewritten_total_formula_is_caught(tmp_path):
+    code = "T3.R01.C7"
+    short = total_formula(code).replace("I", "H")  # one applicant column left out
+    outcome = validate_path(edited(tmp_path, put(code, short)))
+    [s01] = [f for f in outcome.findings if f.rule == "S-01"]
+    assert s01.codes == (code,) and s01.cells == (address(code),) and short in s01.message("zh")
+    same = total_formula(code).replace("SUM(", "sum( ").replace("D", "$D")  # spelled differently, adds the same
+    assert [f.rule for f in validate_path(edited(tmp_path, put(code, same), "same.xlsx")).findings] == []
+
+
+def test_a_formula_in_an_input_cell(tmp_path):
+    code = "T3.R03.C1"
+    path = edited(tmp_path, put(code, "=70+8"))
+    outcome = validate_path(path)  # saved by openpyxl: no cached result to read
+    [f] = [f for f in outcome.findings if f.codes == (code,)]
+    assert f.rule == "V-01" and "没有计算结果" in f.message("zh") and "=70+8" in f.message("zh")
+    cached = validate_path(with_cached_result(path, tmp_path / "cached.xlsx", "=70+8", "78"))
+    assert cached.findings == [] and cached.report.value(code) == 78
+
+
+@pytest.mark.parametrize("error", ["#REF!", "#DIV/0!", "#N/A"])
+def test_error_values_are_named_as_such(tmp_path, error):
+    code = "T3.R03.C2"
+    outcome = validate_path(edited(tmp_path, put(code, error)))
+    [f] = [f for f in outcome.findings if f.codes == (code,)]
+    assert f.rule == "V-01" and f"是错误值 {error}" in f.message("zh")
+
+
+def test_numbers_typed_as_text_with_separators(tmp_path):
+    outcome = validate_path(edited(tmp_path, put("T2.R3.C1", "346,342")))
+    [f] = outcome.findings
+    assert f.rule == "V-01" and "以文本形式存储" in f.message("zh") and "346,342" in f.message("zh")
+
+
+ODD_VALUES = {
+    "T3.R03.C1": "=70+8", "T3.R04.C1": "#REF!", "T3.R05.C1": dt.datetime(2022, 3, 1), "T3.R06.C1": True,
+    "T3.R07.C1": 3.25, "T3.R08.C1": "  ", "T3.R09.C1": "十二", "T2.R6.C1": 5949.088667, "META_NAME": "=1+1",
+}
+
+
+def test_single_pass_reader_matches_openpyxl(tmp_path):
+    """The reader gets formulas and cached results in one pass; on the same files it gives
+    exactly what openpyxl gives (values, formulas, types), odd cells and cached totals included."""
+    from govreport_xl.excel.ooxml import Package
+    from libreoffice import SOFFICE, convert
+
+    def odd(wb):
+        for code, value in ODD_VALUES.items():
+            put(code, value)(wb)
+    files = [EXAMPLE_XLSX, edited(tmp_path, odd, "odd.xlsx")]
+    if SOFFICE:  # a file written by a real spreadsheet engine, with cached results
+        files += convert([files[1]], tmp_path / "lo")
+    for path in files:
+        formulas, cached = openpyxl.load_workbook(path), openpyxl.load_workbook(path, data_only=True)
+        with Package(path) as pkg:
+            for name in SHEET_OF_TABLE.values():
+                ours = pkg.cells(name)
+                theirs = {(c.row, c.column): c for row in formulas[name].iter_rows() for c in row if c.value is not None}
+                assert set(ours) == set(theirs), (path, name)
+                for (r, col), cell in ours.items():
+                    f, v = theirs[(r, col)], cached[name].cell(r, col).value
+                    if f.data_type == "f":
+                        assert (cell.formula, cell.value) == (f.value, v), (path, name, r, col)
+                    else:
+                        assert (cell.formula, cell.value, cell.data_type) == (None, f.value, f.data_type), (path, name, r, col)

@@ -1,5 +1,8 @@
 import json
 
+import jsonschema
+import pytest
+
 from govreport_xl.core.model import Report, json_schema
 from govreport_xl.core.standard import CELLS
 from helpers import ROOT, example_report
@@ -22,8 +25,11 @@ def test_schema_names_all_200_cells_with_types():
 def test_example_json_conforms():
     data = json.loads((ROOT / "examples" / "shizuishan_2022.json").read_text(encoding="utf-8"))
     assert Report.model_validate(data) == example_report()
-    try:
-        import jsonschema
-    except ImportError:
-        return
     jsonschema.validate(data, json_schema())
+
+
+def test_schema_refuses_what_the_model_refuses():
+    data = json.loads((ROOT / "examples" / "shizuishan_2022.json").read_text(encoding="utf-8"))
+    for bad in ({"T3.R01.C1": -1}, {"T3.R01.C1": 1.5}, {"T9.R1.C1": 1}, {"T3.R01.C1": "12"}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({**data, "cells": {**data["cells"], **bad}}, json_schema())
