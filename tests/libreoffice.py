@@ -33,3 +33,14 @@ def convert(files: list[Path], outdir: Path, fmt: str = "xlsx") -> list[Path]:
     missing = [p for p in out if not p.exists()]
     assert not missing, f"LibreOffice did not write {missing}: {proc.stdout} {proc.stderr}"
     return out
+
+
+def require_uno() -> str:
+    """The system Python with LibreOffice's UNO bridge (python3-uno), to drive LibreOffice."""
+    require()
+    python = shutil.which("python3", path="/usr/bin")
+    if python and subprocess.run([python, "-c", "import uno"], capture_output=True).returncode == 0:
+        return python
+    if os.environ.get("GOVREPORT_REQUIRE_LIBREOFFICE") == "1":
+        pytest.fail("LibreOffice's Python bridge is required here: apt-get install python3-uno")
+    pytest.skip("python3-uno is not installed")

@@ -18,50 +18,11 @@ from govreport_xl.excel.formulas import FAIL
 from govreport_xl.excel.layout import SHEET_CHECKS, SHEET_COVER, SHEET_OF_TABLE, SUMMARY_ROW, address
 from govreport_xl.core.rules import RULES, in_sheet_checks
 from govreport_xl.api import validate as validate_path
-from govreport_xl.excel.filler import fill_workbook
-from helpers import example_report
-from libreoffice import convert
-
-# name -> (changes to the report before filling, raw cell contents written afterwards)
-CASES = {
-    "example": ({}, {}),
-    "t3_01_received": ({"T3.R01.C1": 200}, {}),
-    "t3_02_total_overwritten": ({}, {"T3.R05.C7": 5}),
-    "t3_03_column_total_overwritten": ({}, {"T3.R24.C2": 3}),
-    "t4_01_total_overwritten": ({}, {"T4.R2.C5": 2}),
-    "t4_01_total_cleared": ({}, {"T4.R1.C5": None}),
-    "p_01_in_force": ({"T2.R2.C1": 500, "T2.R2.C2": 0, "T2.R2.C3": 10}, {}),
-    "v_01_text": ({}, {"T3.R13.C1": "七十六"}),
-    "v_01_slash_and_none": ({}, {"T3.R08.C3": "/", "T4.R3.C1": "无"}),
-    "v_01_negative": ({}, {"T3.R14.C1": -4}),
-    "v_01_fraction": ({}, {"T4.R1.C2": 3.5}),
-    "v_01_number_as_text": ({}, {"T3.R03.C1": "78"}),
-    "v_01_total_as_text": ({}, {"T3.R25.C7": "/"}),
-    "v_02_amount": ({}, {"T2.R6.C1": -1.5}),
-    "v_02_amount_text": ({}, {"T2.R6.C1": "8715.96万元"}),
-    "v_03_blanks": ({}, {"T2.R3.C1": None, "T3.R10.C4": None, "T3.R11.C2": "   "}),
-    "many": ({"T3.R02.C2": 2, "T2.R1.C1": 3}, {"T3.R16.C1": "一", "T3.R19.C6": -1, "T3.R01.C7": 198, "T4.R3.C4": None}),
-}
-
-
-def build(tmp_path, name):
-    changes, raw = CASES[name]
-    path = fill_workbook(example_report().with_values(changes), tmp_path / f"{name}.xlsx")
-    if raw:
-        wb = openpyxl.load_workbook(path)
-        for code, value in raw.items():
-            sheet, ref = address(code).split("!")
-            wb[sheet][ref].value = value
-        wb.save(path)
-    return path
-
+from cases import CASES
 
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory):
-    src = tmp_path_factory.mktemp("src")
-    files = [build(src, name) for name in CASES]
-    out = convert(files, tmp_path_factory.mktemp("lo"))
-    return {name: (f, o) for name, f, o in zip(CASES, files, out)}
+def recalculated(recalculated_cases):
+    return recalculated_cases
 
 
 def sheet_failures(path):

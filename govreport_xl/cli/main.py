@@ -153,6 +153,28 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
+def cmd_addin_build(args) -> int:
+    from ..addin.build.xlam import build
+
+    built = build(args.output)
+    _say(f"已生成加载项 {built.path}（VBA 模块：{'、'.join(built.modules)}）", sys.stderr)
+    return EXIT_OK
+
+
+def cmd_addin_install(args) -> int:
+    from ..addin.install import NoExcelHere, install
+
+    try:
+        done = install()
+    except NoExcelHere:
+        _say("这台电脑上没有 Excel：加载项只能安装在装有 Excel 的 Windows 或 macOS 电脑上。\n"
+             "可以在这里生成加载项文件，再复制到那台电脑：govreport-xl addin build -o govreport_xl.xlam\n"
+             "(Excel is needed: install on Windows or macOS, or build the .xlam here and copy it.)", sys.stderr)
+        return EXIT_UNREADABLE
+    _say(f"已安装加载项：{done.addin}\n已写入设置：{done.config}\n请重新启动 Excel，功能区会出现「政务公开年报」选项卡。", sys.stderr)
+    return EXIT_OK
+
+
 def cmd_rules(args) -> int:
     _say(rules_markdown(args.lang))
     return EXIT_OK
@@ -213,6 +235,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
     _selection_args(sp)
     command("rules", cmd_rules, "列出全部校验规则 (list the rule catalogue as Markdown)")
+    sp = command("addin", None, "Excel 加载项（校验按钮）：生成或安装 (the Excel add-in: build or install)")
+    addin = sp.add_subparsers(dest="addin_command", required=True, metavar="ACTION", parser_class=_Parser)
+    bp = addin.add_parser("build", help="生成 .xlam (build the .xlam)", description="生成 .xlam 加载项 (build the .xlam add-in)")
+    bp.add_argument("-o", "--output", required=True, help="输出 .xlam")
+    bp.set_defaults(func=cmd_addin_build, lang="zh")
+    ip = addin.add_parser("install", help="安装到本机 Excel (install into this PC's Excel)",
+                          description="把加载项复制到 Excel 启动文件夹并写入 Python 路径 (copy to XLSTART, set the interpreter)")
+    ip.set_defaults(func=cmd_addin_install, lang="zh")
     return p
 
 

@@ -34,6 +34,8 @@ _CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-propert
 MAX_PART_BYTES = 64 * 1024 * 1024  # a report's sheet is kilobytes; anything this large is not one
 MAX_RATIO = 200  # deflate rarely beats 100:1 on real sheets; bombs reach 1000:1
 _CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
+_SI = re.compile(rb"<si\s*/>|<si>(.*?)</si>", re.S)
+_ROOT_TAG = re.compile(rb"<(\w+:)?sst\b")
 
 
 class PartError(Exception):
@@ -69,7 +71,7 @@ class Package:
         except BaseException:
             self.zip.close()
             raise
-        self._strings: list[str] | None = None
+        self._strings: list | None = None  # items as parsed text, or raw bytes until asked for
         self._dates: list[bool] | None = None
         self._sheets: dict[str, dict[tuple[int, int], Cell]] = {}
 
@@ -141,11 +143,31 @@ class Package:
 
     # --- shared strings and styles ---------------------------------------------------------
 
-    def strings(self) -> list[str]:
+    def string(self, index: int) -> str:
+        """One shared string. A workbook's strings include every label of the long check sheet, so
+        only the items the report's sheets use are parsed (the whole part is still checked for a
+        DTD, and read as a whole where its items cannot be told apart by their tags)."""
         if self._strings is None:
-            root = self.xml("xl/sharedStrings.xml", required=False)
-            self._strings = [_text(si) for si in root.iter(f"{_NS}si")] if root is not None else []
-        return self._strings
+            self._strings = self._string_items()
+        item = self._strings[index]
+        if isinstance(item, bytes):
+            try:
+                item = self._strings[index] = _text(SafeET.fromstring(b'<si xmlns="' + _NS[1:-1].encode() + b'">' + item + b"</si>", forbid_dtd=True))
+            except (DefusedXmlException, SafeET.ParseError) as exc:
+                raise PartError(f"shared string {index}: {exc}") from None
+        return item
+
+    def _string_items(self) -> list:
+        data = self.part("xl/sharedStrings.xml", required=False)
+        if data is None:
+            return []
+        root_tag = _ROOT_TAG.search(data)
+        if root_tag is None or root_tag.group(1):  # not plain <sst> (a namespace prefix): read it whole
+            root = self.xml("xl/sharedStrings.xml")
+            return [_text(si) for si in root.iter(f"{_NS}si")]
+        if b"<!DOCTYPE" in data[:root_tag.start()] or b"<!ENTITY" in data[:root_tag.start()]:
+            raise PartError("part xl/sharedStrings.xml declares a DTD")
+        return [m.group(1) or b"" for m in _SI.finditer(data, root_tag.end())]
 
     def date_styles(self) -> list[bool]:
         """For each cell style index, whether its number format shows a date or time."""
@@ -214,7 +236,7 @@ class Package:
         if raw is None:
             return Cell(None, formula, "f" if formula else "n")
         if t == "s":
-            return Cell(self.strings()[int(raw)], formula, "s")
+            return Cell(self.string(int(raw)), formula, "s")
         if t == "str":
             return Cell(raw, formula, "s")
         if t == "b":
