@@ -29,9 +29,9 @@ def _sheet(quoted: str | None, default: str) -> str:
 
 
 def split_address(address: str) -> Ref:
-    """"sheet!A1" -> (sheet, column, row)."""
+    """"sheet!A1" (or "'sheet'!A1") -> (sheet, column, row)."""
     sheet, _, cell = address.rpartition("!")
-    [(ref_sheet, col, row)] = refs(cell, sheet)
+    [(ref_sheet, col, row)] = refs(cell, _sheet(sheet, sheet) if sheet.startswith("'") else sheet)
     return ref_sheet, col, row
 
 

@@ -1,0 +1,73 @@
+"""Mutation testing of the engine's logic with mutmut, in a scratch copy of the repository:
+
+    python benchmarks/mutation.py [--children N]
+
+mutmut (installed into the scratch copy's own virtualenv if missing) changes the core modules
+listed under [mutmut] in setup.cfg one small step at a time and runs the tests that cover each
+change. A mutant the tests do not notice "survived". Prints the share killed per module, the
+survivors, and which of them are known to be equivalent (no test can tell them apart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Survivors that behave exactly like the original: (mutant name pattern, why)
+EQUIVALENT = [
+    (r"cell_values\.x_parse_amount__mutmut_\d+", "the numeric a spreadsheet adds for a refused amount: no rule sums T2.R6.C1"),
+    (r"cell_values\.x__show__mutmut_\d+", "format(d, 'f') vs format(d): Decimals from cells never carry exponents"),
+]
+
+
+def run(cmd, cwd, **kw):
+    return subprocess.run(cmd, cwd=cwd, text=True, **kw)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--children", type=int, default=2)
+    args = parser.parse_args()
+    scratch = Path(tempfile.mkdtemp(prefix="govreport-mutation-"))
+    files = run(["git", "ls-files", "-co", "--exclude-standard"], ROOT, capture_output=True, check=True).stdout.split()
+    for name in files:
+        if (ROOT / name).is_file():
+            (scratch / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, scratch / name)
+    venv = scratch / ".venv"
+    run([sys.executable, "-m", "venv", str(venv)], scratch, check=True)
+    run([str(venv / "bin" / "pip"), "install", "-q", "-e", ".[test]", "mutmut>=3.3"], scratch, check=True)
+    run([str(venv / "bin" / "mutmut"), "run", "--max-children", str(args.children)], scratch, stdout=subprocess.DEVNULL)
+    results = run([str(venv / "bin" / "mutmut"), "results", "--all", "true"], scratch, capture_output=True).stdout
+    status = {}
+    for line in results.splitlines():
+        m = re.match(r"\s*govreport_xl\.core\.(\S+):\s*(.+)", line)
+        if m:
+            status[m.group(1)] = m.group(2).strip()
+    per_module: dict[str, Counter] = {}
+    for name, state in status.items():
+        per_module.setdefault(name.split(".")[0], Counter())[state] += 1
+    print(f"{'module':14} {'mutants':>8} {'killed':>8} {'share':>7}")
+    for module, counts in sorted(per_module.items()):
+        total = sum(counts.values())
+        print(f"{module:14} {total:8} {counts['killed']:8} {counts['killed'] / total:7.1%}")
+    total, killed = len(status), sum(s == "killed" for s in status.values())
+    survivors = sorted(n for n, s in status.items() if s != "killed")
+    equivalent = {n: why for n in survivors for pattern, why in EQUIVALENT if re.fullmatch(pattern, n)}
+    print(f"\nkilled {killed} of {total} mutants: {killed / total:.1%}; "
+          f"counting the {len(equivalent)} equivalent survivors as killed: {(killed + len(equivalent)) / total:.1%}")
+    for name in survivors:
+        print(f"  {status[name]:10} {name}" + (f"  (equivalent: {equivalent[name]})" if name in equivalent else ""))
+    print(f"\nscratch copy (mutmut show <name> there): {scratch}")
+
+
+if __name__ == "__main__":
+    main()
