@@ -16,10 +16,11 @@ import io
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from .bulk.history import History
 from .core.evaluate import evaluate, unknown_rules
 from .core.model import Report
 from .core.reading import Reading
@@ -102,34 +103,69 @@ def read(source) -> Reading:
         _close(src)
 
 
-def _previous_report(previous) -> Report | None:
-    if previous is None or isinstance(previous, Report):
+def load_history(paths: Iterable[str | Path]) -> History:
+    """Last year's reports from files, folders and patterns (workbooks, report JSON, JSON Lines
+    exports). A file that cannot be read stops here with a SourceError: comparing this year's
+    reports with half of last year's would say nothing true."""
+    from .bulk.inputs import expand
+
+    inputs = expand([str(p) for p in paths], WORKBOOK_SUFFIXES + JSON_SUFFIXES)
+    if inputs.unmatched:
+        raise refuse(inputs.unmatched[0], "没有与之匹配的上年度报告文件", "no file of last year's reports matches")
+    history = History()
+    for item in inputs.files:
+        for src in sources_of(item.path):
+            history.add(_read_closed(src).report)
+    return history
+
+
+def _read_closed(src: CellSource) -> Reading:
+    try:
+        return read_cells(src)
+    finally:
+        _close(src)
+
+
+def _previous(previous) -> Report | History | None:
+    """A Report, a Result or History as given; a path (or paths) of last year's reports as a History."""
+    if previous is None or isinstance(previous, (Report, History)):
         return previous
     if isinstance(previous, Result):
         return previous.report
+    if isinstance(previous, (str, os.PathLike)):
+        return load_history([previous])
+    if isinstance(previous, (list, tuple)):
+        return load_history(previous)
     return read(previous).report
 
 
 @dataclass(frozen=True)
 class Options:
-    """What validate passes on to the engine (picklable, for worker processes)."""
+    """What validate passes on to the engine (picklable: sent once to each worker process)."""
 
-    previous: Report | None = None
+    previous: Report | History | None = None  # one report for every input, or last year's by body
     rules: tuple[str, ...] | None = None
     skip: tuple[str, ...] = ()
     today: _dt.date | None = None
+    marked: Path | None = None  # write a marked copy of each workbook with findings under here
 
     def __post_init__(self):
         bad = unknown_rules([*(self.rules or ()), *self.skip])
         if bad:
             raise ValueError(f"unknown rule ids: {', '.join(bad)}")
 
-    def run(self, src: CellSource, narrative=None) -> Result:
-        try:
-            reading = read_cells(src)
-        finally:
-            _close(src)
-        return evaluate(reading, previous=self.previous, narrative=narrative, rules=self.rules, skip=self.skip, today=self.today)
+    def run(self, src: CellSource, narrative=None, relative: Path | None = None) -> Result:
+        reading = _read_closed(src)
+        previous, why_not = (self.previous.lookup(reading.report.meta) if isinstance(self.previous, History)
+                             else (self.previous, None))
+        result = evaluate(reading, previous=previous, narrative=narrative, rules=self.rules, skip=self.skip,
+                          today=self.today, no_previous_because=why_not)
+        if self.marked is not None and result.findings and src.kind == "workbook":
+            from .excel.marked import write_marked
+            from .excel.marks import plan
+
+            write_marked(src.name, plan(result, reading.addresses), self.marked / (relative or Path(src.name).name))
+        return result
 
 
 def _guarded(name, work) -> list[Result]:
@@ -141,64 +177,86 @@ def _guarded(name, work) -> list[Result]:
         return [Result.unreadable(str(name), {lang: f"{INTERNAL[lang]}{exc!r}" for lang in INTERNAL})]
 
 
-def _validate_path(path, options: Options) -> list[Result]:
-    return _guarded(path, lambda: [options.run(src) for src in sources_of(path)])
+_worker_options: Options | None = None
 
 
-def _options(previous, rules, skip, today) -> Options:
-    return Options(_previous_report(previous), tuple(rules) if rules is not None else None, tuple(skip or ()), today)
+def _set_options(options: Options) -> None:
+    global _worker_options
+    _worker_options = options
+
+
+def _validate_item(item) -> list[Result]:
+    path, relative = (item.path, item.relative) if hasattr(item, "relative") else (Path(item), None)
+    return _guarded(path, lambda: [_worker_options.run(src, relative=relative) for src in sources_of(path)])
+
+
+def _options(previous, rules, skip, today, marked=None) -> Options:
+    return Options(_previous(previous), tuple(rules) if rules is not None else None, tuple(skip or ()), today,
+                   Path(marked) if marked is not None else None)
 
 
 def validate(source, *, previous=None, rules: Iterable[str] | None = None, skip: Iterable[str] | None = None,
              today: _dt.date | None = None) -> Result:
     """Validate one report: a path (.xlsx, .json), an openpyxl Workbook, an xlwings Book, a report
-    dict or Report, or any cell source. `previous` (same kinds) turns on X-01/X-02; `rules` and
-    `skip` select rule ids."""
+    dict or Report, or any cell source. `previous` (a report, or paths of last year's reports,
+    matched by body) turns on X-01/X-02; `rules` and `skip` select rule ids."""
     options = _options(previous, rules, skip, today)
     name = source if isinstance(source, (str, os.PathLike)) else getattr(source, "name", "report")
     [result] = _guarded(name, lambda: [options.run(source_of(source))])
     return result
 
 
-def ordered_map(fn, items: Iterable, jobs: int | None, *args) -> Iterator:
-    """fn(item, *args) for every item, in input order, in `jobs` worker processes (1: in this
-    process). At most a few tasks per worker are in flight, so memory stays flat however many
-    items there are."""
+def ordered_map(fn, items: Iterable, jobs: int | None, init=None, init_args: tuple = ()) -> Iterator:
+    """fn(item) for every item, in input order, in `jobs` worker processes (1: in this process).
+    `init(*init_args)` runs once in each worker first. At most a few tasks per worker are in
+    flight, so memory stays flat however many items there are."""
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1:
-        for item in items:
-            yield fn(item, *args)
+        if init is not None:
+            init(*init_args)
+        yield from map(fn, items)
         return
-    with ProcessPoolExecutor(jobs) as pool:
-        yield from _window(pool, fn, items, jobs * 4, args)
-
-
-def _window(pool: Executor, fn, items: Iterable, ahead: int, args) -> Iterator:
-    pending: deque = deque()
-    for item in items:
-        pending.append(pool.submit(fn, item, *args))
-        if len(pending) >= ahead:
+    with ProcessPoolExecutor(jobs, initializer=init, initargs=init_args) as pool:
+        pending: deque = deque()
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= jobs * 4:
+                yield pending.popleft().result()
+        while pending:
             yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
 
 
-def validate_many(paths: Iterable[str | Path], *, jobs: int | None = None, previous=None,
+def validate_many(paths: Iterable, *, jobs: int | None = None, previous=None,
                   rules: Iterable[str] | None = None, skip: Iterable[str] | None = None,
-                  today: _dt.date | None = None) -> Iterator[Result]:
-    """One Result per report, in input order (a JSON Lines file yields one per line)."""
-    options = _options(previous, rules, skip, today)
-    for results in ordered_map(_validate_path, paths, jobs, options):
+                  today: _dt.date | None = None, marked: str | Path | None = None) -> Iterator[Result]:
+    """One Result per report, in input order (a JSON Lines file yields one per line). `paths`
+    may be paths or `bulk.inputs.Input`s; `marked` names a folder for marked copies."""
+    options = _options(previous, rules, skip, today, marked)
+    for results in ordered_map(_validate_item, paths, jobs, _set_options, (options,)):
         yield from results
+
+
+def _audit(path, options: Options) -> Result:
+    from .importing.audit import audit_path
+
+    [result] = _guarded(path, lambda: [audit_path(path, rules=options.rules, skip=options.skip, today=options.today)])
+    return result
+
+
+def _audit_item(item) -> Result:
+    return _audit(item.path if hasattr(item, "relative") else Path(item), _worker_options)
 
 
 def audit(path: str | Path, *, rules: Iterable[str] | None = None, skip: Iterable[str] | None = None,
           today: _dt.date | None = None) -> Result:
     """Import a published report (.txt, .html, .docx) and validate it, with the import's account."""
-    from .importing.audit import audit_path
+    return _audit(path, _options(None, rules, skip, today))
 
-    [result] = _guarded(path, lambda: [audit_path(path, rules=rules, skip=skip, today=today)])
-    return result
+
+def audit_many(paths: Iterable, *, jobs: int | None = None, rules: Iterable[str] | None = None,
+               skip: Iterable[str] | None = None, today: _dt.date | None = None) -> Iterator[Result]:
+    """One Result per published report, in input order."""
+    yield from ordered_map(_audit_item, paths, jobs, _set_options, (_options(None, rules, skip, today),))
 
 
 def fill(report, path: str | Path) -> Path:

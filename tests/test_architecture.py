@@ -13,8 +13,9 @@ ALLOWED = {
     "excel": {"core", "atomic"},
     "formats": {"core", "atomic"},
     "importing": {"core"},
+    "bulk": {"core", "excel", "formats", "atomic"},
     "addin": {"core", "excel", "formats", "atomic", "api"},
-    "api": {"core", "excel", "formats", "importing", "addin", "atomic"},
+    "api": {"core", "excel", "formats", "importing", "addin", "atomic", "bulk"},
     "cli": {"core", "excel", "formats", "importing", "api", "atomic", "addin", "bulk"},
 }
 

@@ -248,7 +248,8 @@ def test_cli_audit_and_import(tmp_path):
     assert run("import", SEED, bad, "-o", tmp_path / "all.jsonl").returncode == 0
     records = [json.loads(x) for x in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["import"]["format"] for r in records] == ["2021", "2021"]
-    assert records[0]["report"]["cells"] == example_report().to_json_dict()["cells"]
+    seed = next(r for r in records if r["file"] == str(SEED))
+    assert seed["report"]["cells"] == example_report().to_json_dict()["cells"]
     assert run("audit", tmp_path / "none.txt").returncode == 2
     proc = run("audit", _write(tmp_path, "这是一篇与年报无关的文章，共 3 段。\n", "other.txt"))
     assert proc.returncode == 2 and "没有找到政府信息公开年度报告的统计表" in proc.stderr

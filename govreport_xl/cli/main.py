@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from .. import __version__, api
@@ -19,8 +20,11 @@ from ..core.model import json_schema
 from ..core.result import Result
 from ..core.rules import RULES
 from ..core.source import SourceError
-from ..formats.export import FORMATS, write_export, write_records
-from .render import FAIL_MARK, UI, render_result, totals_line
+from ..bulk.history import duplicates
+from ..bulk.summary import SummaryWriter, Tally
+from ..formats.export import FORMATS, write_records, writer
+from .batch import Console, failing_lines, gather, unmatched
+from .render import FAIL_MARK, UI, headline, render_result
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -29,16 +33,11 @@ def _say(text: str, stream=None) -> None:
     print(text, file=stream or sys.stdout)
 
 
-def _status(results: list[Result]) -> int:
-    if any(r.error is not None for r in results):
+def _status(statuses) -> int:
+    statuses = set(statuses)
+    if "unreadable" in statuses:
         return EXIT_UNREADABLE
-    return EXIT_OK if all(r.valid for r in results) else EXIT_INVALID
-
-
-def _unreadable_on_stderr(results: list[Result], lang: str) -> None:
-    for r in results:
-        if r.error is not None:
-            _say(f"{FAIL_MARK} {r.error_message(lang)}", sys.stderr)
+    return EXIT_OK if statuses <= {"valid"} else EXIT_INVALID
 
 
 def _selection(args) -> dict:
@@ -46,40 +45,122 @@ def _selection(args) -> dict:
             "skip": args.skip.split(",") if getattr(args, "skip", None) else None}
 
 
-def _previous(args):
-    """Last year's report, read once; a file that cannot be read stops the run (exit 2)."""
-    if not getattr(args, "previous", None):
+OUTPUT_ERRORS = {
+    "folder": ("「{path}」是文件夹，这里要的是一个文件名", "'{path}' is a folder; a file name is needed here"),
+    "suffix": ("输出文件应以 {suffixes} 结尾：{path}", "the output must end in {suffixes}: {path}"),
+    "input": ("输出文件「{path}」也是输入文件之一，不能覆盖", "the output '{path}' is one of the inputs and is never overwritten"),
+    "not_folder": ("「{path}」已存在且不是文件夹", "'{path}' exists and is not a folder"),
+}
+
+
+def output_problem(path: str, suffixes: tuple[str, ...] | None, lang: str, inputs=(), folder: bool = False) -> str | None:
+    """Why an output cannot be written where asked, said before any work starts; None if it can."""
+    p = Path(path)
+    zh_en = 0 if lang == "zh" else 1
+    if folder:
+        return OUTPUT_ERRORS["not_folder"][zh_en].format(path=path) if p.exists() and not p.is_dir() else None
+    if p.is_dir() or path.endswith(("/", "\\")):
+        return OUTPUT_ERRORS["folder"][zh_en].format(path=path)
+    if suffixes and p.suffix.lower() not in suffixes:
+        return OUTPUT_ERRORS["suffix"][zh_en].format(path=path, suffixes=" / ".join(suffixes))
+    target = p.resolve()
+    if any(Path(i).resolve() == target for i in inputs):
+        return OUTPUT_ERRORS["input"][zh_en].format(path=path)
+    return None
+
+
+def _refuse_output(*args, **kw) -> int | None:
+    problem = output_problem(*args, **kw)
+    if problem is None:
         return None
-    return api.read(args.previous).report
+    _say(problem, sys.stderr)
+    return EXIT_UNREADABLE
 
 
-def _validated(args) -> list[Result]:
-    return list(api.validate_many(args.files, jobs=1, previous=_previous(args), **_selection(args)))
+REPORT_SUFFIXES = api.WORKBOOK_SUFFIXES + api.OLD_WORKBOOK_SUFFIXES + api.JSON_SUFFIXES
+
+
+def _results(args, console: Console, inputs, history=None, marked=None) -> Iterator[Result]:
+    yield from unmatched(inputs)
+    yield from api.validate_many(inputs.files, jobs=args.jobs, previous=history, marked=marked, **_selection(args))
+
+
+def _history(args):
+    """Last year's reports, read once (a file that cannot be read stops the run: exit 2)."""
+    return api.load_history(args.previous) if getattr(args, "previous", None) else None
+
+
+def _closing(console: Console, tally: Tally, lang: str, duplicate_groups=()) -> list[str]:
+    notes = [DUPLICATE[lang].format(files="、".join(group) if lang == "zh" else ", ".join(group)) for group in duplicate_groups]
+    for line in notes + failing_lines(tally.failing, lang):
+        console.say(line)
+    if tally.total > 1:
+        console.say(totals_from_tally(tally, lang))
+    return notes
+
+
+DUPLICATE = {"zh": "同一机关同一年度有两份以上报告：{files}", "en": "one body has more than one report for one year: {files}"}
 
 
 def cmd_validate(args) -> int:
-    results = _validated(args)
+    console = Console(args.quiet)
+    for out in filter(None, (args.summary,)):
+        if (code := _refuse_output(out, (".xlsx",), args.lang)) is not None:
+            return code
+    if args.marked and (code := _refuse_output(args.marked, None, args.lang, folder=True)) is not None:
+        return code
+    inputs = gather(args.files, REPORT_SUFFIXES, console, args.lang)
+    history = _history(args)
+    summary = SummaryWriter(args.summary) if args.summary else None
+    tally, bodies = Tally(), []
+    total = len(inputs.files) + len(inputs.unmatched)
     if args.json:
-        _say(json.dumps([r.record(args.lang) for r in results], ensure_ascii=False, indent=2))
+        console.say("[")
+    for r in console.progress(_results(args, console, inputs, history, args.marked), total):
+        tally.add(r)
+        if summary is not None:
+            summary.add(r)
+        if r.report is not None:
+            bodies.append((r.source, r.report.meta))
+        if args.json:
+            console.say(("" if tally.total == 1 else ",") + json.dumps(r.record(args.lang), ensure_ascii=False, indent=2))
+        elif r.error is not None:
+            console.say(f"{FAIL_MARK} {r.error_message(args.lang)}", err=True)
+        elif not args.failures_only or not r.valid:
+            console.say(render_result(r, args.lang) if not args.failures_only else headline(r, args.lang))
+    if args.json:
+        console.say("]")
+        notes = [DUPLICATE[args.lang].format(files="、".join(g)) for g in duplicates(bodies)]
     else:
-        _unreadable_on_stderr(results, args.lang)
-        for r in results:
-            if r.error is None:
-                _say(render_result(r, args.lang))
-        if len(results) > 1:
-            _say(totals_line(results, args.lang))
-    return _status(results)
+        notes = _closing(console, tally, args.lang, duplicates(bodies))
+    if summary is not None:
+        summary.save(notes)
+        console.say(UI[args.lang]["wrote"].format(path=args.summary), err=True)
+    return _status(tally.statuses)
+
+
+def totals_from_tally(tally: Tally, lang: str) -> str:
+    s = tally.statuses
+    return UI[lang]["total"].format(n=tally.total, ok=s["valid"], bad=s["invalid"], inc=s["incomplete"], err=s["unreadable"])
 
 
 def cmd_export(args) -> int:
-    if Path(args.output).suffix.lower() not in FORMATS:
-        _say(f"输出文件应以 {' / '.join(FORMATS)} 结尾：{args.output}", sys.stderr)
-        return EXIT_UNREADABLE
-    results = _validated(args)
-    _unreadable_on_stderr(results, args.lang)
-    write_export(results, args.output, args.lang)
-    _say(UI[args.lang]["written_n"].format(n=len(results), path=args.output), sys.stderr)
-    return _status(results)
+    console = Console(args.quiet)
+    if (code := _refuse_output(args.output, FORMATS, args.lang, args.files)) is not None:
+        return code
+    inputs = gather(args.files, REPORT_SUFFIXES, console, args.lang)
+    if any(i.path.resolve() == Path(args.output).resolve() for i in inputs.files):
+        return _refuse_output(args.output, None, args.lang, [args.output])
+    tally = Tally()
+    with writer(args.output, args.lang, wide=args.wide) as out:
+        for r in console.progress(_results(args, console, inputs), len(inputs.files) + len(inputs.unmatched)):
+            tally.add(r)
+            out.add(r)
+            if r.error is not None:
+                console.say(f"{FAIL_MARK} {r.error_message(args.lang)}", err=True)
+    console.say(UI[args.lang]["written_n"].format(n=out.count, path=args.output), err=True)
+    _closing(console, tally, args.lang)
+    return _status(tally.statuses)
 
 
 def _lost_in_fill(result: Result) -> list:
@@ -87,64 +168,128 @@ def _lost_in_fill(result: Result) -> list:
     return [f for f in result.findings if f.rule != "M-01" or f.params["reason"].key != "blank"]
 
 
+_UNSAFE = str.maketrans({c: "_" for c in '<>:"/\\|?*'})
+
+
+def _file_name(result: Result, index: int, used: set[str]) -> str:
+    meta = result.report.meta
+    stem = f"{meta.name or Path(result.source.split('#')[0]).stem}{'_' + str(meta.year) if meta.year else ''}"
+    stem = stem.translate(_UNSAFE).strip(" .") or f"report_{index}"
+    name, n = stem + ".xlsx", 2
+    while name in used:
+        name, n = f"{stem}_{n}.xlsx", n + 1
+    used.add(name)
+    return name
+
+
 def cmd_fill(args) -> int:
-    result = api.validate(args.report, rules=("V-01", "V-02", "M-01"))
-    if result.error is not None:
-        _say(result.error_message(args.lang), sys.stderr)
+    """One report into -o FILE.xlsx, or every report of a JSON list / JSON Lines file into -o FOLDER."""
+    many_out = not args.output.lower().endswith(".xlsx")
+    results = list(api.validate_many([args.report], jobs=1, rules=("V-01", "V-02", "M-01")))
+    if results[0].error is not None:
+        _say(results[0].error_message(args.lang), sys.stderr)
         return EXIT_UNREADABLE
-    if lost := _lost_in_fill(result):  # write nothing rather than drop a value
-        for f in lost:
-            _say(f"{args.report}：{f.rule} {f.message(args.lang)}", sys.stderr)
+    if len(results) > 1 and not many_out:
+        _say(f"{args.report} 含 {len(results)} 份报告：请用 -o 指定一个文件夹 (several reports: give -o a folder)", sys.stderr)
         return EXIT_UNREADABLE
-    api.fill(result.report, args.output)
-    _say(UI[args.lang]["wrote"].format(path=args.output), sys.stderr)
+    code = _refuse_output(args.output, None, args.lang, folder=True) if many_out and len(results) > 1 else \
+        _refuse_output(args.output, (".xlsx",), args.lang, [args.report])
+    if code is not None:
+        return code
+    lost = [(r, f) for r in results for f in _lost_in_fill(r)]
+    for r, f in lost:  # write nothing rather than drop a value
+        _say(f"{r.source}：{f.rule} {f.message(args.lang)}", sys.stderr)
+    if lost:
+        return EXIT_UNREADABLE
+    if len(results) == 1 and not many_out:
+        api.fill(results[0].report, args.output)
+        _say(UI[args.lang]["wrote"].format(path=args.output), sys.stderr)
+        return EXIT_OK
+    from ..excel.filler import fill_many
+
+    used: set[str] = set()
+    paths = [Path(args.output) / _file_name(r, i, used) for i, r in enumerate(results, start=1)]
+    fill_many((r.report for r in results), paths)
+    _say(UI[args.lang]["written_n"].format(n=len(paths), path=args.output), sys.stderr)
     return EXIT_OK
 
 
-def _audited(args) -> list[Result]:
-    return [api.audit(path, **_selection(args)) for path in args.files]
+def _audited(args, console: Console) -> Iterator[Result]:
+    inputs = gather(args.files, api._text_suffixes(), console, args.lang)
+    yield from unmatched(inputs)
+    yield from console.progress(api.audit_many(inputs.files, jobs=args.jobs, **_selection(args)), len(inputs.files))
 
 
 def cmd_audit(args) -> int:
-    results = _audited(args)
+    console = Console(args.quiet)
+    tally = Tally()
     if args.json:
-        _say(json.dumps([r.record(args.lang) for r in results], ensure_ascii=False, indent=2))
+        console.say("[")
+    for r in _audited(args, console):
+        tally.add(r)
+        if args.json:
+            console.say(("" if tally.total == 1 else ",") + json.dumps(r.record(args.lang), ensure_ascii=False, indent=2))
+        elif r.error is not None:
+            console.say(f"{FAIL_MARK} {r.error_message(args.lang)}", err=True)
+        elif not args.failures_only or not r.valid:
+            console.say(render_result(r, args.lang) if not args.failures_only else headline(r, args.lang))
+    if args.json:
+        console.say("]")
     else:
-        _unreadable_on_stderr(results, args.lang)
-        for r in results:
-            if r.error is None:
-                _say(render_result(r, args.lang))
-    return _status(results)
+        _closing(console, tally, args.lang)
+    return _status(tally.statuses)
 
 
 def cmd_import(args) -> int:
-    results = _audited(args)
+    console = Console(args.quiet)
     out = args.output
-    _unreadable_on_stderr(results, args.lang)
+    if out and (code := _refuse_output(out, (".json", ".jsonl", ".xlsx"), args.lang, args.files)) is not None:
+        return code
+    results = list(_audited(args, console))
+    for r in results:
+        if r.error is not None:
+            console.say(f"{FAIL_MARK} {r.error_message(args.lang)}", err=True)
     if out and Path(out).suffix.lower() == ".xlsx":
         if len(results) != 1 or results[0].error is not None:
             _say("导出为 .xlsx 时只能导入一个文件 (one input file for .xlsx output)", sys.stderr)
             return EXIT_UNREADABLE
         api.fill(results[0].report, out)
-    elif out and Path(out).suffix.lower() in (".json", ".jsonl"):
-        write_records([r.record(args.lang, with_report=True) for r in results], out)
     elif out:
-        _say(f"输出文件应以 .json、.jsonl 或 .xlsx 结尾：{out}", sys.stderr)
-        return EXIT_UNREADABLE
+        write_records([r.record(args.lang, with_report=True) for r in results], out)
     else:
         _say(json.dumps([r.record(args.lang, with_report=True) for r in results], ensure_ascii=False, indent=2))
     if out and results:
         _say(UI[args.lang]["written_n"].format(n=len(results), path=out), sys.stderr)
-    return _status(results)
+    return _status(r.status for r in results)
+
+
+def cmd_consolidate(args) -> int:
+    from ..bulk.consolidate import consolidate, write_consolidation
+
+    console = Console(args.quiet)
+    if (code := _refuse_output(args.output, (".xlsx",), args.lang, args.files)) is not None:
+        return code
+    inputs = gather(args.files, REPORT_SUFFIXES, console, args.lang)
+    results = console.progress(_results(args, console, inputs), len(inputs.files) + len(inputs.unmatched))
+    done = consolidate(results, args.name, args.year, args.region)
+    write_consolidation(done, args.output)
+    console.say(f"已汇总 {len(done.included)} 份报告到 {args.output}（未计入 {len(done.left_out)} 份）", err=True)
+    for m in done.left_out:
+        console.say(f"  未计入 {m.source}：{m.reason}")
+    return EXIT_OK if done.included else EXIT_INVALID
 
 
 def cmd_template(args) -> int:
+    if (code := _refuse_output(args.output, (".xlsx",), args.lang)) is not None:
+        return code
     api.template(args.output)
     _say(UI[args.lang]["wrote"].format(path=args.output), sys.stderr)
     return EXIT_OK
 
 
 def cmd_schema(args) -> int:
+    if args.output and (code := _refuse_output(args.output, (".json",), args.lang)) is not None:
+        return code
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if args.output:
         atomic_text(args.output, text)
@@ -156,6 +301,8 @@ def cmd_schema(args) -> int:
 def cmd_addin_build(args) -> int:
     from ..addin.build.xlam import build
 
+    if (code := _refuse_output(args.output, (".xlam",), args.lang)) is not None:
+        return code
     built = build(args.output)
     _say(f"已生成加载项 {built.path}（VBA 模块：{'、'.join(built.modules)}）", sys.stderr)
     return EXIT_OK
@@ -198,6 +345,18 @@ def _selection_args(sp) -> None:
     sp.add_argument("--skip", type=_rule_ids, metavar="IDS", help="不校验这些规则，逗号分隔 (skip these rules)")
 
 
+def _jobs(text: str) -> int:
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError("至少为 1 (at least 1)")
+    return n
+
+
+def _batch_args(sp) -> None:
+    sp.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N", help="并行处理的进程数，默认为 CPU 核数 (worker processes)")
+    sp.add_argument("--quiet", "-q", action="store_true", help="不显示进度条 (no progress bar)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="govreport-xl",
@@ -214,26 +373,44 @@ def build_parser() -> argparse.ArgumentParser:
 
     sp = command("template", cmd_template, "生成空白模板 (write the blank template)")
     sp.add_argument("-o", "--output", required=True, help="输出 .xlsx")
+    paths_help = "文件、文件夹（含子文件夹）或通配符，如 报告/*.xlsx (files, folders, or patterns)"
     sp = command("validate", cmd_validate, "校验已填写的报告 (.xlsx 或 .json) (validate filled reports)")
-    sp.add_argument("files", nargs="+", metavar="FILE")
+    sp.add_argument("files", nargs="+", metavar="PATH", help=paths_help)
     sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
-    sp.add_argument("--previous", metavar="FILE", help="同一机关上年度的报告，用于 X-01/X-02 (last year's report)")
+    sp.add_argument("--previous", nargs="+", metavar="PATH",
+                    help="上年度的报告（文件、文件夹或 .jsonl 导出），按统一社会信用代码或机关名称对应，用于 X-01/X-02 (last year's reports, matched by body)")
+    sp.add_argument("--summary", metavar="汇总.xlsx", help="写出汇总工作簿：每份报告一行、每条规则一行 (write a summary workbook)")
+    sp.add_argument("--marked", metavar="FOLDER", help="为有问题的工作簿写出标记后的副本（同样的相对路径）(marked copies of workbooks with findings)")
+    sp.add_argument("--failures-only", action="store_true", help="只列出未通过和无法读取的文件 (list only files that do not pass)")
     _selection_args(sp)
-    sp = command("fill", cmd_fill, "把 JSON 报告写入模板 (write a JSON report into the template)")
-    sp.add_argument("report", metavar="REPORT.json")
+    _batch_args(sp)
+    sp = command("fill", cmd_fill, "把 JSON 报告写入模板 (write JSON reports into the template)")
+    sp.add_argument("report", metavar="REPORT.json|.jsonl", help="一份报告、导出或导入的记录，或 .jsonl (a report, an export, or JSON Lines)")
+    sp.add_argument("-o", "--output", required=True, help="输出 .xlsx；含多份报告时给出文件夹 (.xlsx, or a folder for many)")
+    sp = command("export", cmd_export, "导出为 .json / .jsonl / .csv / .xlsx (export with validation status)")
+    sp.add_argument("files", nargs="+", metavar="PATH", help=paths_help)
+    sp.add_argument("-o", "--output", required=True, help="输出 .json、.jsonl、.csv 或 .xlsx")
+    sp.add_argument("--wide", action="store_true", help=".csv 每份报告一行、每个单元格一列 (a row per report)")
+    _batch_args(sp)
+    sp = command("consolidate", cmd_consolidate, "把多份报告逐格相加为全市（全省）报告 (add reports into one for the area)")
+    sp.add_argument("files", nargs="+", metavar="PATH", help=paths_help)
     sp.add_argument("-o", "--output", required=True, help="输出 .xlsx")
-    sp = command("export", cmd_export, "导出为 .json / .jsonl / .csv (export with validation status)")
-    sp.add_argument("files", nargs="+", metavar="FILE")
-    sp.add_argument("-o", "--output", required=True, help="输出 .json、.jsonl 或 .csv")
+    sp.add_argument("--name", required=True, help="汇总报告的机关名称，如 某某市 (the area's name)")
+    sp.add_argument("--year", required=True, type=int, help="报告年度 (report year)")
+    sp.add_argument("--region", help="行政区划代码 (administrative division code)")
+    _batch_args(sp)
     sp = command("schema", cmd_schema, "输出报告的 JSON Schema (print the report JSON Schema)")
     sp.add_argument("-o", "--output", help="写入文件 (write to a file)")
     sp = command("import", cmd_import, "导入已发布的报告（.txt/.html/.docx）(import published reports)")
-    sp.add_argument("files", nargs="+", metavar="FILE")
+    sp.add_argument("files", nargs="+", metavar="PATH", help=paths_help)
     sp.add_argument("-o", "--output", help="输出 .json、.jsonl 或 .xlsx（默认打印 JSON）")
+    _batch_args(sp)
     sp = command("audit", cmd_audit, "导入并校验已发布的报告 (import and check published reports)")
-    sp.add_argument("files", nargs="+", metavar="FILE")
+    sp.add_argument("files", nargs="+", metavar="PATH", help=paths_help)
     sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
+    sp.add_argument("--failures-only", action="store_true", help="只列出未通过和无法读取的文件 (list only files that do not pass)")
     _selection_args(sp)
+    _batch_args(sp)
     command("rules", cmd_rules, "列出全部校验规则 (list the rule catalogue as Markdown)")
     sp = command("addin", None, "Excel 加载项（校验按钮）：生成或安装 (the Excel add-in: build or install)")
     addin = sp.add_subparsers(dest="addin_command", required=True, metavar="ACTION", parser_class=_Parser)

@@ -28,12 +28,12 @@ def unknown_rules(ids: Iterable[str]) -> list[str]:
     return [r for r in ids if r not in RULES]
 
 
-def _scope(reading: Reading, previous, narrative) -> dict[Need, Reason | None]:
+def _scope(reading: Reading, previous, narrative, no_previous_because) -> dict[Need, Reason | None]:
     """Each need, with None where it is met, else why not."""
     return {
         Need.REPORT: Reason("older_format") if reading.format in OLDER_FORMATS else None,
         Need.WORKBOOK: None if reading.workbook is not None else Reason("not_a_workbook"),
-        Need.PREVIOUS: None if previous is not None else Reason("no_previous"),
+        Need.PREVIOUS: None if previous is not None else no_previous_because or Reason("no_previous"),
         Need.NARRATIVE: None if narrative is not None else Reason("not_imported"),
         Need.FORMAT: None if reading.format is not None else Reason("not_imported"),
     }
@@ -47,10 +47,12 @@ def evaluate(
     rules: Iterable[str] | None = None,
     skip: Iterable[str] | None = None,
     today: _dt.date | None = None,
+    no_previous_because: Reason | None = None,
 ) -> Result:
-    """Every rule of the catalogue that is in scope and selected, as one Result."""
+    """Every rule of the catalogue that is in scope and selected, as one Result. Where last
+    year's report was looked for and not found, `no_previous_because` says why."""
     selected = set(RULES if rules is None else rules) - set(skip or ())
-    scope = _scope(reading, previous, narrative)
+    scope = _scope(reading, previous, narrative, no_previous_because)
     ctx = Context(reading, previous, narrative, today)
     findings: list[Finding] = []
     unchecked: list[Unchecked] = []

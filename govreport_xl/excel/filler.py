@@ -14,23 +14,53 @@ from .layout import positions
 from .template import build_template
 
 
-def fill_workbook(report: Report, path: str | Path, workbook=None) -> Path:
-    """Inputs go into the yellow cells. A total keeps its formula where the report's figure equals
-    what the formula computes (or is not given); a stated total that disagrees is written as the
-    constant it is, so that nothing in the report is lost and the validator flags it."""
-    wb = workbook if workbook is not None else build_template()
-    for name, value in meta_values(report.meta).items():
-        if value is not None:
-            sheet, r, c = positions()[name]
-            cell = wb[sheet].cell(r, c)
-            cell.value = value
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, even "=…" from an imported page: never a formula
+def _writes(report: Report) -> dict[str, object]:
+    """What goes into the template's cells: metadata and inputs, and a total only where the
+    report's figure differs from what its formula computes."""
+    out = {name: value for name, value in meta_values(report.meta).items() if value is not None}
     values = report.values()
     in_sheet = spreadsheet_values(complete_totals(values))
     for code, value in values.items():
         if value is None or (CELLS[code].is_total and Decimal(value) == total_value(code, in_sheet)):
             continue
+        out[code] = value
+    return out
+
+
+def _put(wb, writes: dict[str, object]) -> dict[tuple[str, int, int], object]:
+    """Write the values; returns what each cell held before, to put the template back."""
+    before = {}
+    for code, value in writes.items():
         sheet, r, c = positions()[code]
-        wb[sheet].cell(r, c).value = value
+        cell = wb[sheet].cell(r, c)
+        before[(sheet, r, c)] = cell.value
+        cell.value = value
+        if isinstance(value, str):
+            cell.data_type = "s"  # text stays text, even "=…" from an imported page: never a formula
+    return before
+
+
+def fill_workbook(report: Report, path: str | Path, before_save=None) -> Path:
+    """Inputs go into the yellow cells. A total keeps its formula where the report's figure equals
+    what the formula computes (or is not given); a stated total that disagrees is written as the
+    constant it is, so that nothing in the report is lost and the validator flags it."""
+    wb = build_template()
+    _put(wb, _writes(report))
+    if before_save is not None:
+        before_save(wb)
     return atomic_save(wb, path)
+
+
+def fill_many(reports, paths) -> list[Path]:
+    """Fill many reports from one built template: each report's cells are written, the workbook
+    saved, and the cells put back for the next (building the template costs more than a save)."""
+    wb = build_template()
+    out = []
+    for report, path in zip(reports, paths):
+        before = _put(wb, _writes(report))
+        try:
+            out.append(atomic_save(wb, path))
+        finally:
+            for (sheet, r, c), value in before.items():
+                wb[sheet].cell(r, c).value = value
+    return out

@@ -1,66 +1,211 @@
-"""Exports validated reports: .json (a list of records), .jsonl (a record a line) or .csv (long
-format, a row per cell). Every record carries its validation status; an unreadable input is a
-record too, with its reason."""
+"""Exports of validated reports, written as they come (memory stays flat however many there are)
+into a temporary file that replaces the output only when the export ends well:
+
+- .json: a list of records (always a list, one report or many: one data shape);
+- .jsonl: a record a line;
+- .csv: long format, a row per cell (`--wide`: a row per report, a column per cell);
+- .xlsx: a row per report, a column per cell, headed by code and label.
+
+Every record carries its validation status; a file that could not be read is a record too, with
+its reason, in every format.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterable
+from contextlib import ExitStack
 from pathlib import Path
 
-from ..atomic import atomic_text
+from ..atomic import atomic_path
 from ..core.findings import plain
 from ..core.result import Result
 from ..core.standard import CELLS, cell_label
 
-FORMATS = (".json", ".jsonl", ".csv")
-CSV_COLUMNS = ("file", "name", "uscc", "region", "level", "year", "code", "label", "value", "status", "valid", "errors", "warnings")
+FORMATS = (".json", ".jsonl", ".csv", ".xlsx")
+LONG_CSV_COLUMNS = ("file", "name", "uscc", "region", "level", "year", "code", "label", "value", "status", "valid", "errors", "warnings")
+REPORT_COLUMNS = ("file", "name", "uscc", "region", "level", "year", "status", "valid", "errors", "warnings", "error")
+REPORT_HEADINGS = {"file": "文件", "name": "机关名称", "uscc": "统一社会信用代码", "region": "行政区划代码", "level": "机关层级",
+                   "year": "年度", "status": "结果", "valid": "通过", "errors": "错误", "warnings": "警告", "error": "无法读取的原因"}
+STATUS_ZH = {"valid": "通过", "invalid": "不通过", "incomplete": "不完整", "unreadable": "无法读取"}
 
 
-def records_jsonl(records: Iterable[dict]) -> str:
-    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+def excel_safe_code(text: str) -> str:
+    """An all-digit code as Excel keeps it when it opens a CSV: ="113601…" stays text, where a
+    bare 18-digit number would become 1.13601E+17 and lose its last digits."""
+    return f'="{text}"' if text.isdigit() and len(text) > 11 else text
 
 
-def records_json(records: Iterable[dict]) -> str:
-    """Always a list, one record or many: one data shape for every export and import."""
-    return json.dumps(list(records), ensure_ascii=False, indent=2) + "\n"
-
-
-def write_records(records: Iterable[dict], path: str | Path) -> Path:
-    """.json or .jsonl of ready records (exports, imports)."""
-    write = records_jsonl if Path(path).suffix.lower() == ".jsonl" else records_json
-    return atomic_text(path, write(records))
-
-
-def csv_rows(result: Result):
-    report = result.report
-    meta = report.meta if report is not None else None
-    base = {
+def report_fields(result: Result, lang: str = "zh") -> dict:
+    """The columns every per-report export starts with."""
+    meta = result.report.meta if result.report is not None else None
+    return {
         "file": result.source, "name": (meta and meta.name) or "", "uscc": (meta and meta.uscc) or "",
         "region": (meta and meta.region) or "", "level": meta.level.value if meta and meta.level else "",
         "year": meta.year if meta and meta.year is not None else "", "status": result.status,
-        "valid": str(result.valid).lower(), "errors": result.errors, "warnings": result.warnings,
+        "valid": result.valid, "errors": result.errors, "warnings": result.warnings,
+        "error": result.error[lang] if result.error else "",
     }
-    if report is None:  # an unreadable file still has its row, with the reason
-        yield {**base, "code": "", "label": result.error_message(), "value": ""}
-        return
-    for code in CELLS:
-        value = plain(report.value(code))
-        yield {**base, "code": code, "label": cell_label(code), "value": "" if value is None else value}
 
 
-def to_csv(results: Iterable[Result]) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for r in results:
-        writer.writerows(csv_rows(r))
-    return "\ufeff" + buf.getvalue()  # BOM: Excel and WPS then open the Chinese text correctly
+def cell_values(result: Result) -> list:
+    report = result.report
+    return [("" if report is None or (v := plain(report.value(c))) is None else v) for c in CELLS]
 
 
-def write_export(results: Iterable[Result], path: str | Path, lang: str = "zh") -> Path:
-    if Path(path).suffix.lower() == ".csv":
-        return atomic_text(path, to_csv(results))
-    return write_records((r.record(lang, with_report=True) for r in results), path)
+class _Writer:
+    """Writes records into a temporary file; `close(ok)` puts it in place (or throws it away)."""
+
+    def __init__(self, path: str | Path, lang: str = "zh"):
+        self.path, self.lang, self.count = Path(path), lang, 0
+        self._stack = ExitStack()
+        self.tmp = self._stack.enter_context(atomic_path(self.path))
+
+    def add(self, result: Result) -> None:
+        self.count += 1
+        self.write(result)
+
+    def write(self, result: Result) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Complete the file before it is put in place."""
+
+    def close(self, ok: bool = True) -> None:
+        if ok:
+            self.finish()
+            self._stack.close()
+        else:
+            self._stack.__exit__(RuntimeError, RuntimeError("export interrupted"), None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        self.close(ok=kind is None)
+        return False
+
+
+class _TextWriter(_Writer):
+    def __init__(self, path, lang="zh", bom: bool = False):
+        super().__init__(path, lang)
+        self.fh = self._stack.enter_context(open(self.tmp, "w", encoding="utf-8-sig" if bom else "utf-8", newline=""))
+
+
+class JsonListWriter(_TextWriter):
+    def write(self, result: Result) -> None:
+        record = json.dumps(result.record(self.lang, with_report=True), ensure_ascii=False, indent=2)
+        self.fh.write(("[\n" if self.count == 1 else ",\n") + "  " + record.replace("\n", "\n  "))
+
+    def finish(self) -> None:
+        self.fh.write("[]\n" if self.count == 0 else "\n]\n")
+
+
+class JsonLinesWriter(_TextWriter):
+    def write(self, result: Result) -> None:
+        self.fh.write(json.dumps(result.record(self.lang, with_report=True), ensure_ascii=False) + "\n")
+
+
+class LongCsvWriter(_TextWriter):
+    """A row per cell; an unreadable file is one row with its reason. UTF-8 with BOM, so that
+    Excel and WPS open the Chinese text correctly."""
+
+    def __init__(self, path, lang="zh"):
+        super().__init__(path, lang, bom=True)
+        self.csv = csv.DictWriter(self.fh, LONG_CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
+        self.csv.writeheader()
+
+    def write(self, result: Result) -> None:
+        base = report_fields(result, self.lang) | {"valid": str(result.valid).lower()}
+        base["uscc"] = excel_safe_code(base["uscc"])
+        if result.report is None:
+            self.csv.writerow(base | {"code": "", "label": result.error_message(self.lang), "value": ""})
+            return
+        for code, value in zip(CELLS, cell_values(result)):
+            self.csv.writerow(base | {"code": code, "label": cell_label(code), "value": value})
+
+
+def wide_headings() -> list[str]:
+    return [*(REPORT_HEADINGS[c] for c in REPORT_COLUMNS), *(f"{code} {cell_label(code)}" for code in CELLS)]
+
+
+class WideCsvWriter(_TextWriter):
+    """A row per report and a column per cell, headed "code label"."""
+
+    def __init__(self, path, lang="zh"):
+        super().__init__(path, lang, bom=True)
+        self.csv = csv.writer(self.fh, lineterminator="\n")
+        self.csv.writerow([*REPORT_COLUMNS, *CELLS])
+        self.csv.writerow(wide_headings())
+
+    def write(self, result: Result) -> None:
+        fields = report_fields(result, self.lang)
+        fields["uscc"] = excel_safe_code(fields["uscc"])
+        fields["valid"] = str(fields["valid"]).lower()
+        self.csv.writerow([*(fields[c] for c in REPORT_COLUMNS), *cell_values(result)])
+
+
+class XlsxWriter(_Writer):
+    """A row per report in a streamed workbook: codes and 统一社会信用代码 stored as text."""
+
+    def __init__(self, path, lang="zh"):
+        super().__init__(path, lang)
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font, PatternFill
+
+        self._cell, self.wb = WriteOnlyCell, Workbook(write_only=True)
+        self.ws = self.wb.create_sheet("报告")
+        self.ws.freeze_panes = "C3"
+        bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+        for row in ([*REPORT_COLUMNS, *CELLS], wide_headings()):
+            cells = []
+            for text in row:
+                c = WriteOnlyCell(self.ws, text)
+                c.font, c.fill = bold, fill
+                cells.append(c)
+            self.ws.append(cells)
+
+    def _text(self, value):
+        c = self._cell(self.ws, value)
+        c.data_type, c.number_format = "s", "@"
+        return c
+
+    def write(self, result: Result) -> None:
+        fields = report_fields(result, self.lang)
+        fields["status"] = STATUS_ZH[fields["status"]] if self.lang == "zh" else fields["status"]
+        row = [self._text(str(v)) if c in ("uscc", "region") and v != "" else v for c, v in fields.items()]
+        self.ws.append([*row, *cell_values(result)])
+
+    def finish(self) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.ws.auto_filter.ref = f"A2:{get_column_letter(len(REPORT_COLUMNS) + len(CELLS))}{self.count + 2}"
+        self.wb.save(self.tmp)
+
+
+def writer(path: str | Path, lang: str = "zh", wide: bool = False) -> _Writer:
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return (WideCsvWriter if wide else LongCsvWriter)(path, lang)
+    return {".json": JsonListWriter, ".jsonl": JsonLinesWriter, ".xlsx": XlsxWriter}[suffix](path, lang)
+
+
+def write_export(results: Iterable[Result], path: str | Path, lang: str = "zh", wide: bool = False) -> int:
+    with writer(path, lang, wide) as w:
+        for r in results:
+            w.add(r)
+    return w.count
+
+
+def write_records(records: Iterable[dict], path: str | Path) -> Path:
+    """.json (a list) or .jsonl of ready records."""
+    records = list(records)
+    if Path(path).suffix.lower() == ".jsonl":
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    else:
+        text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)

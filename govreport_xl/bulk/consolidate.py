@@ -1,0 +1,110 @@
+"""Consolidation: the reports of many bodies added cell by cell into one report for the area
+(全市, 全省), with the account of who is in it and who was left out and why.
+
+Only valid reports of the year asked for are added, each body once; a blank cell of a valid
+report adds 0. Amounts are added exactly. The rules are linear, so a sum of valid reports is
+valid, and the result can itself be consolidated again (district → city → province).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ..core.model import Report
+from ..core.reading import complete_totals
+from ..core.result import Result
+from ..core.standard import CELLS, INPUT_CODES, TOTAL_CODES, CellKind
+from .history import body_keys, body_label
+
+ACCOUNT_SHEET = "汇总范围"
+
+
+@dataclass(frozen=True)
+class Member:
+    source: str
+    name: str
+    uscc: str
+    year: int | None
+    reason: str = ""  # why it was left out; "" when included
+
+
+@dataclass
+class Consolidation:
+    report: Report
+    included: list[Member] = field(default_factory=list)
+    left_out: list[Member] = field(default_factory=list)
+
+
+def _member(result: Result, reason: str = "") -> Member:
+    meta = result.report.meta if result.report is not None else None
+    return Member(result.source, body_label(meta) if meta else "", (meta and meta.uscc) or "", meta and meta.year, reason)
+
+
+def _why_not(result: Result, year: int, seen: dict[str, str]) -> str | None:
+    if result.error is not None:
+        return "无法读取：" + result.error["zh"]
+    if not result.valid:
+        what = f"{result.errors} 个错误" if result.errors else "报告不完整"
+        return f"校验不通过（{what}），请改正后重新汇总"
+    if result.report.meta.year != year:
+        return f"年度为 {result.report.meta.year}，不是 {year}"
+    for key in body_keys(result.report.meta):
+        if key in seen:
+            return f"与 {seen[key]} 是同一机关的报告（重复）"
+    return None
+
+
+def consolidate(results: Iterable[Result], name: str, year: int, region: str | None = None) -> Consolidation:
+    totals: dict[str, int | Decimal] = {c: (Decimal(0) if CELLS[c].kind is CellKind.AMOUNT else 0) for c in INPUT_CODES}
+    out = Consolidation(Report())
+    seen: dict[str, str] = {}
+    for result in results:
+        why = _why_not(result, year, seen)
+        if why is not None:
+            out.left_out.append(_member(result, why))
+            continue
+        for key in body_keys(result.report.meta):
+            seen[key] = result.source
+        for code in INPUT_CODES:
+            value = result.report.value(code)
+            if value is not None:
+                totals[code] += value
+        out.included.append(_member(result))
+    values = complete_totals(dict(totals), TOTAL_CODES)
+    out.report = Report.build({"name": name, "year": year, "region": region}, values)
+    return out
+
+
+def account_rows(c: Consolidation) -> list[list[object]]:
+    rows: list[list[object]] = [
+        [f"{c.report.meta.name} {c.report.meta.year} 年度汇总：计入 {len(c.included)} 份，未计入 {len(c.left_out)} 份"],
+        [],
+        ["计入的报告"],
+        ["序号", "机关名称", "统一社会信用代码", "年度", "文件"],
+    ]
+    rows += [[i, m.name, m.uscc, m.year, m.source] for i, m in enumerate(c.included, start=1)]
+    rows += [[], ["未计入的报告"], ["序号", "机关名称", "统一社会信用代码", "年度", "文件", "原因"]]
+    rows += [[i, m.name, m.uscc, m.year if m.year is not None else "", m.source, m.reason] for i, m in enumerate(c.left_out, start=1)]
+    return rows
+
+
+def write_consolidation(c: Consolidation, path: str | Path) -> Path:
+    from openpyxl.styles import Font
+
+    from ..excel.filler import fill_workbook
+
+    def add_account(wb) -> None:
+        ws = wb.create_sheet(ACCOUNT_SHEET)
+        for row in account_rows(c):
+            ws.append(row)
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # names and paths stay text
+        ws["A1"].font = Font(bold=True, size=13)
+        for col, width in zip("ABCDEF", (6, 30, 22, 8, 50, 40)):
+            ws.column_dimensions[col].width = width
+
+    return fill_workbook(c.report, path, before_save=add_account)

@@ -1,0 +1,76 @@
+"""Last year's reports, matched to this year's body by body: by 统一社会信用代码 where both have
+one, else by the body's name with spaces and punctuation set aside. Also finds two reports of
+one body for one year in a batch."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..core.findings import Reason
+from ..core.model import Meta, Report
+
+
+def name_key(name: str | None) -> str | None:
+    """A body's name as compared: NFKC, no spaces or punctuation (石嘴山市 人民政府 = 石嘴山市人民政府)."""
+    if not name:
+        return None
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", name)) or None
+
+
+def body_keys(meta: Meta) -> list[str]:
+    keys = []
+    if meta.uscc:
+        keys.append("uscc:" + meta.uscc.upper())
+    if (n := name_key(meta.name)) is not None:
+        keys.append("name:" + n)
+    return keys
+
+
+def body_label(meta: Meta) -> str:
+    return meta.name or meta.uscc or "（未填机关名称）"
+
+
+@dataclass
+class History:
+    """Previous reports by body. `lookup` gives this year's body its last year's report, or why not."""
+
+    reports: dict[str, list[Report]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, report: Report) -> None:
+        for key in body_keys(report.meta):
+            self.reports[key].append(report)
+
+    def __len__(self) -> int:
+        return len({id(r) for rs in self.reports.values() for r in rs})
+
+    def lookup(self, meta: Meta) -> tuple[Report | None, Reason | None]:
+        keys = body_keys(meta)
+        if not keys:
+            return None, Reason("previous_unnamed")
+        uscc_keys = [k for k in keys if k.startswith("uscc:")]
+        # a code is the body's identity where both reports give one; the name only stands in for it
+        candidates = next((self.reports[k] for k in uscc_keys if self.reports.get(k)), None)
+        if candidates is None:
+            candidates = [r for k in keys if k.startswith("name:") for r in self.reports.get(k, [])
+                          if not (r.meta.uscc and meta.uscc and r.meta.uscc.upper() != meta.uscc.upper())]
+        if not candidates:
+            return None, Reason("previous_not_found", body_label(meta))
+        if meta.year is not None:
+            for r in candidates:
+                if r.meta.year == meta.year - 1:
+                    return r, None
+        years = "、".join(sorted({str(r.meta.year) for r in candidates}))
+        return None, Reason("previous_wrong_year", f"{years} 年度（本报告 {meta.year} 年度）")
+
+
+def duplicates(entries: list[tuple[str, Meta]]) -> list[list[str]]:
+    """Groups of sources (two or more) that are reports of one body for one year."""
+    groups: dict[tuple[str, int | None], list[str]] = defaultdict(list)
+    for source, meta in entries:
+        keys = body_keys(meta)
+        if keys:
+            groups[(keys[0], meta.year)].append(source)
+    return [sources for sources in groups.values() if len(sources) > 1]
