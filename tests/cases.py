@@ -27,6 +27,10 @@ CASES = {
     "v_02_amount": ({}, {"T2.R6.C1": -1.5}),
     "v_02_amount_text": ({}, {"T2.R6.C1": "8715.96万元"}),
     "v_03_blanks": ({}, {"T2.R3.C1": None, "T3.R10.C4": None, "T3.R11.C2": "   "}),
+    "m_01_blank_cover": ({}, {"META_NAME": None, "META_YEAR": None}),
+    "m_01_year_in_words": ({}, {"META_YEAR": "去年"}),
+    "m_02_year_before_2021": ({}, {"META_YEAR": 2020}),
+    "m_year_typed_with_nian": ({}, {"META_YEAR": "2022年"}),
     "many": ({"T3.R02.C2": 2, "T2.R1.C1": 3}, {"T3.R16.C1": "一", "T3.R19.C6": -1, "T3.R01.C7": 198, "T4.R3.C4": None}),
 }
 

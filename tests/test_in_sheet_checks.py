@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from govreport_xl.excel.check_sheet import CHECK_FAILS, COLUMNS, FIRST_CHECK_ROW, HEADER_ROW
-from govreport_xl.excel.formulas import FAIL
+from govreport_xl.excel.formulas import FAIL, PENDING
 from govreport_xl.excel.layout import SHEET_CHECKS, SHEET_COVER, SHEET_OF_TABLE, SUMMARY_ROW, address
 from govreport_xl.core.rules import RULES, in_sheet_checks
 from govreport_xl.api import validate as validate_path
@@ -26,18 +26,19 @@ def recalculated(recalculated_cases):
 
 
 def sheet_failures(path):
-    """{(rule, codes)} of the failing rows of the recalculated 校验 sheet, and its CHECK_FAILS value."""
+    """{(rule, codes)} of the failing rows of the recalculated 校验 sheet, its CHECK_FAILS value,
+    the summary lines, and {(rule, codes)} of the rows waiting for a wrong cell."""
     wb = openpyxl.load_workbook(path, data_only=True)
     ws = wb[SHEET_CHECKS]
     col = {ws.cell(HEADER_ROW, i + 1).value: i for i in range(len(COLUMNS))}
     rows = list(ws.iter_rows(min_row=FIRST_CHECK_ROW, values_only=True))
     assert len(rows) == len(in_sheet_checks())
     statuses = Counter(r[col["结果"]] for r in rows)
-    assert set(statuses) <= {"通过", FAIL}, statuses  # no error values, no uncalculated cells
-    failing = {(r[col["规则"]], tuple(r[col["单元格代码"]].split())) for r in rows if r[col["结果"]] == FAIL}
+    assert set(statuses) <= {"通过", FAIL, PENDING}, statuses  # no error values, no uncalculated cells
+    of = lambda status: {(r[col["规则"]], tuple(r[col["单元格代码"]].split())) for r in rows if r[col["结果"]] == status}  # noqa: E731
     sheet, ref = next(wb.defined_names[CHECK_FAILS].destinations)
     summaries = {t: wb[s].cell(SUMMARY_ROW, 1).value for t, s in {**SHEET_OF_TABLE, "": SHEET_COVER}.items()}
-    return failing, wb[sheet][ref.replace("$", "")].value, summaries
+    return of(FAIL), wb[sheet][ref.replace("$", "")].value, summaries, of(PENDING)
 
 
 def validator_failures(path):
@@ -45,12 +46,17 @@ def validator_failures(path):
     return {(f.rule, f.codes) for f in outcome.findings if RULES[f.rule].in_sheet}, outcome
 
 
+def validator_waiting(outcome):
+    return {(u.rule, u.codes) for u in outcome.unchecked if RULES[u.rule].in_sheet and u.reason.key == "depends_on_invalid"}
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_in_sheet_checks_agree_with_validator(recalculated, name):
     original, calculated = recalculated[name]
-    in_sheet, check_fails, summaries = sheet_failures(calculated)
+    in_sheet, check_fails, summaries, pending = sheet_failures(calculated)
     expected, outcome = validator_failures(original)
     assert in_sheet == expected
+    assert pending == validator_waiting(outcome)  # the same checks wait for a wrong cell to be fixed
     errors = [f for f in outcome.findings if f.is_error and RULES[f.rule].in_sheet]
     assert check_fails == len(errors)
     for table, line in summaries.items():  # "" is the cover: all tables

@@ -40,7 +40,7 @@ def test_instance_counts():
     assert len([c for c in cell_checks() if c.rule.id == "V-01"]) == 199
     assert len([c for c in cell_checks() if c.rule.id == "V-02"]) == 1
     assert len([c for c in cell_checks() if c.rule.id == "V-03"]) == 200
-    assert len(in_sheet_checks()) == 44 + 400
+    assert len(in_sheet_checks()) == 44 + 3 + 400  # relations, the cover (M-01 twice, M-02), cells
 
 
 @pytest.mark.parametrize("rel", relations(), ids=lambda r: f"{r.rule.id}-{r.key}")
@@ -81,10 +81,18 @@ def test_v02_amount():
     assert rules_of(evaluate_values(example_values() | {"T2.R6.C1": "约8千"})) == ["V-02"]
 
 
-def test_negative_counts_add_into_sums_like_a_spreadsheet():
-    result = evaluate_values(example_values() | {"T3.R03.C1": -78})
-    t303 = next(f for f in result.findings if f.rule == "T3-03" and f.codes[0].endswith("C1"))
-    assert t303.expected == 186 - 78 - 78
+@pytest.mark.parametrize("wrong", [2.5, -78, "七十八", "/"])
+def test_a_wrong_cell_is_one_finding_and_the_checks_resting_on_it_wait(wrong):
+    result = evaluate_values(example_values() | {"T3.R03.C1": wrong})
+    assert [(f.rule, f.codes) for f in result.findings] == [("V-01", ("T3.R03.C1",))]
+    waiting = {(u.rule, u.codes) for u in result.unchecked}
+    assert all(u.reason.key == "depends_on_invalid" and u.reason.raw == "T3.R03.C1" for u in result.unchecked)
+    # the row and column totals built on it, and every sum those totals enter, wait for it
+    assert {("V-01", ("T3.R03.C7",)), ("V-01", ("T3.R24.C1",)), ("V-01", ("T3.R24.C7",))} <= waiting
+    assert {u.rule for u in result.unchecked} == {"V-01", "T3-01", "T3-02", "T3-03"}
+    assert ("T3-02", ("T3.R03.C1", "T3.R03.C2", "T3.R03.C3", "T3.R03.C4", "T3.R03.C5", "T3.R03.C6", "T3.R03.C7")) in waiting
+    assert not any("R05" in c for _, codes in waiting for c in codes[:1] if _ == "T3-02")  # other rows are checked
+    assert result.complete  # it can all be checked once the cell is fixed: not a missing part
 
 
 def test_cells_a_source_lacks_are_not_checkable_never_blank_or_zero():

@@ -130,7 +130,7 @@ def test_a1_references():
 
 def test_the_record_every_surface_renders():
     report = example_report()
-    finding = Finding("T3-01", {"col_label": "自然人", "col": "C1"}, ("T3.R01.C1",), ("表!D6",), 3, 2)
+    finding = Finding("T3-01", {"col_label": "自然人", "col_label_en": "natural persons", "col": "C1"}, ("T3.R01.C1",), ("表!D6",), 3, 2)
     gone = Unchecked("T4-01", ("T4.R1.C5",), Reason("cells_missing", "T4.R1.C5"), ("表!N6",))
     result = Result("r.xlsx", "workbook", report, [finding], [gone], ("T3-01",), {"X-01": Reason("no_previous")})
     record = result.record("en", with_report=True)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from ..core.source import RawCell, WorkbookFacts
-from ..excel.layout import TEMPLATE_SPEC, VERSION_NAME, VERSION_PROPERTY, a1, defined_name, positions
+from ..excel.layout import VERSION_NAME, VERSION_PROPERTY, a1, defined_name, positions
+from ..excel.spec import TEMPLATE_SPEC
 
 ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!", "#SPILL!", "#CALC!"})
 _REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
@@ -58,11 +59,11 @@ class BookSource:
         self.name = book.name
         self.names = book_names(book)
         sheets = [s.name for s in book.sheets]
-        wanted = {sheet: [] for sheet in TEMPLATE_SPEC.sheets if sheet in sheets}
+        wanted: dict[str, list] = {}  # the sheets a report's cells are on, and those cells
         for code, (sheet, row, col) in positions().items():
             where = self.names.get(defined_name(code), (sheet, row, col))
-            if where[0] in wanted:
-                wanted[where[0]].append(where[1:])
+            if where[0] in sheets:
+                wanted.setdefault(where[0], []).append(where[1:])
         self.values: dict[str, list[list]] = {}
         self.formulas: dict[str, list[list] | None] = {}
         self.reads = 0

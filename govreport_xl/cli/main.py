@@ -92,10 +92,9 @@ def _history(args):
 
 def _closing(console: Console, tally: Tally, lang: str, duplicate_groups=()) -> list[str]:
     notes = [DUPLICATE[lang].format(files="、".join(group) if lang == "zh" else ", ".join(group)) for group in duplicate_groups]
-    for line in notes + failing_lines(tally.failing, lang):
-        console.say(line)
-    if tally.total > 1:
-        console.say(totals_from_tally(tally, lang))
+    if tally.total > 1:  # one report's own lines already say all
+        for line in notes + failing_lines(tally.failing, lang) + [totals_from_tally(tally, lang)]:
+            console.say(line)
     return notes
 
 

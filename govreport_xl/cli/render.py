@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from ..core.findings import Finding, Reason, plain
 from ..core.result import Result
-from ..core.rules import Severity
+from ..core.rules import RULES, Severity
 from ..excel.layout import compact_cells
 
 COLLAPSE_AT = 6  # more V-03 findings than this are shown as one line
@@ -21,7 +21,7 @@ UI = {
         "cells": "单元格", "expected": "应为 {x}，实际 {a}",
         "blank": "（空白）", "unnamed": "（未填机关名称）", "year": "{y} 年度",
         "blanks": "共 {n} 个单元格未填写，按 0 计算：{cells}{more}", "more": " 等",
-        "unchecked": "无法校验", "unchecked_line": "{n} 项（{rules}）：{reason}",
+        "unchecked": "无法校验", "unchecked_line": "{n} 项（{rules}）：{reason}", "waiting": "改正后再查",
         "total": "共 {n} 份报告：{ok} 份通过，{bad} 份不通过，{inc} 份不完整，{err} 个文件无法读取",
         "wrote": "已写入 {path}", "written_n": "已导出 {n} 份报告到 {path}", "colon": "：", "paren": "（{}）", "codes": "单元格代码",
         "sep": "、",
@@ -32,7 +32,7 @@ UI = {
         "cells": "cells", "expected": "expected {x}, actual {a}",
         "blank": "(blank)", "unnamed": "(no body name)", "year": "year {y}",
         "blanks": "{n} cells are blank and counted as 0: {cells}{more}", "more": " …",
-        "unchecked": "not checkable", "unchecked_line": "{n} checks ({rules}): {reason}",
+        "unchecked": "not checkable", "unchecked_line": "{n} checks ({rules}): {reason}", "waiting": "after the fix",
         "total": "{n} reports: {ok} valid, {bad} invalid, {inc} incomplete, {err} files unreadable",
         "wrote": "wrote {path}", "written_n": "exported {n} reports to {path}", "colon": ": ", "paren": " ({})", "codes": "cell codes",
         "sep": ", ",
@@ -53,8 +53,14 @@ def finding_lines(f: Finding, lang: str) -> list[str]:
     elif f.codes:
         lines.append(f"         {t['codes']}{t['colon']}{' '.join(f.codes)}")
     if f.expected is not None:
-        lines.append("         " + t["expected"].format(x=show(f.expected, lang), a=show(f.actual, lang)))
+        x, a = show(f.expected, lang), show(f.actual, lang)
+        lines.append("         " + (RULES[f.rule].sides_text(x, a, lang) or t["expected"].format(x=x, a=a)))
     return lines
+
+
+def _where(result: Result) -> dict[str, str]:
+    """code -> the cell it was read from, as the findings name them."""
+    return {c: a for f in result.findings if len(f.codes) == len(f.cells) for c, a in zip(f.codes, f.cells)}
 
 
 def unchecked_lines(result: Result, lang: str) -> list[str]:
@@ -62,16 +68,18 @@ def unchecked_lines(result: Result, lang: str) -> list[str]:
     by_reason: dict[str, list] = defaultdict(list)
     for u in result.unchecked:
         by_reason[u.reason.key].append(u)
+    where = _where(result)
     lines = []
     for group in by_reason.values():
         rules = t["sep"].join(dict.fromkeys(u.rule for u in group))
-        if group[0].for_want_of_cells:
-            missing = list(dict.fromkeys(c for u in group for c in u.reason.raw.split()))
-            more = t["more"] if len(missing) > SHOWN_CELLS else ""
-            reason = Reason("cells_missing", " ".join(missing[:SHOWN_CELLS]) + more).render(lang)
+        if group[0].for_want_of_cells or group[0].waits_for_a_fix:  # the cells named, once each
+            named = list(dict.fromkeys(where.get(c, c) for u in group for c in u.reason.raw.split()))
+            more = t["more"] if len(named) > SHOWN_CELLS else ""
+            reason = Reason(group[0].reason.key, " ".join(named[:SHOWN_CELLS]) + more).render(lang)
         else:
             reason = group[0].reason.render(lang)
-        lines.append(f"  [{t['unchecked']}] " + t["unchecked_line"].format(n=len(group), rules=rules, reason=reason))
+        label = t["waiting"] if group[0].waits_for_a_fix else t["unchecked"]
+        lines.append(f"  [{label}] " + t["unchecked_line"].format(n=len(group), rules=rules, reason=reason))
     return lines
 
 
@@ -83,8 +91,8 @@ def headline(result: Result, lang: str) -> str:
     who = meta.name or t["unnamed"]
     year = t["year"].format(y=meta.year) if meta.year else ""
     counts = t["counts"].format(e=result.errors, w=result.warnings)
-    if result.unchecked:
-        counts += t["unchecked_count"].format(n=len(result.unchecked))
+    if unchecked := sum(not u.waits_for_a_fix for u in result.unchecked):  # waiting ones are told with their cause
+        counts += t["unchecked_count"].format(n=unchecked)
     mark = PASS_MARK if result.valid else FAIL_MARK
     return f"{mark} {result.source}{t['colon']}{who} {year} — {t[result.status]}{t['paren'].format(counts)}"
 

@@ -18,7 +18,7 @@ from .model import Report
 from .reading import Number, Reading, spreadsheet_values
 from .result import Unchecked
 from .rules import RULES, RULES_MADE, CellCheck, Relation, Rule, Term, cell_checks, previous_year_relations, relations_of
-from .standard import FIRST_YEAR, FORMAT_2021, FORMAT_NAMES, META_FIELDS
+from .standard import CELLS, FIRST_YEAR, FORMAT_2021, FORMAT_NAMES, META_FIELDS, TOTAL_CODES
 
 Outcome = Finding | Unchecked
 Check = Callable[[Rule, "Context"], Iterable[Outcome]]
@@ -59,11 +59,33 @@ class Context:
     def __post_init__(self):
         self.values: dict[str, Number] = spreadsheet_values(self.reading.report.values(), self.reading.problems.values())
         self.today = self.today or _dt.date.today()
+        self.roots = wrong_roots(self.reading)
 
-    def unchecked(self, rule: Rule, codes: Sequence[str]) -> Unchecked | None:
+    def missing(self, rule: Rule, codes: Sequence[str]) -> Unchecked | None:
         """The Unchecked of an instance that involves cells the source lacks; None if it has them all."""
         gone = [c for c in codes if c in self.reading.absent]
         return Unchecked(rule.id, tuple(codes), Reason("cells_missing", " ".join(gone))) if gone else None
+
+    def unchecked(self, rule: Rule, codes: Sequence[str], own: str | None = None) -> Unchecked | None:
+        """As `missing`, and also where the figures depend on a cell filled in wrong: that cell's
+        own finding says what to fix, the checks resting on it wait for it. `own` is the cell a
+        V-01/V-02 check judges by itself (unless it is a total of wrong cells)."""
+        if (gone := self.missing(rule, codes)) is not None:
+            return gone
+        roots = dict.fromkeys(r for c in codes for r in self.roots.get(c, ()) if r != own)
+        return Unchecked(rule.id, tuple(codes), Reason("depends_on_invalid", " ".join(roots))) if roots else None
+
+
+def wrong_roots(reading: Reading) -> dict[str, tuple[str, ...]]:
+    """For each cell, the cells filled in wrong that its figure rests on: itself if it is one;
+    for a computed total, those of the cells it adds up (a total of a wrong figure cannot be
+    judged until that figure is put right). TOTAL_CODES lists parts before their totals."""
+    roots: dict[str, tuple[str, ...]] = {c: (c,) for c in reading.problems if c in CELLS}
+    for code in TOTAL_CODES:
+        under = tuple(dict.fromkeys(r for part in CELLS[code].total_of for r in roots.get(part, ())))
+        if under:
+            roots[code] = under
+    return roots
 
 
 def _num(values: Mapping[str, Number], code: str) -> Decimal:
@@ -97,7 +119,7 @@ def _cells(rule: Rule) -> Iterator[CellCheck]:
 @checks("V-01", "V-02")
 def _invalid_values(rule: Rule, ctx: Context) -> Iterator[Outcome]:
     for check in _cells(rule):
-        if (gone := ctx.unchecked(rule, check.codes)) is not None:
+        if (gone := ctx.unchecked(rule, check.codes, own=check.code)) is not None:
             yield gone
         elif (problem := ctx.reading.problems.get(check.code)) is not None:
             yield Finding(rule.id, {**check.params, "reason": problem.reason}, check.codes, actual=problem.reason.raw)
@@ -106,7 +128,7 @@ def _invalid_values(rule: Rule, ctx: Context) -> Iterator[Outcome]:
 @checks("V-03")
 def _blanks(rule: Rule, ctx: Context) -> Iterator[Outcome]:
     for check in _cells(rule):
-        if (gone := ctx.unchecked(rule, check.codes)) is not None:
+        if (gone := ctx.missing(rule, check.codes)) is not None:
             yield gone
         elif check.code not in ctx.reading.problems and ctx.reading.report.value(check.code) is None:
             yield Finding(rule.id, check.params, check.codes, actual=None)
@@ -117,7 +139,7 @@ def _required_meta(rule: Rule, ctx: Context) -> Iterator[Outcome]:
     for f in META_FIELDS:
         if not f.required:
             continue
-        if (gone := ctx.unchecked(rule, (f.name,))) is not None:
+        if (gone := ctx.missing(rule, (f.name,))) is not None:
             yield gone
         elif getattr(ctx.reading.report.meta, f.key) is None:
             p = ctx.reading.problems.get(f.name)

@@ -61,8 +61,16 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "the total's formula was changed to '{raw}'",
     },
     "total_cleared": {"zh": "合计单元格的公式被删除", "en": "the total's formula was deleted"},
+    "check_overwritten": {
+        "zh": "表内校验的公式被改成了常量或删除（{raw}），表中的“通过”不再可信",
+        "en": "formulas of the in-sheet checks were overwritten or deleted ({raw}): the sheet's 'pass' cannot be trusted",
+    },
     # why a check could not be made, or a rule was not in scope
     "cells_missing": {"zh": "缺少单元格 {raw}", "en": "cells missing: {raw}"},
+    "depends_on_invalid": {
+        "zh": "要等填写有误的 {raw} 改正后才能检查",
+        "en": "can be checked once {raw}, filled in wrong, is put right",
+    },
     "formulas_unreadable": {
         "zh": "此环境读不到公式，无法确认合计公式未被改写",
         "en": "formulas cannot be read here, so overwritten totals cannot be told",

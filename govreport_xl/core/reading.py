@@ -128,6 +128,10 @@ class _Reader:
             self.issue("version_mismatch", " / ".join(sorted(stamps)))
         elif (version := stamps.pop()) not in wb.spec.versions:
             self.issue("unknown_version", version)
+        if wb.constants:
+            shown = wb.constants[:5]
+            more = f" 等 {len(wb.constants)} 个" if len(wb.constants) > len(shown) else ""
+            self.issue("check_overwritten", "、".join(shown) + more, cells=wb.constants)
 
     def _expected_parts(self, code: str) -> list[a1.Ref] | None:
         parts = [self.reading.addresses.get(p) for p in CELLS[code].total_of]

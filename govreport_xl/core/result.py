@@ -28,6 +28,11 @@ class Unchecked:
     def for_want_of_cells(self) -> bool:
         return self.reason.key == "cells_missing"
 
+    @property
+    def waits_for_a_fix(self) -> bool:
+        """Rests on a cell filled in wrong, whose own finding says what to fix."""
+        return self.reason.key == "depends_on_invalid"
+
     def to_dict(self, lang: str = "zh") -> dict:
         return {"rule": self.rule, "codes": list(self.codes), "cells": list(self.cells), "reason": self.reason.render(lang)}
 

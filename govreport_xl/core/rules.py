@@ -13,6 +13,7 @@ from functools import cache
 
 from .standard import (
     CELLS,
+    META_FIELDS,
     T2,
     T2_DOCUMENT_ROWS,
     T2_IN_FORCE,
@@ -33,6 +34,7 @@ from .standard import (
     cell_label,
     code,
     columns,
+    label,
 )
 
 
@@ -62,6 +64,14 @@ class Rule:
     message: Text  # template for one failed instance, formatted with the check's params
     needs: tuple[Need, ...] = (Need.REPORT,)  # every one must be met for the rule to be in scope
     in_sheet: bool = False  # compiled into the template's check sheet
+    sides: dict[str, tuple[str, str]] | None = None  # lang -> what the expected and the actual figure are
+
+    def sides_text(self, expected: str, actual: str, lang: str = "zh") -> str | None:
+        """"本年新收 + 上年结转 = 37；办理结果总计 + 结转下年度 = 32": both sides named."""
+        if not self.sides:
+            return None
+        want, got = self.sides[lang]
+        return f"{want} = {expected}；{got} = {actual}" if lang == "zh" else f"{want} = {expected}; {got} = {actual}"
 
 
 def _rule(id, severity, summary_zh, summary_en, message_zh, message_en, **kw) -> Rule:
@@ -76,39 +86,43 @@ RULES: dict[str, Rule] = {
             "表三各列：一 + 二 = 三（七）总计 + 四",
             "T3, each column C1–C7: R01 + R02 = R24 + R25",
             "{col_label}列：本年新收 + 上年结转 应等于 办理结果总计 + 结转下年度",
-            "column {col_label}: received + carried over must equal total handled + carried forward",
+            "column {col} ({col_label_en}): received + carried over must equal total handled + carried forward",
             in_sheet=True,
+            sides={"zh": ('本年新收 + 上年结转', '办理结果总计 + 结转下年度'), "en": ('received + carried over', 'total handled + carried forward')},
         ),
         _rule(
             "T3-02", "error",
             "表三各行：总计 = 各类申请人之和",
             "T3, each row R01–R25: C7 = C1 + … + C6",
             "「{row_label}」：总计应等于各类申请人之和",
-            "row {row}: the total must equal the sum of the six applicant columns",
+            "row {row} ({row_label_en}): the total must equal the sum of the six applicant columns",
             in_sheet=True,
+            sides={"zh": ('各类申请人之和', '总计'), "en": ('sum of the applicant columns', 'total')},
         ),
         _rule(
             "T3-03", "error",
             "表三各列：（七）总计 = （一）至（六）各项之和",
             "T3, each column C1–C7: R24 = R03 + R04 + … + R23",
             "{col_label}列：（七）总计应等于（一）至（六）各项之和",
-            "column {col_label}: row R24 must equal the sum of rows R03–R23",
+            "column {col} ({col_label_en}): total (7) must equal the sum of items (1)–(6)",
             in_sheet=True,
+            sides={"zh": ('（一）至（六）各项之和', '（七）总计'), "en": ('sum of items (1)–(6)', 'total (7)')},
         ),
         _rule(
             "T4-01", "error",
             "表四各组：总计 = 维持 + 纠正 + 其他 + 尚未审结",
             "T4, each row R1–R3: C5 = C1 + C2 + C3 + C4",
             "{row_label}：总计应等于结果维持、结果纠正、其他结果、尚未审结之和",
-            "{row}: the total must equal upheld + corrected + other + pending",
+            "{row} ({row_label_en}): the total must equal upheld + corrected + other + pending",
             in_sheet=True,
+            sides={"zh": ('维持 + 纠正 + 其他 + 尚未审结', '总计'), "en": ('upheld + corrected + other + pending', 'total')},
         ),
         _rule(
             "V-01", "error",
             "件数单元格应为不小于 0 的整数",
             "every count cell holds a whole number ≥ 0",
             "「{cell_label}」应为不小于 0 的整数：{reason}",
-            "{code} must be a whole number ≥ 0: {reason}",
+            "{code} ({cell_label_en}) must be a whole number ≥ 0: {reason}",
             in_sheet=True,
         ),
         _rule(
@@ -116,7 +130,7 @@ RULES: dict[str, Rule] = {
             "收费金额应为不小于 0 的数",
             "T2.R6.C1 holds an amount ≥ 0",
             "「{cell_label}」应为不小于 0 的金额：{reason}",
-            "{code} must be an amount ≥ 0: {reason}",
+            "{code} ({cell_label_en}) must be an amount ≥ 0: {reason}",
             in_sheet=True,
         ),
         _rule(
@@ -124,7 +138,7 @@ RULES: dict[str, Rule] = {
             "数字单元格未填写（按 0 计；官方表格应填 0）",
             "a numeric cell is blank (counted as 0; official tables write 0)",
             "「{cell_label}」未填写，按 0 计算；没有发生的请填 0",
-            "{code} is blank and counted as 0; write 0 where nothing happened",
+            "{code} ({cell_label_en}) is blank and counted as 0; write 0 where nothing happened",
             in_sheet=True,
         ),
         _rule(
@@ -133,6 +147,7 @@ RULES: dict[str, Rule] = {
             "the reporting body's name and the report year are given",
             "未填写{field}{reason}",
             "{field_en} is missing{reason}",
+            in_sheet=True,
         ),
         _rule(
             "M-02", "error",
@@ -140,6 +155,7 @@ RULES: dict[str, Rule] = {
             "the report year is 2021 or later and not in the future",
             "报告年度 {year} 不在 2021 至 {this_year} 之间",
             "report year {year} is not between 2021 and {this_year}",
+            in_sheet=True,  # the sheet checks the first year only: "not in the future" needs TODAY(), a volatile function
         ),
         _rule(
             "M-03", "error",
@@ -161,8 +177,9 @@ RULES: dict[str, Rule] = {
             "表二规章、规范性文件：现行有效件数 ≥ 本年制发 − 本年废止",
             "T2 R1/R2: C3 (in force) ≥ C1 (made) − C2 (repealed)",
             "「{row_label}」现行有效件数少于本年制发件数减本年废止件数",
-            "{row}: documents in force are fewer than made minus repealed this year",
+            "{row} ({row_label_en}): documents in force are fewer than made minus repealed this year",
             in_sheet=True,
+            sides={"zh": ('本年制发 − 本年废止', '现行有效'), "en": ('made − repealed', 'in force')},
         ),
         _rule(
             "P-02", "warning",
@@ -176,16 +193,18 @@ RULES: dict[str, Rule] = {
             "本年“上年结转”应等于上年报告的“结转下年度继续办理”",
             "with last year's report: this year's T3.R02 = last year's T3.R25, per column",
             "{col_label}列：上年结转应等于上年报告的结转下年度继续办理",
-            "column {col_label}: carried over must equal last year's carried forward",
+            "column {col} ({col_label_en}): carried over must equal last year's carried forward",
             needs=(Need.REPORT, Need.PREVIOUS),
+            sides={"zh": ('上年报告的结转下年度继续办理', '本年的上年结转'), "en": ("last year's carried forward", "this year's carried over")},
         ),
         _rule(
             "X-02", "warning",
             "现行有效件数 = 上年现行有效 + 本年制发 − 本年废止",
             "with last year's report: T2 R1/R2 C3 = last year's C3 + C1 − C2",
             "「{row_label}」现行有效件数应等于上年现行有效件数加本年制发减本年废止",
-            "{row}: in force must equal last year's in force + made − repealed",
+            "{row} ({row_label_en}): in force must equal last year's in force + made − repealed",
             needs=(Need.REPORT, Need.PREVIOUS),
+            sides={"zh": ('上年现行有效 + 本年制发 − 本年废止', '现行有效'), "en": ("last year's in force + made − repealed", 'in force')},
         ),
         _rule(
             "N-01", "warning",
@@ -194,6 +213,7 @@ RULES: dict[str, Rule] = {
             "正文称{subject} {stated} 件，与表格不符",
             "the narrative states {stated} for {subject_en}, which the tables do not give",
             needs=(Need.REPORT, Need.NARRATIVE),
+            sides={"zh": ('表格中的数字', '正文所述'), "en": ("the tables' figure", "the narrative's")},
         ),
         # Not numbered on the standard page, which says only that such a report "is itself a finding".
         _rule(
@@ -271,6 +291,31 @@ class CellCheck:
 
 
 @dataclass(frozen=True)
+class MetaCheck:
+    """One instance of M-01/M-02 on a cover field (META_NAME, META_YEAR)."""
+
+    rule: Rule
+    code: str
+    label: str
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return (self.code,)
+
+    @property
+    def table(self) -> str:
+        return "META"
+
+
+@cache
+def meta_checks() -> tuple[MetaCheck, ...]:
+    fields = {f.name: f for f in META_FIELDS if f.key in ("name", "year")}
+    return (MetaCheck(RULES["M-01"], fields["META_NAME"].name, fields["META_NAME"].label),
+            MetaCheck(RULES["M-01"], fields["META_YEAR"].name, fields["META_YEAR"].label),
+            MetaCheck(RULES["M-02"], fields["META_YEAR"].name, fields["META_YEAR"].label))
+
+
+@dataclass(frozen=True)
 class CrossYear:
     """One instance of X-01/X-02: sum(actual) = sum(expected) + sum(expected_last) of last year's report."""
 
@@ -288,15 +333,17 @@ class CrossYear:
 
 def cell_params(cell_code: str) -> dict:
     cell = CELLS[cell_code]
-    return {"code": cell_code, "cell_label": cell_label(cell_code), "row": cell.row.code, "col": cell.column.code}
+    return {"code": cell_code, "cell_label": cell_label(cell_code), "cell_label_en": cell_label(cell_code, "en"),
+            "row": cell.row.code, "col": cell.column.code}
 
 
 def _col_params(col) -> dict:
-    return {"col": col.code, "col_label": col.label}
+    return {"col": col.code, "col_label": col.label, "col_label_en": label(col.label, "en")}
 
 
 def _row_params(row, with_group: bool = False) -> dict:
-    return {"row": row.code, "row_label": "／".join((*row.group, row.label)) if with_group else row.label}
+    parts = (*row.group, row.label) if with_group else (row.label,)
+    return {"row": row.code, "row_label": "／".join(parts), "row_label_en": " / ".join(label(p, "en") for p in parts)}
 
 
 def _total_relation(rule: Rule, key: str, total_code: str, params: dict) -> Relation:
@@ -356,9 +403,9 @@ def cell_checks() -> tuple[CellCheck, ...]:
     return tuple(out)
 
 
-def in_sheet_checks() -> tuple[Relation | CellCheck, ...]:
+def in_sheet_checks() -> tuple[Relation | MetaCheck | CellCheck, ...]:
     """Every concrete check the template compiles into live formulas, in check-sheet order."""
-    return tuple(ch for ch in (*relations(), *cell_checks()) if ch.rule.in_sheet)
+    return tuple(ch for ch in (*relations(), *meta_checks(), *cell_checks()) if ch.rule.in_sheet)
 
 
 @cache

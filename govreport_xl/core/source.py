@@ -47,10 +47,12 @@ class RawCell:
 
 @dataclass(frozen=True)
 class TemplateSpec:
-    """What an intact template has: its sheets and the versions a reader knows."""
+    """What an intact template has: its sheets, the versions a reader knows, and the cells of its
+    in-sheet checks that must hold formulas ({sheet: ("I5", …)})."""
 
     sheets: tuple[str, ...]
     versions: tuple[str, ...]
+    formulas: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class WorkbookFacts:
     version_property: str | None  # the custom document property
     version_cell: str | None  # the hidden cell TEMPLATE_VERSION
     reads_formulas: bool = True  # False where the engine sees values only (xlwings remote)
+    constants: tuple[str, ...] | None = None  # "sheet!A1" of the spec's formula cells that hold none; None: not looked at
 
 
 class CellSource(Protocol):

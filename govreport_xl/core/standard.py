@@ -255,11 +255,51 @@ def columns(table: Table) -> tuple[Column, ...]:
     return table.blocks[0].columns
 
 
-def cell_label(cell_code: str) -> str:
+# The official labels in English, for messages in English (the standard page gives only Chinese).
+LABELS_EN = {
+    "规章": "rules", "行政规范性文件": "normative documents", "行政许可": "administrative licensing",
+    "行政处罚": "administrative penalties", "行政强制": "administrative coercion", "行政事业性收费": "administrative fees",
+    "本年制发件数": "made this year", "本年废止件数": "repealed this year", "现行有效件数": "in force",
+    "本年处理决定数量": "decisions this year", "本年收费金额（单位：万元）": "fees this year (10,000 yuan)",
+    "一、本年新收政府信息公开申请数量": "I. applications received this year",
+    "二、上年结转政府信息公开申请数量": "II. applications carried over from last year",
+    "三、本年度办理结果": "III. handled this year",
+    "（一）予以公开": "(1) disclosed",
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "(2) partly disclosed",
+    "（三）不予公开": "(3) not disclosed",
+    "1.属于国家秘密": "1. state secret", "2.其他法律行政法规禁止公开": "2. barred by other laws and regulations",
+    "3.危及“三安全一稳定”": "3. endangers security or stability", "4.保护第三方合法权益": "4. protects third parties' rights",
+    "5.属于三类内部事务信息": "5. internal affairs information", "6.属于四类过程性信息": "6. process information",
+    "7.属于行政执法案卷": "7. enforcement case files", "8.属于行政查询事项": "8. administrative inquiry matters",
+    "（四）无法提供": "(4) cannot be provided",
+    "1.本机关不掌握相关政府信息": "1. not held by this body", "2.没有现成信息需要另行制作": "2. would have to be newly made",
+    "3.补正后申请内容仍不明确": "3. still unclear after correction",
+    "（五）不予处理": "(5) not processed",
+    "1.信访举报投诉类申请": "1. petitions, reports and complaints", "2.重复申请": "2. repeated applications",
+    "3.要求提供公开出版物": "3. asks for published material", "4.无正当理由大量反复申请": "4. mass repeated applications",
+    "5.要求行政机关确认或重新出具已获取信息": "5. asks to confirm or reissue information already obtained",
+    "（六）其他处理": "(6) handled otherwise",
+    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": "1. not corrected in time, no longer processed",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": "2. fee not paid in time, no longer processed",
+    "3.其他": "3. other", "（七）总计": "(7) total", "四、结转下年度继续办理": "IV. carried forward to next year",
+    "自然人": "natural persons", "法人或其他组织": "legal persons and other organisations", "商业企业": "businesses",
+    "科研机构": "research institutions", "社会公益组织": "public-interest organisations",
+    "法律服务机构": "legal service providers", "其他": "other", "总计": "total",
+    "行政复议": "administrative reconsideration", "行政诉讼": "administrative litigation",
+    "未经复议直接起诉": "sued directly", "复议后起诉": "sued after reconsideration",
+    "结果维持": "upheld", "结果纠正": "corrected", "其他结果": "other outcome", "尚未审结": "pending",
+}
+
+
+def label(text: str, lang: str = "zh") -> str:
+    return LABELS_EN.get(text, text) if lang == "en" else text
+
+
+def cell_label(cell_code: str, lang: str = "zh") -> str:
     """A short human label: 「三、…」表 row label / column label."""
     cell = CELLS[cell_code]
     parts = [*cell.row.group[-1:], cell.row.label, *cell.column.group, cell.column.label]
-    return " / ".join(parts)
+    return " / ".join(label(p, lang) for p in parts)
 
 
 # --- Metadata ----------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .formulas import FAIL, blank, check_formulas, countifs, invalid_value, quoted, table_summary
-from .layout import LINE_HEIGHT, SHEET_CHECKS, SHEET_OF_TABLE, SUMMARY_ROW, a1, address, compact_cells, positions, sheet_of, sheets, text_units
-from ..core.rules import CellCheck, Relation, Severity, in_sheet_checks
+from .layout import LINE_HEIGHT, SHEET_CHECKS, SHEET_COVER, SHEET_OF_TABLE, SUMMARY_ROW, a1, address, compact_cells, positions, sheet_of, sheets, text_units
+from ..core.rules import CellCheck, MetaCheck, Relation, Severity, in_sheet_checks
 from ..core.standard import CELLS, CellKind, cell_label
 
 CHECK_FAILS = "CHECK_FAILS"
@@ -38,6 +38,19 @@ WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center")
 
 
+CHECK_FAILS_AT = (2, COL["所在表"] + 1)  # after the 不通过的错误项数 label in row 2
+
+
+def formula_cells() -> dict[str, tuple[str, ...]]:
+    """The cells of the in-sheet checks that must hold formulas: every check's 结果, CHECK_FAILS,
+    and the 本表校验 / 全部校验 lines. A constant in any of them makes the sheet's 通过 a lie."""
+    status = _letter("结果")
+    out = {SHEET_CHECKS: (a1(*CHECK_FAILS_AT), *(f"{status}{FIRST_CHECK_ROW + n}" for n in range(len(in_sheet_checks()))))}
+    for layout in sheets():
+        out[layout.name] = (a1(SUMMARY_ROW, 1),)
+    return out
+
+
 def _letter(name: str) -> str:
     return a1(1, COL[name])[:-1]
 
@@ -47,10 +60,16 @@ def _range(name: str, last_row: int) -> str:
     return f"{quoted(SHEET_CHECKS)}!${col}${FIRST_CHECK_ROW}:${col}${last_row}"
 
 
-def describe(check: Relation | CellCheck) -> str:
+def describe(check: Relation | MetaCheck | CellCheck) -> str:
     if isinstance(check, Relation):
         return check.rule.message["zh"].format(**check.params)
+    if isinstance(check, MetaCheck):
+        return f"「{check.label}」：{check.rule.summary['zh']}"
     return f"「{cell_label(check.code)}」：{check.rule.summary['zh']}"
+
+
+def sheet_of_check(check) -> str:
+    return SHEET_OF_TABLE.get(check.table, SHEET_COVER)
 
 
 def cells_text(codes) -> str:
@@ -97,13 +116,21 @@ def _mark_cells(wb: Workbook) -> None:
         )
 
 
+def _value_rows() -> dict[str, int]:
+    """The check-sheet row of each cell's own check (V-01 or V-02)."""
+    return {check.code: FIRST_CHECK_ROW + n for n, check in enumerate(in_sheet_checks())
+            if isinstance(check, CellCheck) and check.rule.id in ("V-01", "V-02")}
+
+
 def _write_rows(ws: Worksheet, wb: Workbook) -> int:
     row = FIRST_CHECK_ROW
+    value_rows = _value_rows()
+    status_col = _letter("结果")
     for n, check in enumerate(in_sheet_checks(), start=1):
-        expected, actual, status = check_formulas(check)
+        expected, actual, status = check_formulas(check, lambda code: f"${status_col}${value_rows[code]}")
         values = {
             "序号": n, "规则": check.rule.id, "级别": SEVERITY_LABEL[check.rule.severity],
-            "所在表": SHEET_OF_TABLE[check.table], "说明": describe(check), "涉及单元格": cells_text(check.codes),
+            "所在表": sheet_of_check(check), "说明": describe(check), "涉及单元格": cells_text(check.codes),
             "应为": expected, "实际": actual, "结果": status, "单元格代码": " ".join(check.codes),
         }
         for name, value in values.items():
@@ -153,7 +180,7 @@ def add_check_sheet(wb: Workbook) -> None:
         ws[f"{col}2"].font = value.font = styles.TOTAL_FONT
         ws[f"{col}2"].alignment = Alignment(horizontal="right")
         value.alignment = Alignment(horizontal="left")
-    fails = a1(2, column_index_from_string(counts[0][0]) + 1, absolute=True)
+    fails = a1(*CHECK_FAILS_AT, absolute=True)
     wb.defined_names[CHECK_FAILS] = DefinedName(CHECK_FAILS, attr_text=f"{quoted(SHEET_CHECKS)}!{fails}")
 
     result = f"{_letter('结果')}{FIRST_CHECK_ROW}:{_letter('结果')}{last}"

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .layout import a1, defined_name, positions
-from ..core.rules import CellCheck, Relation, Term
-from ..core.standard import CELLS
+from ..core.rules import CellCheck, MetaCheck, Relation, Term
+from ..core.standard import CELLS, FIRST_YEAR
 
-PASS, FAIL = "通过", "不通过"
+PASS, FAIL, PENDING = "通过", "不通过", "待更正"  # PENDING: rests on a cell filled in wrong
 
 
 def total_formula(code: str) -> str:
@@ -36,8 +36,13 @@ def _sum(terms: Sequence[Term]) -> str:
     return out + (f"-SUM({','.join(minus)})" if minus else "")
 
 
-def _status(condition: str, on_error: str = FAIL) -> str:
-    return f'=IFERROR(IF({condition},"{PASS}","{FAIL}"),"{on_error}")'
+def _status(condition: str, on_error: str = FAIL, waits_for: Sequence[str] = ()) -> str:
+    """A check's status; PENDING first where any of `waits_for` (the status cells of the values it
+    rests on) is not PASS, as the engine lists such checks as not checkable until they are fixed."""
+    judged = f'IF({condition},"{PASS}","{FAIL}")'
+    if waits_for:
+        judged = f'IF(OR({",".join(f"{ref}<>{chr(34)}{PASS}{chr(34)}" for ref in waits_for)}),"{PENDING}",{judged})'
+    return f'=IFERROR({judged},"{on_error}")'
 
 
 def blank(ref: str) -> str:
@@ -56,19 +61,47 @@ def invalid_value(rule_id: str, ref: str) -> str:
     return f"IFERROR(NOT({valid_value(rule_id, ref)}),TRUE)"
 
 
-def check_formulas(check: Relation | CellCheck) -> tuple[str | object, str, str]:
-    """(expected, actual, status) cell contents for one check-sheet row."""
+def year_written(ref: str) -> str:
+    """True for a year as the validator reads one: a whole number, or four digits then 年 or 年度."""
+    text = f"TRIM({ref})"
+    head = f"LEFT({text},4)"
+    typed = (f'AND(LEN({text})>=4,ISNUMBER(--{head}),--{head}=INT(--{head}),'
+             f'OR(LEN({text})=4,MID({text},5,9)="年",MID({text},5,9)="年度"))')
+    return f"IFERROR(IF(ISNUMBER({ref}),{ref}=INT({ref}),{typed}),FALSE)"
+
+
+def year_value(ref: str) -> str:
+    return f"IF(ISNUMBER({ref}),{ref},--LEFT(TRIM({ref}),4))"
+
+
+def _meta_formulas(check: MetaCheck) -> tuple[str, str, str]:
+    ref = check.code
+    shown = f'=IF({blank(ref)},"（空白）",{ref})'
+    if check.rule.id == "M-02":  # only a year the validator can read is judged; M-01 speaks for the rest
+        return f"{FIRST_YEAR} 年或以后", shown, _status(f"IF({year_written(ref)},{year_value(ref)}>={FIRST_YEAR},TRUE)")
+    if check.code.endswith("YEAR"):
+        return "4 位年份", shown, _status(year_written(ref))
+    return "已填写", shown, _status(f"NOT({blank(ref)})")
+
+
+def check_formulas(check: Relation | MetaCheck | CellCheck, value_status: Callable[[str], str]) -> tuple[str | object, str, str]:
+    """(expected, actual, status) cell contents for one check-sheet row. `value_status(code)` is
+    the status cell of the code's V-01/V-02 row: a check whose values rest on a wrong one waits."""
+    if isinstance(check, MetaCheck):
+        return _meta_formulas(check)
     if isinstance(check, Relation):
         expected, actual = f"={_sum(check.expected)}", f"={_sum(check.actual)}"
         op = "=" if check.op == "=" else ">="
         # compare the two sums directly so that a text cell cannot make the status cell lie
-        return expected, actual, _status(f"{_sum(check.actual)}{op}{_sum(check.expected)}")
+        condition = f"{_sum(check.actual)}{op}{_sum(check.expected)}"
+        return expected, actual, _status(condition, waits_for=[value_status(c) for c in check.codes])
     ref = defined_name(check.code)
     shown = f'=IF({blank(ref)},"（空白）",{ref})'
     if check.rule.id == "V-03":
         return "已填写", shown, _status(f"NOT({blank(ref)})", on_error=PASS)
     wanted = "不小于 0 的整数" if check.rule.id == "V-01" else "不小于 0 的数"
-    return wanted, shown, _status(valid_value(check.rule.id, ref))
+    parts = [value_status(p) for p in CELLS[check.code].total_of]  # a total waits for the cells it adds up
+    return wanted, shown, _status(valid_value(check.rule.id, ref), waits_for=parts)
 
 
 def quoted(sheet: str) -> str:

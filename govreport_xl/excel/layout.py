@@ -12,10 +12,9 @@ from functools import cache
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from ..core.source import TemplateSpec
 from ..core.standard import CELLS, META_FIELDS, T2, T3, T3_APPLICANT_HEADING, T4, Table
 
-TEMPLATE_VERSION = "2021.1"
+TEMPLATE_VERSION = "2021.2"  # 2021.2: M-01/M-02 in the check sheet, cells may be coloured on protected sheets
 KNOWN_TEMPLATE_VERSIONS = (TEMPLATE_VERSION,)
 VERSION_NAME = "TEMPLATE_VERSION"
 VERSION_PROPERTY = "govreport_xl_template_version"
@@ -23,9 +22,6 @@ VERSION_PROPERTY = "govreport_xl_template_version"
 SHEET_COVER = "封面"
 SHEET_CHECKS = "校验"
 SHEET_OF_TABLE = {"T2": "二、主动公开", "T3": "三、依申请公开", "T4": "四、复议诉讼"}
-
-# What an intact template has (S-01 is judged against this by the engine).
-TEMPLATE_SPEC = TemplateSpec((SHEET_COVER, *SHEET_OF_TABLE.values()), KNOWN_TEMPLATE_VERSIONS)
 
 TITLE_ROW = 1
 SUMMARY_ROW = 2  # 本表校验：… (filled by the check compiler)

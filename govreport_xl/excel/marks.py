@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ..core.a1 import split_address
 from ..core.findings import plain
 from ..core.result import Result
-from ..core.rules import Severity
+from ..core.rules import RULES, Severity
 from ..core.standard import CELLS, META_FIELDS
 from . import styles
 from .layout import TEMPLATE_VERSION, a1, address, compact_cells
@@ -73,14 +73,15 @@ def summary_text(result: Result) -> str:
     missing = sum(u.for_want_of_cells for u in result.unchecked)
     if missing:
         text += f"；{missing} 项因缺少单元格无法校验"
-    if len(result.unchecked) > missing:
-        text += "（" + _limits(result)[0] + "）"
+    if limits := _limits(result):
+        text += "（" + "；".join(limits) + "）"
     return text
 
 
 def _limits(result: Result) -> list[str]:
     """What this engine could not look at (not the report's fault), said once each."""
-    return list(dict.fromkeys(u.reason.render("zh") for u in result.unchecked if not u.for_want_of_cells))
+    return list(dict.fromkeys(u.reason.render("zh") for u in result.unchecked
+                              if not (u.for_want_of_cells or u.waits_for_a_fix)))
 
 
 def _link(cells: tuple[str, ...]) -> object:
@@ -108,11 +109,16 @@ def results_rows(result: Result, when: _dt.datetime, version: object = TEMPLATE_
     ]
     for n, f in enumerate(result.findings, start=1):
         has_sides = f.expected is not None
-        rows.append([n, f.rule, SEVERITY_LABEL[f.severity], f.message("zh"), _link(f.cells or ()),
+        text = f.message("zh")
+        if has_sides and (sides := RULES[f.rule].sides_text(str(_shown(f.expected)), str(_shown(f.actual)))):
+            text += f"（{sides}）"
+        rows.append([n, f.rule, SEVERITY_LABEL[f.severity], text, _link(f.cells or ()),
                      _shown(f.expected) if has_sides else "", _shown(f.actual) if has_sides else ""])
     for u in result.unchecked:
         if u.for_want_of_cells:
             rows.append(["", u.rule, UNCHECKED_LABEL, u.reason.render("zh"), _link(u.cells), "", ""])
+    if waiting := sum(u.waits_for_a_fix for u in result.unchecked):
+        rows.append(["", "", UNCHECKED_LABEL, f"另有 {waiting} 项检查用到上面填写有误的单元格，要等它们改正后才能进行", "", "", ""])
     rows += [["", "", UNCHECKED_LABEL, text, "", "", ""] for text in _limits(result)]
     return rows
 

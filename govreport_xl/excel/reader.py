@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..core.source import RawCell, WorkbookFacts, refuse
-from .layout import TEMPLATE_SPEC, VERSION_NAME, VERSION_PROPERTY, a1, defined_name, positions
+from .layout import VERSION_NAME, VERSION_PROPERTY, a1, defined_name, positions
+from .spec import TEMPLATE_SPEC
 from .ooxml import Package, position
 
 OLD_FORMATS = (".xls", ".et")
@@ -34,6 +35,8 @@ class WorkbookSource:
             self.workbook = WorkbookFacts(
                 TEMPLATE_SPEC, self.package.sheet_names, self.package.custom_props.get(VERSION_PROPERTY),
                 None if version_cell is None else self.package.cell(*version_cell[:3]).value,
+                constants=tuple(f"{sheet}!{ref}" for sheet, refs in TEMPLATE_SPEC.formulas.items()
+                                if sheet in self.package.sheet_parts for ref in self.package.without_formula(sheet, refs)),
             )
         except BaseException:
             self.package.close()

@@ -143,6 +143,7 @@ def _page_setup(ws: Worksheet, layout: SheetLayout) -> None:
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
+    ws.protection.formatCells = False  # the 校验 button colours the cells it finds wrong
 
 
 def _define_names(wb: Workbook) -> None:
