@@ -25,6 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 EQUIVALENT = [
     (r"cell_values\.x_parse_amount__mutmut_\d+", "the numeric a spreadsheet adds for a refused amount: no rule sums T2.R6.C1"),
     (r"cell_values\.x__show__mutmut_\d+", "format(d, 'f') vs format(d): Decimals from cells never carry exponents"),
+    (r"uscc\.x_check_character__mutmut_5", "index vs rindex: the 31 characters of the code set are all different"),
+    (r"reading\.x_complete_totals__mutmut_(19|20|22|23|24)", "a whole Decimal total becomes the same int in the model"),
+    (r"reading\.xǁ_Readerǁtotal_content__mutmut_(4[2-9]|50|5[6-9])",
+     "an S-01 finding that names no cells is located from its codes"),
+    (r"reading\.xǁ_Readerǁtotal_content__mutmut_(4|7)", "workbook sources always give a cell's address"),
 ]
 
 

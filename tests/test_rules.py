@@ -18,6 +18,7 @@ def rules_of(result):
 def test_example_passes_every_rule():
     result = evaluate_report(example_report())
     assert result.findings == [] and result.unchecked == [] and result.valid
+    assert (result.source, result.kind, result.report) == ("test", "json", example_report())
 
 
 def test_catalogue_has_every_rule_of_the_standard_each_with_one_check():
@@ -112,7 +113,10 @@ def test_cells_a_source_lacks_are_not_checkable_never_blank_or_zero():
     ({"META_USCC": "91350100M000100Y44"}, "M-03"), ({"META_USCC": "9135"}, "M-03"), ({"META_USCC": "91350100M000100YI3"}, "M-03"),
 ])
 def test_metadata_rules(meta, rule):
-    assert rules_of(evaluate_values(example_values() | meta)) == [rule]
+    result = evaluate_values(example_values() | meta)
+    assert rules_of(result) == [rule]
+    if meta.get("META_YEAR") == "二〇二二":
+        assert result.findings[0].message() == "未填写报告年度（「二〇二二」不是年份）"
 
 
 @pytest.mark.parametrize("meta", [
