@@ -283,3 +283,25 @@ def test_an_ambiguous_row_the_columns_cannot_settle_stays_ambiguous(tmp_path):
     assert got.tables["T3"].unreadable["T3.R05.C1"][0] == "ambiguous"
     assert got.report.value("T3.R05.C1") is None and got.report.value("T3.R05.C7") == 12
     assert not any("按列合计" in n.render() for n in got.notes)
+
+
+@pytest.mark.parametrize("name", ["shizuishan_2022.txt", "shizuishan_2022.html", "shizuishan_2022.docx"])
+def test_sample_inputs_read_as_the_example(name):
+    """The published report, as text, web page and Word file (examples/), reads back exactly."""
+    result = audit_path(ROOT / "examples" / name)
+    assert result.valid and result.findings == []
+    assert result.report.to_json_dict()["cells"] == example_report().to_json_dict()["cells"]
+
+
+def test_sample_inputs_are_current():
+    """Regenerate with: python examples/make_samples.py"""
+    sys.path.insert(0, str(ROOT / "examples"))
+    import make_samples
+
+    text = SEED.read_text(encoding="utf-8")
+    assert (ROOT / "examples" / "shizuishan_2022.html").read_text(encoding="utf-8") == make_samples.to_html(text)
+    fresh = ROOT / "examples" / "shizuishan_2022.docx"
+    import io
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(make_samples.to_docx(text))) as z, zipfile.ZipFile(fresh) as committed:
+        assert z.read("word/document.xml") == committed.read("word/document.xml")

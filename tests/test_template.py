@@ -1,5 +1,7 @@
 """The committed template equals what the generator writes today, and has what a clerk needs."""
 
+import re
+
 import openpyxl
 import pytest
 
@@ -101,3 +103,12 @@ def test_names_follow_the_excel_name_grammar(wb):
     for name in wb.defined_names:
         assert re.fullmatch(r"[A-Za-z_\\][A-Za-z0-9_.?]*", name), name
         assert name.upper() not in ("TRUE", "FALSE") and not a1.match(name) and not r1c1_start.match(name), name
+
+
+def test_the_workbook_prints_a_page_a_sheet(tmp_path):
+    """Each table on one A4 page; of the check sheet only its counts (not 25 pages of rows)."""
+    from libreoffice import convert
+
+    [pdf] = convert([TEMPLATE], tmp_path, "pdf")
+    pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+    assert pages == len(openpyxl.load_workbook(TEMPLATE).sheetnames) == 5

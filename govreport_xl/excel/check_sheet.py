@@ -202,7 +202,9 @@ def add_check_sheet(wb: Workbook) -> None:
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.print_area = f"A1:{_letter('结果')}{last}"  # the codes column is for programs
+    # printing the workbook prints the tables; of this sheet only its two lines of counts (the
+    # rows are on screen, filtered as a clerk likes; a print area over them gives 25 pages)
+    ws.print_area = f"A1:{_letter('结果')}2"
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False

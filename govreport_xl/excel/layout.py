@@ -115,7 +115,8 @@ def _t3() -> SheetLayout:
     label_cols = 1 + max(len(r.group) for r in rows)  # A:C
     first_data_col = label_cols + 1
     last_col = label_cols + len(columns)
-    sheet = SheetLayout(SHEET_OF_TABLE["T3"], T3, {1: 7, 2: 10, 3: 44, **{c: 9 for c in range(first_data_col, last_col + 1)}})
+    # label columns wide enough that 三、本年度办理结果 and （三）不予公开 break between words
+    sheet = SheetLayout(SHEET_OF_TABLE["T3"], T3, {1: 10, 2: 14, 3: 44, **{c: 9 for c in range(first_data_col, last_col + 1)}})
     _title(sheet, T3.heading, last_col)
     h = FIRST_TABLE_ROW
     sheet.text((h, 1), (h + 2, label_cols), T3.note, "note")

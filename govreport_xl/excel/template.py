@@ -19,6 +19,7 @@ from .layout import (
     TEMPLATE_VERSION,
     VERSION_NAME,
     VERSION_PROPERTY,
+    FIRST_TABLE_ROW,
     SheetLayout,
     a1,
     defined_name,
@@ -131,14 +132,17 @@ def _page_setup(ws: Worksheet, layout: SheetLayout) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1  # each table on one A4 page, as it is published
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.sheet_view.showGridLines = False
-    if layout.table is not None:  # header and row labels stay in view while scrolling
-        ws.freeze_panes = a1(*min(layout.cells.values()))
+    if layout.table is not None:  # header and row labels stay in view while scrolling, and on paper
+        first = min(layout.cells.values())
+        ws.freeze_panes = a1(*first)
+        if first[0] > FIRST_TABLE_ROW:
+            ws.print_title_rows = f"{FIRST_TABLE_ROW}:{first[0] - 1}"
     # protected without a password, so that nobody is ever locked out; widths stay adjustable
     ws.protection.sheet = True
     ws.protection.formatColumns = False
