@@ -69,6 +69,14 @@ def output_problem(path: str, suffixes: tuple[str, ...] | None, lang: str, input
     return None
 
 
+def _refuse_output_folder(folder: Path, inputs, lang: str) -> int | None:
+    """Marked copies mirror the inputs' relative paths: a folder that would put one onto an input is refused."""
+    clash = next((i.path for i in inputs.files if (folder / i.relative).resolve() == i.path.resolve()), None)
+    if clash is None:
+        return None
+    return _refuse_output(str(clash), None, lang, [clash])
+
+
 def _refuse_output(*args, **kw) -> int | None:
     problem = output_problem(*args, **kw)
     if problem is None:
@@ -109,6 +117,10 @@ def cmd_validate(args) -> int:
     if args.marked and (code := _refuse_output(args.marked, None, args.lang, folder=True)) is not None:
         return code
     inputs = gather(args.files, REPORT_SUFFIXES, console, args.lang)
+    if args.summary and (code := _refuse_output(args.summary, (".xlsx",), args.lang, inputs.paths)) is not None:
+        return code
+    if args.marked and (code := _refuse_output_folder(Path(args.marked), inputs, args.lang)) is not None:
+        return code
     history = _history(args)
     summary = SummaryWriter(args.summary) if args.summary else None
     tally, bodies = Tally(), []
@@ -429,11 +441,32 @@ def _tolerant_output() -> None:
             stream.reconfigure(errors="replace")
 
 
+def _stop_on_sigterm() -> None:
+    """A terminated run unwinds like an interrupted one: temporary outputs are removed, the
+    previous output stays as it was."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, stop)
+    except (ValueError, OSError):  # not the main thread, or a platform without it
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     _tolerant_output()
+    _stop_on_sigterm()
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # `govreport-xl schema | head -1`: the reader had enough
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that Python's own flush at exit says nothing
+        return EXIT_OK
     except SourceError as exc:  # e.g. last year's report cannot be read
         _say(exc.message(args.lang), sys.stderr)
         return EXIT_UNREADABLE

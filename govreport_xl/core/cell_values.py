@@ -82,8 +82,27 @@ def _non_number(raw, is_error: bool) -> Parsed | None:
     return None
 
 
+# A spreadsheet keeps 15 significant digits: a figure from 10^15 up cannot be held exactly, and
+# no count or amount in these tables comes near it (a hostile file may hold 10^400 or NaN).
+LIMIT = Decimal(10) ** 15
+
+
+def _out_of_range(raw) -> Parsed | None:
+    try:
+        d = _as_decimal(raw)
+    except (ValueError, OverflowError, ArithmeticError):
+        return Parsed(None, Reason("not_finite", str(raw)[:40]))
+    if not d.is_finite():
+        return Parsed(None, Reason("not_finite", str(raw)[:40]))
+    if abs(d) >= LIMIT:
+        return Parsed(None, Reason("too_large", f"{d:.6E}" if d.adjusted() > 20 else _show(d)))
+    return None
+
+
 def parse_count(raw, is_error: bool = False) -> Parsed:
     if (refused := _non_number(raw, is_error)) is not None:
+        return refused
+    if (refused := _out_of_range(raw)) is not None:
         return refused
     d = _as_decimal(raw)
     if d < 0:
@@ -95,6 +114,8 @@ def parse_count(raw, is_error: bool = False) -> Parsed:
 
 def parse_amount(raw, is_error: bool = False) -> Parsed:
     if (refused := _non_number(raw, is_error)) is not None:
+        return refused
+    if (refused := _out_of_range(raw)) is not None:
         return refused
     d = _as_decimal(raw)
     if d < 0:
@@ -111,13 +132,17 @@ def printed_number(text: str) -> Decimal | None:
 def parse_printed(raw, kind_is_amount: bool = False) -> Parsed:
     """A cell of a published table: a printed figure, a word for none (read as 0), or unreadable."""
     if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+        if (refused := _out_of_range(raw)) is not None:
+            return refused
         number = Decimal(raw)  # already decoded (digits run together, split by the sums)
     elif is_blank(raw):
         return BLANK
     elif (text := str(raw).strip()) in NONE_WORDS:
         return Parsed(0)
     elif (number := printed_number(text)) is None:
-        return Parsed(None, Reason("unreadable", text))
+        return Parsed(None, Reason("unreadable", text[:40]))
+    elif (refused := _out_of_range(number)) is not None:
+        return refused
     if kind_is_amount:
         return Parsed(number)
     if number != number.to_integral_value():

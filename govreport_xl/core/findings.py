@@ -30,6 +30,8 @@ REASONS: dict[str, dict[str, str]] = {
         "en": "the formula '{raw}' has no computed result; open and save the file in Excel or WPS",
     },
     "unreadable": {"zh": "无法识别「{raw}」", "en": "'{raw}' cannot be read"},
+    "not_finite": {"zh": "不是一个数（{raw}）", "en": "is not a number ({raw})"},
+    "too_large": {"zh": "数字 {raw} 太大，超出表格能精确保存的 15 位", "en": "{raw} is too large to be kept exactly (15 digits)"},
     "ambiguous": {"zh": "数字连在一起「{raw}」，有不止一种拆法，无法确定", "en": "digits run together '{raw}' split more than one way"},
     "ambiguous_blanks": {
         "zh": "空单元格的位置无法确定（「{raw}」），表内合计也不能判断",

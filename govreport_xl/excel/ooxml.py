@@ -14,6 +14,7 @@ import datetime as _dt
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,9 +67,10 @@ class Package:
         try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
-            raise refuse(self.path, f"无法作为 .xlsx 工作簿打开（文件损坏、已加密或不是 .xlsx）：{exc}",
-                         f"cannot be opened as an .xlsx workbook (damaged, encrypted or not .xlsx): {exc}") from None
+            raise _not_a_workbook(self.path, _head(path), exc) from None
         try:
+            if "xl/workbook.xml" not in self.zip.namelist():
+                raise _other_package(self.path, self.zip)
             self._load_workbook()
         except BaseException:
             self.zip.close()
@@ -97,8 +99,11 @@ class Package:
             return None
         if info.file_size > MAX_PART_BYTES or info.file_size > MAX_RATIO * max(info.compress_size, 1024):
             raise PartError(f"part {name} declares {info.file_size} bytes ({info.compress_size} compressed)")
-        with self.zip.open(info) as fh:
-            data = fh.read(MAX_PART_BYTES + 1)  # the declared size may lie
+        try:
+            with self.zip.open(info) as fh:
+                data = fh.read(MAX_PART_BYTES + 1)  # the declared size may lie
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+            raise PartError(f"part {name}: {exc}") from None
         if len(data) > MAX_PART_BYTES:
             raise PartError(f"part {name} inflates past {MAX_PART_BYTES} bytes")
         return data
@@ -263,7 +268,10 @@ class Package:
             return Cell(raw, formula, "e")
         if t == "d":
             return Cell(_dt.datetime.fromisoformat(raw.rstrip("Z")), formula, "d")
-        number = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
+        try:
+            number = int(raw) if raw.lstrip("-").isdigit() else float(raw)
+        except ValueError:  # not a number where one is due: a damaged or crafted file
+            return Cell(raw, formula, "s")
         style = int(c.get("s", 0))
         dates = self.date_styles()
         if style < len(dates) and dates[style]:
@@ -301,6 +309,38 @@ def _unreadable(path: Path, exc: Exception, sheet: str | None = None) -> SourceE
     where = f"工作表「{sheet}」" if sheet else ""
     where_en = f"sheet '{sheet}': " if sheet else ""
     return refuse(path, f"{where}无法读取（文件损坏或不安全）：{exc}", f"{where_en}cannot be read (damaged or unsafe): {exc}")
+
+
+def _head(path) -> bytes:
+    try:
+        if hasattr(path, "read"):
+            path.seek(0)
+            return path.read(8)
+        with open(path, "rb") as fh:
+            return fh.read(8)
+    except OSError:
+        return b""
+
+
+def _not_a_workbook(path, head: bytes, exc: Exception) -> SourceError:
+    """Why a file is not a zip at all, as far as its first bytes tell."""
+    if head.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):
+        return refuse(path, "是设置了打开密码的工作簿，或旧的 .xls 文件：请在 Excel 或 WPS 中去掉密码并另存为 .xlsx",
+                      "a password-protected workbook or an old .xls file: remove the password and save it as .xlsx")
+    if head.startswith(b"%PDF"):
+        return refuse(path, "是 PDF 文件，不是 .xlsx 工作簿", "a PDF file, not an .xlsx workbook")
+    return refuse(path, f"无法作为 .xlsx 工作簿打开（文件损坏或不是 .xlsx）：{exc}",
+                  f"cannot be opened as an .xlsx workbook (damaged or not .xlsx): {exc}")
+
+
+def _other_package(path, z: zipfile.ZipFile) -> SourceError:
+    """A zip that is not a workbook: say what it is where that is plain."""
+    names = set(z.namelist())
+    if "word/document.xml" in names:
+        return refuse(path, "是 Word 文档（.docx），不是 .xlsx 工作簿", "a Word document (.docx), not an .xlsx workbook")
+    if "mimetype" in names and b"opendocument" in z.read("mimetype")[:100]:
+        return refuse(path, "是 OpenDocument 文件（如 .ods），请另存为 .xlsx", "an OpenDocument file (.ods?): save it as .xlsx")
+    return refuse(path, "是压缩包，但不是 .xlsx 工作簿（没有 xl/workbook.xml）", "a zip archive, but not an .xlsx workbook")
 
 
 def position(ref: str) -> tuple[int, int]:

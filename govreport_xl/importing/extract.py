@@ -10,7 +10,6 @@ import re
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
-from xml.etree import ElementTree
 
 from ..core.source import SourceError
 
@@ -19,9 +18,17 @@ HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 DOCX_SUFFIXES = (".docx",)
 SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES
 _ENCODINGS = ("utf-8-sig", "gb18030", "big5")  # what Chinese pages and exports are saved in
+MAX_TEXT_BYTES = 20 * 1024 * 1024  # a report is tens of kilobytes; a page with its furniture a few megabytes
 
 
 def _decode(path: Path, data: bytes) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Notepad's "Unicode": UTF-16 with its byte order mark
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data[:4096]:
+        raise SourceError(path, {"zh": "不是文本文件（含有二进制数据）", "en": "not a text file (binary data)"})
     for enc in _ENCODINGS:
         try:
             return data.decode(enc)
@@ -94,10 +101,21 @@ def _paragraph_text(p) -> str:
 
 
 def docx_lines(path: Path) -> list[str]:
+    from defusedxml import ElementTree as SafeET
+    from defusedxml.common import DefusedXmlException
+
     try:
         with zipfile.ZipFile(path) as z:
-            root = ElementTree.fromstring(z.read("word/document.xml"))
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
+            info = z.getinfo("word/document.xml")
+            if info.file_size > MAX_TEXT_BYTES * 4 or info.file_size > 200 * max(info.compress_size, 1024):
+                raise SourceError(path, {"zh": f"Word 文档的正文声称有 {info.file_size} 字节，过大或压缩比异常，不予读取",
+                                         "en": f"the document part declares {info.file_size} bytes: too large or compressed suspiciously"})
+            with z.open(info) as fh:
+                data = fh.read(MAX_TEXT_BYTES * 4 + 1)
+            if len(data) > MAX_TEXT_BYTES * 4:
+                raise SourceError(path, {"zh": "Word 文档的正文过大", "en": "the document part is too large"})
+            root = SafeET.fromstring(data, forbid_dtd=True)
+    except (zipfile.BadZipFile, KeyError, SafeET.ParseError, DefusedXmlException, OSError) as exc:
         raise SourceError(path, {"zh": f"无法作为 .docx 打开：{exc}", "en": f"cannot be opened as .docx: {exc}"}) from None
     body = root.find(f"{_W}body")
     lines: list[str] = []
@@ -122,8 +140,13 @@ def read_lines(path: Path) -> tuple[str, list[str]]:
     suffix = path.suffix.lower()
     if not path.exists():
         raise SourceError(path, {"zh": "文件不存在", "en": "no such file"})
+    if path.is_dir():
+        raise SourceError(path, {"zh": "是文件夹，不是报告文件", "en": "a folder, not a report file"})
     if suffix in DOCX_SUFFIXES:
         return "docx", docx_lines(path)
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        raise SourceError(path, {"zh": f"文件有 {path.stat().st_size // 1048576} MB，超过 {MAX_TEXT_BYTES // 1048576} MB，不像一份年度报告",
+                                 "en": f"{path.stat().st_size // 1048576} MB, over {MAX_TEXT_BYTES // 1048576} MB: not an annual report"})
     text = _decode(path, path.read_bytes())
     if suffix in HTML_SUFFIXES or re.search(r"<(html|table|body)\b", text[:2000], re.I):
         return "html", html_lines(text)
