@@ -14,9 +14,10 @@ ALLOWED = {
     "formats": {"core", "atomic"},
     "importing": {"core"},
     "bulk": {"core", "excel", "formats", "atomic"},
+    "render": {"core", "excel", "atomic"},
     "addin": {"core", "excel", "formats", "atomic", "api"},
     "api": {"core", "excel", "formats", "importing", "addin", "atomic", "bulk"},
-    "cli": {"core", "excel", "formats", "importing", "api", "atomic", "addin", "bulk"},
+    "cli": {"core", "excel", "formats", "importing", "api", "atomic", "addin", "bulk", "render"},
 }
 
 

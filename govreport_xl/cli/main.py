@@ -290,6 +290,40 @@ def cmd_consolidate(args) -> int:
     return EXIT_OK if done.included else EXIT_INVALID
 
 
+def cmd_render(args) -> int:
+    """The report's tables (and the clerk's narrative) as the Word or web page that gets published."""
+    from ..render import SUFFIXES, render
+
+    console = Console(args.quiet)
+    inputs = gather(args.files, REPORT_SUFFIXES, console, args.lang)
+    many = len(inputs.files) + len(inputs.unmatched) > 1 or Path(args.output).suffix.lower() not in SUFFIXES
+    code = _refuse_output(args.output, None, args.lang, folder=True) if many else _refuse_output(args.output, SUFFIXES, args.lang, inputs.paths)
+    if code is not None:
+        return code
+    tally, used = Tally(), set()
+    for r in console.progress(_results(args, console, inputs), len(inputs.files)):
+        tally.add(r)
+        if r.error is not None:
+            console.say(f"{FAIL_MARK} {r.error_message(args.lang)}", err=True)
+            continue
+        if not r.valid and not args.force:  # wrong figures are not published
+            console.say(render_result(r, args.lang))
+            console.say(REFUSED[args.lang].format(path=r.source), err=True)
+            continue
+        if not r.valid:
+            console.say(render_result(r, args.lang))
+        target = Path(args.output) / _file_name(r, tally.total, used).replace(".xlsx", args.format) if many else Path(args.output)
+        render(r, target, args.narrative)
+        console.say(UI[args.lang]["wrote"].format(path=target) + ("" if r.valid else NOT_VALID[args.lang]), err=True)
+    _closing(console, tally, args.lang)
+    return _status(tally.statuses)
+
+
+REFUSED = {"zh": "{path}：数字未通过校验，不生成发布文件（确需生成请加 --force，文件中会注明未通过校验）",
+           "en": "{path}: the figures did not pass; nothing is rendered (--force renders it marked as not validated)"}
+NOT_VALID = {"zh": "（未通过校验，文件中已注明）", "en": " (not validated, marked as such)"}
+
+
 def cmd_template(args) -> int:
     if (code := _refuse_output(args.output, (".xlsx",), args.lang)) is not None:
         return code
@@ -409,6 +443,13 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--name", required=True, help="汇总报告的机关名称，如 某某市 (the area's name)")
     sp.add_argument("--year", required=True, type=int, help="报告年度 (report year)")
     sp.add_argument("--region", help="行政区划代码 (administrative division code)")
+    _batch_args(sp)
+    sp = command("render", cmd_render, "把报告生成为发布用的 Word 或网页表格 (render the published report as .docx or .html)")
+    sp.add_argument("files", nargs="+", metavar="PATH", help="报告（.xlsx 或 .json），可多份 (reports)")
+    sp.add_argument("-o", "--output", required=True, help="输出 .docx 或 .html；多份报告时为文件夹 (.docx/.html, or a folder)")
+    sp.add_argument("--format", choices=(".docx", ".html"), default=".docx", help="输出到文件夹时的格式 (format when writing into a folder)")
+    sp.add_argument("--narrative", metavar="FILE.md", help="正文（一、五、六部分），Markdown (the narrative of sections 一、五、六)")
+    sp.add_argument("--force", action="store_true", help="未通过校验也生成，并在文件中注明 (render even if invalid, marked)")
     _batch_args(sp)
     sp = command("schema", cmd_schema, "输出报告的 JSON Schema (print the report JSON Schema)")
     sp.add_argument("-o", "--output", help="写入文件 (write to a file)")
