@@ -18,11 +18,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import openpyxl  # noqa: E402
@@ -33,6 +32,7 @@ from govreport_xl.addin import actions  # noqa: E402
 from govreport_xl.core.standard import INPUT_CODES  # noqa: E402
 from govreport_xl.excel.layout import address  # noqa: E402
 from libreoffice import convert  # noqa: E402
+from run import best  # noqa: E402  (benchmarks/run.py: median of repeated calls after a warm-up)
 from xlwings_payload import payload  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "shizuishan_2022.xlsx"
@@ -50,13 +50,7 @@ def broken(tmp: Path) -> Path:
 
 
 def median_ms(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
+    return best(fn, repeat) * 1000
 
 
 def counted(pay: dict) -> tuple[int, int, int]:

@@ -15,7 +15,6 @@ Needs python-calamine (`pip install python-calamine`).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess

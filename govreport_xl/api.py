@@ -30,12 +30,12 @@ from .core.source import CellSource, SourceError, refuse, report_source
 from .formats.report_json import report_sources, source_from_dict
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
-OLD_WORKBOOK_SUFFIXES = (".xls", ".et")
 JSON_SUFFIXES = (".json", ".jsonl")
 INTERNAL = {"zh": "读取时发生内部错误（请报告此问题）：", "en": "internal error while reading (please report it): "}
 
 
-def _text_suffixes() -> tuple[str, ...]:
+def text_suffixes() -> tuple[str, ...]:
+    """What `audit` and `import` read (loaded on use: the importer is not needed to validate)."""
     from .importing.extract import SUFFIXES
 
     return SUFFIXES
@@ -47,11 +47,11 @@ def sources_of(path: str | Path) -> list[CellSource]:
     suffix = path.suffix.lower()
     if suffix in JSON_SUFFIXES:
         return list(report_sources(path))
-    if suffix in WORKBOOK_SUFFIXES or suffix in OLD_WORKBOOK_SUFFIXES:
-        from .excel.reader import WorkbookSource
+    from .excel.reader import OLD_FORMATS, WorkbookSource
 
-        return [WorkbookSource(path)]
-    if suffix in _text_suffixes():
+    if suffix in WORKBOOK_SUFFIXES or suffix in OLD_FORMATS:
+        return [WorkbookSource(path)]  # an old format is refused there, with what to do
+    if suffix in text_suffixes():
         raise refuse(path, "是已发布的报告文本，请用 govreport-xl audit 导入并校验",
                      "a published report text: use govreport-xl audit to import and check it")
     raise refuse(path, f"不支持的文件类型「{suffix or '无扩展名'}」，可用 .xlsx 或 .json",

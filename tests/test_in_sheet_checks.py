@@ -15,7 +15,7 @@ import pytest
 
 from govreport_xl.excel.check_sheet import CHECK_FAILS, COLUMNS, FIRST_CHECK_ROW, HEADER_ROW
 from govreport_xl.excel.formulas import FAIL, PENDING
-from govreport_xl.excel.layout import SHEET_CHECKS, SHEET_COVER, SHEET_OF_TABLE, SUMMARY_ROW, address
+from govreport_xl.excel.layout import SHEET_CHECKS, SHEET_COVER, SHEET_OF_TABLE, SUMMARY_ROW
 from govreport_xl.core.rules import RULES, in_sheet_checks
 from govreport_xl.api import validate as validate_path
 from cases import CASES

@@ -178,7 +178,7 @@ def with_cached_result(path, out, formula: str, value: str):
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb"<f>" + re.escape(f) + rb"</f><v\s*/>", b"<f>" + f + b"</f><v>" + value.encode() + b"</v>", data)
+                data = re.sub(rb"<f>" + re.escape(f) + rb"</f>(?:<v\s*/>|<v></v>)", b"<f>" + f + b"</f><v>" + value.encode() + b"</v>", data)
             dst.writestr(item, data)
     return out
 

@@ -1,6 +1,5 @@
 """Round trip fill -> read -> export gives the same report, for random valid and invalid reports."""
 
-import json
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings

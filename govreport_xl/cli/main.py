@@ -22,6 +22,7 @@ from ..core.rules import RULES
 from ..core.source import SourceError
 from ..bulk.history import duplicates
 from ..bulk.summary import SummaryWriter, Tally
+from ..excel.reader import OLD_FORMATS
 from ..formats.export import FORMATS, write_records, writer
 from .batch import Console, failing_lines, gather, unmatched
 from .render import FAIL_MARK, UI, headline, render_result
@@ -85,7 +86,7 @@ def _refuse_output(*args, **kw) -> int | None:
     return EXIT_UNREADABLE
 
 
-REPORT_SUFFIXES = api.WORKBOOK_SUFFIXES + api.OLD_WORKBOOK_SUFFIXES + api.JSON_SUFFIXES
+REPORT_SUFFIXES = api.WORKBOOK_SUFFIXES + api.JSON_SUFFIXES + OLD_FORMATS  # old formats are told what to do
 
 
 def _results(args, console: Console, inputs, history=None, marked=None) -> Iterator[Result]:
@@ -133,12 +134,7 @@ def cmd_validate(args) -> int:
             summary.add(r)
         if r.report is not None:
             bodies.append((r.source, r.report.meta))
-        if args.json:
-            console.say(("" if tally.total == 1 else ",") + json.dumps(r.record(args.lang), ensure_ascii=False, indent=2))
-        elif r.error is not None:
-            console.say(f"{FAIL_MARK} {r.error_message(args.lang)}", err=True)
-        elif not args.failures_only or not r.valid:
-            console.say(render_result(r, args.lang) if not args.failures_only else headline(r, args.lang))
+        _show_result(console, r, args, first=tally.total == 1)
     if args.json:
         console.say("]")
         notes = [DUPLICATE[args.lang].format(files="、".join(g)) for g in duplicates(bodies)]
@@ -148,6 +144,19 @@ def cmd_validate(args) -> int:
         summary.save(notes)
         console.say(UI[args.lang]["wrote"].format(path=args.summary), err=True)
     return _status(tally.statuses)
+
+
+def _show_result(console: Console, r: Result, args, first: bool) -> None:
+    """One result as validate and audit print it: a JSON record (the list is opened and closed by
+    the caller), or its lines (only the headlines of those that fail with --failures-only)."""
+    if args.json:
+        console.say(("" if first else ",") + json.dumps(r.record(args.lang), ensure_ascii=False, indent=2))
+    elif r.error is not None:
+        console.say(f"{FAIL_MARK} {r.error_message(args.lang)}", err=True)
+    elif not args.failures_only:
+        console.say(render_result(r, args.lang))
+    elif not r.valid:
+        console.say(headline(r, args.lang))
 
 
 def totals_from_tally(tally: Tally, lang: str) -> str:
@@ -226,7 +235,7 @@ def cmd_fill(args) -> int:
 
 
 def _audited(args, console: Console) -> Iterator[Result]:
-    inputs = gather(args.files, api._text_suffixes(), console, args.lang)
+    inputs = gather(args.files, api.text_suffixes(), console, args.lang)
     yield from unmatched(inputs)
     yield from console.progress(api.audit_many(inputs.files, jobs=args.jobs, **_selection(args)), len(inputs.files))
 
@@ -238,12 +247,7 @@ def cmd_audit(args) -> int:
         console.say("[")
     for r in _audited(args, console):
         tally.add(r)
-        if args.json:
-            console.say(("" if tally.total == 1 else ",") + json.dumps(r.record(args.lang), ensure_ascii=False, indent=2))
-        elif r.error is not None:
-            console.say(f"{FAIL_MARK} {r.error_message(args.lang)}", err=True)
-        elif not args.failures_only or not r.valid:
-            console.say(render_result(r, args.lang) if not args.failures_only else headline(r, args.lang))
+        _show_result(console, r, args, first=tally.total == 1)
     if args.json:
         console.say("]")
     else:

@@ -99,28 +99,24 @@ def _out_of_range(raw) -> Parsed | None:
     return None
 
 
-def parse_count(raw, is_error: bool = False) -> Parsed:
-    if (refused := _non_number(raw, is_error)) is not None:
-        return refused
-    if (refused := _out_of_range(raw)) is not None:
+def _figure(raw, is_error: bool) -> Parsed | Decimal:
+    """A number ≥ 0 within range as a Decimal, else the Parsed that refuses it."""
+    if (refused := _non_number(raw, is_error) or _out_of_range(raw)) is not None:
         return refused
     d = _as_decimal(raw)
-    if d < 0:
-        return Parsed(None, Reason("negative", _show(d)), d)
+    return Parsed(None, Reason("negative", _show(d)), d) if d < 0 else d
+
+
+def parse_count(raw, is_error: bool = False) -> Parsed:
+    if isinstance(d := _figure(raw, is_error), Parsed):
+        return d
     if d != d.to_integral_value():
         return Parsed(None, Reason("fraction", _show(d)), d)
     return Parsed(int(d))
 
 
 def parse_amount(raw, is_error: bool = False) -> Parsed:
-    if (refused := _non_number(raw, is_error)) is not None:
-        return refused
-    if (refused := _out_of_range(raw)) is not None:
-        return refused
-    d = _as_decimal(raw)
-    if d < 0:
-        return Parsed(None, Reason("negative", _show(d)), d)
-    return Parsed(d)
+    return d if isinstance(d := _figure(raw, is_error), Parsed) else Parsed(d)
 
 
 def printed_number(text: str) -> Decimal | None:
