@@ -305,3 +305,19 @@ def test_sample_inputs_are_current():
     import zipfile
     with zipfile.ZipFile(io.BytesIO(make_samples.to_docx(text))) as z, zipfile.ZipFile(fresh) as committed:
         assert z.read("word/document.xml") == committed.read("word/document.xml")
+
+
+def test_what_real_texts_showed(tmp_path):
+    """The title wrapped or after a page's 标题：, the name on the line above; a 2019 report whose
+    table 3 shares one row label with 2021's; inline pinyin after converted characters."""
+    report = made_up_report(2)
+    text = render_text(report, "tabs")
+    title = text.splitlines()[0]
+    wrapped = text.replace(title, "标题：" + title[:-2] + "\n" + title[-2:], 1)
+    got = imported(tmp_path, wrapped)
+    assert (got.report.meta.name, got.report.meta.year) == (report.meta.name, report.meta.year)
+    no_title = "\n".join(line for line in text.splitlines() if "年度报告" not in line and "编制" not in line)
+    assert "name" not in imported(tmp_path, no_title).report.meta.model_dump(exclude_none=True)  # said, not guessed
+    assert imported(tmp_path, OLD_2019 + "3.危及“三安全一稳定”\t0\t0\t0\t0\t0\t0\t0\n").format == "2019"
+    pinyin = text.replace("主动公开", "主動(dòng)公開").replace("申请", "申請(qǐng)")
+    assert_exact(imported(tmp_path, pinyin), report)

@@ -11,7 +11,8 @@ from ..core.result import Result
 from ..core.standard import FORMAT_NAMES
 from .importer import ImportedReport, import_report
 
-KIND_NAMES = {"text": {"zh": "纯文本", "en": "plain text"}, "html": {"zh": "网页", "en": "web page"}, "docx": {"zh": "Word 文档", "en": "Word document"}}
+KIND_NAMES = {"text": {"zh": "纯文本", "en": "plain text"}, "html": {"zh": "网页", "en": "web page"},
+              "docx": {"zh": "Word 文档", "en": "Word document"}, "pdf": {"zh": "PDF 文件", "en": "PDF file"}}
 STATUS_NAMES = {
     "complete": {"zh": "完整", "en": "complete"},
     "partial": {"zh": "不完整", "en": "partial"},

@@ -16,7 +16,8 @@ from ..core.source import SourceError
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 DOCX_SUFFIXES = (".docx",)
-SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES
+PDF_SUFFIXES = (".pdf",)
+SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
 _ENCODINGS = ("utf-8-sig", "gb18030", "big5")  # what Chinese pages and exports are saved in
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # a report is tens of kilobytes; a page with its furniture a few megabytes
 
@@ -144,6 +145,10 @@ def read_lines(path: Path) -> tuple[str, list[str]]:
         raise SourceError(path, {"zh": "是文件夹，不是报告文件", "en": "a folder, not a report file"})
     if suffix in DOCX_SUFFIXES:
         return "docx", docx_lines(path)
+    if suffix in PDF_SUFFIXES:
+        from .pdf import pdf_lines
+
+        return "pdf", pdf_lines(path)
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise SourceError(path, {"zh": f"文件有 {path.stat().st_size // 1048576} MB，超过 {MAX_TEXT_BYTES // 1048576} MB，不像一份年度报告",
                                  "en": f"{path.stat().st_size // 1048576} MB, over {MAX_TEXT_BYTES // 1048576} MB: not an annual report"})

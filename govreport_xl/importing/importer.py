@@ -18,6 +18,7 @@ from ..core.standard import (
     FORMAT_MIXED,
     FORMAT_PRE_2019,
     FORMAT_UNKNOWN,
+    META_FIELDS,
     OLDER_FORMATS,
     T2,
     T3,
@@ -38,12 +39,15 @@ __all__ = ["FORMAT_2019", "FORMAT_2021", "FORMAT_MIXED", "FORMAT_PRE_2019", "FOR
 
 # Header words that only one format has (compared as keys, within the table sections).
 MARKERS = {
-    FORMAT_2021: ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "危及三安全一稳定", "申请人逾期未按收费通知要求缴纳费用"),
+    # 危及“三安全一稳定” is in both formats' table 3: not a marker of either
+    FORMAT_2021: ("本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额", "申请人逾期未按收费通知要求缴纳费用"),
     FORMAT_2019: ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "其他对外管理服务事项", "采购总金额"),
 }
 PRE_2019_MARKERS = ("同意公开答复", "否决公开答复", "依申请公开信息", "主动公开政府信息数")
+META_LABELS = {f.key: f.label for f in META_FIELDS}
 _END_HEADING = re.compile(r"^五(?:.*问题|.*改进)")
 _TITLE = re.compile(r"政府信息公开(?:工作)?年度报告")
+_PREFIX = re.compile(r"^(?:标题|题目)\s*[:：]\s*")  # a page's "标题：" before the title
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _BODY_ENDINGS = ("政府", "局", "委员会", "委", "办公室", "办公厅", "厅", "部", "院", "署", "会", "中心", "处", "所", "室", "队", "站")
 _RECEIVED, _CARRIED = code(T3.id, T3_RECEIVED, T3_ROW_TOTAL), code(T3.id, T3_CARRIED_OVER, T3_ROW_TOTAL)
@@ -133,23 +137,50 @@ def detect_format(table_text: str) -> str:
     return FORMAT_UNKNOWN
 
 
+def _cover_fields(lines: list[str]) -> dict:
+    """The template's own cover, printed or copied: 报告机关名称 and 报告年度 beside their values."""
+    out: dict = {}
+    for line in lines[:60]:
+        cells = [c.strip() for c in line.split("\t") if c.strip()]
+        if len(cells) >= 2 and key(cells[0]).startswith(key(META_LABELS["name"])) and "name" not in out:
+            out["name"] = cells[1]
+        elif len(cells) >= 2 and key(cells[0]).startswith(key(META_LABELS["year"])) and (m := re.match(r"(\d{4})", cells[1])):
+            out.setdefault("year", int(m.group(1)))
+    return out
+
+
 def title_meta(lines: list[str]) -> dict:
-    """The body's name and the report year, from the title (or the first lines of the preamble)."""
-    head = [line.strip() for line in lines[:40] if line.strip()]
-    title = next((line for line in head if _TITLE.search(line)), head[0] if head else "")
+    """The body's name and the report year, from the title (or the first lines of the preamble),
+    or from the template's cover where the text is a printed workbook."""
+    if cover := _cover_fields(lines):
+        return cover
+    head = [_PREFIX.sub("", line.strip()) for line in lines[:40] if line.strip()]
     meta: dict = {}
-    if m := _YEAR.search(title):
-        meta["year"] = int(m.group(1))
-    name = _TITLE.split(title)[0]
-    name = re.sub(r"\s+", "", _YEAR.sub("", name)).strip("《》\"“”")
-    if name:
-        text = "".join(head)
-        if not name.endswith(_BODY_ENDINGS) and f"{name}人民政府" in text:
-            name += "人民政府"  # "石嘴山市 2022 年…报告" by 石嘴山市人民政府
-        meta["name"] = name
+    title, before = _title(head)
+    if title is not None:
+        if m := _YEAR.search(title):
+            meta["year"] = int(m.group(1))
+        name = re.sub(r"\s+", "", _YEAR.sub("", _TITLE.split(title)[0]))
+        name = re.sub(r"^.*?现(?:发布|公布)", "", name).strip("《》\"“”")  # "现公布《XX2022年度…报告》"
+        if not name and before and before.endswith(_BODY_ENDINGS) and len(before) <= 30:
+            name = before  # the body's name on the line above the title
+        if name:
+            text = "".join(head)
+            if not name.endswith(_BODY_ENDINGS) and f"{name}人民政府" in text:
+                name += "人民政府"  # "石嘴山市 2022 年…报告" by 石嘴山市人民政府
+            meta["name"] = name
     if "year" not in meta and (m := _YEAR.search(" ".join(head[:5]))):
         meta["year"] = int(m.group(1))
-    return meta
+    return meta  # no title, no name: M-01 says so rather than a guess
+
+
+def _title(head: list[str]) -> tuple[str | None, str | None]:
+    """The title line (joined with the next where it wraps: "…工作年度报" / "告"), and the line above."""
+    for i, line in enumerate(head):
+        for title in (line, line + head[i + 1] if i + 1 < len(head) else None):
+            if title and _TITLE.search(title) and len(_TITLE.split(title)[0]) <= 40:
+                return title, head[i - 1] if i else None
+    return None, None
 
 
 def narrative_figures(lines: list[str]) -> list[NarrativeFigure]:

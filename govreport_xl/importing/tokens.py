@@ -28,9 +28,14 @@ _NUMBERING = re.compile(r"^(?:\d+[.、]|[(（][一二三四五六七八九十\d]
 _CJK = re.compile(r"[\u2e80-\u9fff]")
 
 
+# Machine-converted pages sometimes keep a character's pinyin after it: 主動(dòng)公開
+_PINYIN = re.compile(r"\((?=[^)]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü\s]{1,12}\)")
+
+
 def normalize(text: str) -> str:
-    """Full-width digits and punctuation to ASCII (NFKC), Traditional to Simplified."""
-    return _T2S.convert(unicodedata.normalize("NFKC", text))
+    """Full-width digits and punctuation to ASCII (NFKC), inline pinyin readings out,
+    Traditional to Simplified."""
+    return _T2S.convert(_PINYIN.sub("", unicodedata.normalize("NFKC", text)))
 
 
 def key(label: str) -> str:

@@ -1,0 +1,95 @@
+"""Published reports as PDF: documents generated here (the rendered Word report, the filled
+template, the web page) printed by LibreOffice, read back through the page geometry."""
+
+from __future__ import annotations
+
+import pytest
+
+import govreport_xl
+from govreport_xl.excel.filler import fill_workbook
+from govreport_xl.importing.importer import import_report
+from govreport_xl.render import render
+from helpers import EXAMPLE_XLSX, example_report
+from libreoffice import convert
+from published import made_up_report
+
+LONG_NARRATIVE = "# 一、总体情况\n" + "\n".join(f"第{i}段：本机关认真贯彻落实《中华人民共和国政府信息公开条例》，"
+                                                 "不断完善公开制度、扩大公开领域、加强平台建设。" * 3 for i in range(1, 7))
+
+
+def _exact(path, report):
+    got = import_report(path)
+    assert got.kind == "pdf"
+    assert {t: r.status for t, r in got.tables.items()} == {"T2": "complete", "T3": "complete", "T4": "complete"}, got.notes
+    assert got.report.to_json_dict()["cells"] == report.to_json_dict()["cells"]
+    assert (got.report.meta.name, got.report.meta.year) == (report.meta.name, report.meta.year)
+    return got
+
+
+def _reports():
+    out = [example_report()]
+    for seed in (1, 6):
+        r = made_up_report(seed)
+        out.append(r.model_copy(update={"meta": r.meta.model_copy(update={"year": 2022})}))
+    return out
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """Each report rendered as Word (and one as a web page, one with a narrative that pushes
+    table 3 across a page break), and the filled template, all printed to PDF in one batch."""
+    src = tmp_path_factory.mktemp("docs")
+    narrative = src / "long.md"
+    narrative.write_text(LONG_NARRATIVE, encoding="utf-8")
+    files, reports = [], []
+    for i, report in enumerate(_reports()):
+        result = govreport_xl.validate(report)
+        files.append(render(result, src / f"word{i}.docx"))
+        reports.append(report)
+    files.append(render(govreport_xl.validate(example_report()), src / "broken_across.docx", narrative))
+    reports.append(example_report())
+    files.append(fill_workbook(example_report(), src / "template.xlsx"))
+    reports.append(example_report())
+    pdfs = convert(files, tmp_path_factory.mktemp("pdf"), "pdf")
+    return list(zip(files, pdfs, reports))
+
+
+def test_printed_documents_read_back_exactly(printed):
+    for source, pdf, report in printed:
+        _exact(pdf, report)
+
+
+def test_table_3_across_a_page_break(printed):
+    import pdfplumber
+
+    [(_, pdf, report)] = [p for p in printed if p[0].stem == "broken_across"]
+    with pdfplumber.open(pdf) as doc:
+        pages_with_t3 = [i for i, page in enumerate(doc.pages) if "予以公开" in page.extract_text() or "结转下年度" in page.extract_text()]
+        assert len(doc.pages) >= 3 and pages_with_t3[-1] > pages_with_t3[0]  # the table does break
+    _exact(pdf, report)
+
+
+def test_a_scan_is_said_to_be_one(tmp_path):
+    """A page with drawing but no text layer, as a scanner's PDF has."""
+    content = b"0.5 g 50 50 400 600 re f"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+    pdf, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(bytes(pdf))
+    result = govreport_xl.audit(path)
+    assert result.status == "unreadable" and "扫描件，没有文字层" in result.error["zh"]
+
+
+def test_a_damaged_pdf_is_unreadable_not_a_crash(tmp_path):
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
+    result = govreport_xl.audit(path)
+    assert result.status == "unreadable" and "内部错误" not in result.error["zh"]
