@@ -1,0 +1,58 @@
+"""Reading a published report from PDF, measured in one run:
+
+    python benchmarks/pdf.py [--pages 20] [--repeat 5]
+
+Renders the example as a Word report with a narrative long enough for about 20 pages, prints it
+to PDF with LibreOffice, then times `import` of the PDF (tables rebuilt from the page geometry)
+against the read limit: pdfplumber extracting the same pages' text alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "benchmarks")]
+
+import pdfplumber  # noqa: E402
+
+import govreport_xl  # noqa: E402
+from govreport_xl.importing.importer import import_report  # noqa: E402
+from govreport_xl.render import render  # noqa: E402
+from libreoffice import convert  # noqa: E402
+from run import best  # noqa: E402
+
+PARAGRAPH = "本机关认真贯彻落实《中华人民共和国政府信息公开条例》，不断完善公开制度、扩大公开领域、加强平台建设，全面推进政务公开工作。" * 4
+
+
+def text_only(path: Path) -> None:
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp())
+    narrative = tmp / "n.md"
+    narrative.write_text("# 一、总体情况\n" + "\n".join(PARAGRAPH for _ in range(int(3.4 * (args.pages - 2)))), encoding="utf-8")
+    doc = render(govreport_xl.validate(ROOT / "examples" / "shizuishan_2022.xlsx"), tmp / "report.docx", narrative)
+    [pdf] = convert([doc], tmp, "pdf")
+    with pdfplumber.open(pdf) as p:
+        pages = len(p.pages)
+    got = import_report(pdf)
+    assert all(t.status == "complete" for t in got.tables.values()), got.notes
+    ours, limit = best(lambda: import_report(pdf), args.repeat), best(lambda: text_only(pdf), args.repeat)
+    print(f"{'path':52} {'ms':>9} {'ratio':>7}")
+    print(f"{'import of a ' + str(pages) + '-page PDF (tables from the geometry)':52} {ours * 1000:9.0f} {ours / limit:6.2f}x")
+    print(f"{'read limit: pdfplumber extract_text of every page':52} {limit * 1000:9.0f} {1:6.2f}x")
+
+
+if __name__ == "__main__":
+    main()
