@@ -191,13 +191,14 @@ def _lost_in_fill(result: Result) -> list:
 _UNSAFE = str.maketrans({c: "_" for c in '<>:"/\\|?*'})
 
 
-def _file_name(result: Result, index: int, used: set[str]) -> str:
+def _file_name(result: Result, index: int, used: set[str], suffix: str = ".xlsx") -> str:
+    """"机关名称_年度.xlsx", safe on Windows and unique within one run."""
     meta = result.report.meta
     stem = f"{meta.name or Path(result.source.split('#')[0]).stem}{'_' + str(meta.year) if meta.year else ''}"
     stem = stem.translate(_UNSAFE).strip(" .") or f"report_{index}"
-    name, n = stem + ".xlsx", 2
+    name, n = stem + suffix, 2
     while name in used:
-        name, n = f"{stem}_{n}.xlsx", n + 1
+        name, n = f"{stem}_{n}{suffix}", n + 1
     used.add(name)
     return name
 
@@ -316,7 +317,7 @@ def cmd_render(args) -> int:
             continue
         if not r.valid:
             console.say(render_result(r, args.lang))
-        target = Path(args.output) / _file_name(r, tally.total, used).replace(".xlsx", args.format) if many else Path(args.output)
+        target = Path(args.output) / _file_name(r, tally.total, used, args.format) if many else Path(args.output)
         render(r, target, args.narrative)
         console.say(UI[args.lang]["wrote"].format(path=target) + ("" if r.valid else NOT_VALID[args.lang]), err=True)
     _closing(console, tally, args.lang)
