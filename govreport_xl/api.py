@@ -93,14 +93,17 @@ def _close(source) -> None:
         source.close()
 
 
-def read(source) -> Reading:
-    """The report model of any input, with the cells refused and the cells missing (raises
-    SourceError for an unreadable input)."""
-    src = source_of(source)
+def _read_closed(src: CellSource) -> Reading:
     try:
         return read_cells(src)
     finally:
         _close(src)
+
+
+def read(source) -> Reading:
+    """The report model of any input, with the cells refused and the cells missing (raises
+    SourceError for an unreadable input)."""
+    return _read_closed(source_of(source))
 
 
 def load_history(paths: Iterable[str | Path]) -> History:
@@ -117,13 +120,6 @@ def load_history(paths: Iterable[str | Path]) -> History:
         for src in sources_of(item.path):
             history.add(_read_closed(src).report)
     return history
-
-
-def _read_closed(src: CellSource) -> Reading:
-    try:
-        return read_cells(src)
-    finally:
-        _close(src)
 
 
 def _previous(previous) -> Report | History | None:
@@ -154,11 +150,11 @@ class Options:
         if bad:
             raise ValueError(f"unknown rule ids: {', '.join(bad)}")
 
-    def run(self, src: CellSource, narrative=None, relative: Path | None = None) -> Result:
+    def run(self, src: CellSource, relative: Path | None = None) -> Result:
         reading = _read_closed(src)
         previous, why_not = (self.previous.lookup(reading.report.meta) if isinstance(self.previous, History)
                              else (self.previous, None))
-        result = evaluate(reading, previous=previous, narrative=narrative, rules=self.rules, skip=self.skip,
+        result = evaluate(reading, previous=previous, rules=self.rules, skip=self.skip,
                           today=self.today, no_previous_because=why_not)
         if self.marked is not None and result.findings and src.kind == "workbook":
             from .excel.marked import write_marked
@@ -185,8 +181,13 @@ def _set_options(options: Options) -> None:
     _worker_options = options
 
 
+def _item(item) -> tuple[Path, Path | None]:
+    """(path, path relative to its input folder) of a plain path or a `bulk.inputs.Input`."""
+    return (item.path, item.relative) if hasattr(item, "relative") else (Path(item), None)
+
+
 def _validate_item(item) -> list[Result]:
-    path, relative = (item.path, item.relative) if hasattr(item, "relative") else (Path(item), None)
+    path, relative = _item(item)
     return _guarded(path, lambda: [_worker_options.run(src, relative=relative) for src in sources_of(path)])
 
 
@@ -244,7 +245,7 @@ def _audit(path, options: Options) -> Result:
 
 
 def _audit_item(item) -> Result:
-    return _audit(item.path if hasattr(item, "relative") else Path(item), _worker_options)
+    return _audit(_item(item)[0], _worker_options)
 
 
 def audit(path: str | Path, *, rules: Iterable[str] | None = None, skip: Iterable[str] | None = None,

@@ -9,7 +9,7 @@ import govreport_xl
 from govreport_xl.excel.filler import fill_workbook
 from govreport_xl.importing.importer import import_report
 from govreport_xl.render import render
-from helpers import EXAMPLE_XLSX, example_report
+from helpers import example_report
 from libreoffice import convert
 from published import made_up_report
 

@@ -47,19 +47,16 @@ def not_our_template(reading: Reading) -> str | None:
             + "。请用 govreport-xl 生成的模板（templates/report_template.xlsx）填写。")
 
 
-def _guarded(book, work) -> str:
-    """Run an action; whatever happens, the clerk gets one line, never a traceback."""
+def _on_report(book, work) -> str:
+    """Read the workbook and run work(reading) on it, unless it is not our template; whatever
+    happens, the clerk gets one line, never a traceback."""
     try:
-        message = work()
+        reading = read(BookSource(book))
+        message = not_our_template(reading) or work(reading)
     except Exception as exc:  # a bug of ours, or Excel refusing a write
         message = f"{INTERNAL}{exc!r}"
     _alert(book, message)
     return message
-
-
-def _read(book) -> tuple[BookSource, Reading]:
-    source = BookSource(book)
-    return source, read(source)
 
 
 def check(book=None, when: _dt.datetime | None = None) -> tuple[str, Result | None]:
@@ -67,17 +64,14 @@ def check(book=None, when: _dt.datetime | None = None) -> tuple[str, Result | No
     book = _book(book)
     out: dict = {}
 
-    def work() -> str:
-        _, reading = _read(book)
-        if (why := not_our_template(reading)) is not None:
-            return why
+    def work(reading: Reading) -> str:
         result = out["result"] = evaluate(reading)
         marks = plan(result, reading.addresses, when, reading.workbook.version_cell)
         write_fills(book, marks.fills)
         write_results(book, marks.rows)
         return marks.summary
 
-    return _guarded(book, work), out.get("result")
+    return _on_report(book, work), out.get("result")
 
 
 def validate(book=None) -> str:
@@ -89,15 +83,12 @@ def clear(book=None) -> str:
     """清除标记: every value cell back to the template's fill, the results sheet removed."""
     book = _book(book)
 
-    def work() -> str:
-        _, reading = _read(book)
-        if (why := not_our_template(reading)) is not None:
-            return why
+    def work(reading: Reading) -> str:
         write_fills(book, restore_plan(reading.addresses))
         removed = remove_results(book)
         return "已清除校验标记" + ("和「" + RESULTS_SHEET + "」表" if removed else "")
 
-    return _guarded(book, work)
+    return _on_report(book, work)
 
 
 def _folder(book, folder) -> Path | None:
@@ -111,10 +102,7 @@ def export_json(book=None, folder: str | Path | None = None) -> str:
     """导出JSON: the report's JSON (as `govreport-xl export` writes it) beside the workbook."""
     book = _book(book)
 
-    def work() -> str:
-        _, reading = _read(book)
-        if (why := not_our_template(reading)) is not None:
-            return why
+    def work(reading: Reading) -> str:
         where = _folder(book, folder)
         if where is None:
             return "无法确定工作簿所在的文件夹（网页版 Excel 或尚未保存的工作簿），请先保存到电脑上，或用命令行 govreport-xl export 导出。"
@@ -124,4 +112,4 @@ def export_json(book=None, folder: str | Path | None = None) -> str:
         status = "（校验通过）" if result.valid else f"（{result.errors} 个错误，请先改正）"
         return f"已导出到 {path}{status}"
 
-    return _guarded(book, work)
+    return _on_report(book, work)

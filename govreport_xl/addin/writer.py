@@ -3,10 +3,8 @@ rectangles (one write each), the 校验结果 sheet in one write of values."""
 
 from __future__ import annotations
 
-from ..excel.marks import HEADER_ROW, RESULTS_HEADER, RESULTS_SHEET, RESULTS_WIDTHS, rectangles
-from ..excel.styles import HEADER_FILL
-
-HEADER_COLOUR = "#" + HEADER_FILL.fgColor.rgb[-6:]
+from ..excel.marks import (HEADER_ROW, RESULTS_HEADER, RESULTS_HEADER_COLOUR, RESULTS_SHEET, RESULTS_WIDTHS,
+                           rectangles)
 
 
 def write_fills(book, fills: dict[str, dict[tuple[int, int], str]]) -> int:
@@ -31,7 +29,7 @@ def write_results(book, rows: list[list[object]]) -> None:
     ws = _results_sheet(book)
     width = max(len(r) for r in rows)
     ws["A1"].value = [[*r, *[""] * (width - len(r))] for r in rows]
-    ws.range((HEADER_ROW, 1), (HEADER_ROW, len(RESULTS_HEADER))).color = HEADER_COLOUR
+    ws.range((HEADER_ROW, 1), (HEADER_ROW, len(RESULTS_HEADER))).color = RESULTS_HEADER_COLOUR
     for i, w in enumerate(RESULTS_WIDTHS, start=1):
         ws.range((1, i)).column_width = w
     ws.activate()

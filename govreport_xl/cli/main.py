@@ -25,7 +25,7 @@ from ..bulk.summary import SummaryWriter, Tally
 from ..excel.reader import OLD_FORMATS
 from ..formats.export import FORMATS, write_records, writer
 from .batch import Console, failing_lines, gather, unmatched
-from .render import FAIL_MARK, UI, headline, render_result
+from .render import UI, headline, render_result
 
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
@@ -146,13 +146,21 @@ def cmd_validate(args) -> int:
     return _status(tally.statuses)
 
 
+def _told_unreadable(console: Console, r: Result, lang: str) -> bool:
+    """Say on stderr why a report could not be read; False (and nothing said) if it could."""
+    if r.error is None:
+        return False
+    console.say(headline(r, lang), err=True)
+    return True
+
+
 def _show_result(console: Console, r: Result, args, first: bool) -> None:
     """One result as validate and audit print it: a JSON record (the list is opened and closed by
     the caller), or its lines (only the headlines of those that fail with --failures-only)."""
     if args.json:
         console.say(("" if first else ",") + json.dumps(r.record(args.lang), ensure_ascii=False, indent=2))
-    elif r.error is not None:
-        console.say(f"{FAIL_MARK} {r.error_message(args.lang)}", err=True)
+    elif _told_unreadable(console, r, args.lang):
+        return
     elif not args.failures_only:
         console.say(render_result(r, args.lang))
     elif not r.valid:
@@ -176,8 +184,7 @@ def cmd_export(args) -> int:
         for r in console.progress(_results(args, console, inputs), len(inputs.files) + len(inputs.unmatched)):
             tally.add(r)
             out.add(r)
-            if r.error is not None:
-                console.say(f"{FAIL_MARK} {r.error_message(args.lang)}", err=True)
+            _told_unreadable(console, r, args.lang)
     console.say(UI[args.lang]["written_n"].format(n=out.count, path=args.output), err=True)
     _closing(console, tally, args.lang)
     return _status(tally.statuses)
@@ -263,8 +270,7 @@ def cmd_import(args) -> int:
         return code
     results = list(_audited(args, console))
     for r in results:
-        if r.error is not None:
-            console.say(f"{FAIL_MARK} {r.error_message(args.lang)}", err=True)
+        _told_unreadable(console, r, args.lang)
     if out and Path(out).suffix.lower() == ".xlsx":
         if len(results) != 1 or results[0].error is not None:
             _say("导出为 .xlsx 时只能导入一个文件 (one input file for .xlsx output)", sys.stderr)
@@ -308,8 +314,7 @@ def cmd_render(args) -> int:
     tally, used = Tally(), set()
     for r in console.progress(_results(args, console, inputs), len(inputs.files)):
         tally.add(r)
-        if r.error is not None:
-            console.say(f"{FAIL_MARK} {r.error_message(args.lang)}", err=True)
+        if _told_unreadable(console, r, args.lang):
             continue
         if not r.valid and not args.force:  # wrong figures are not published
             console.say(render_result(r, args.lang))

@@ -34,6 +34,7 @@ def _hex(fill) -> str:
 
 TEMPLATE_INPUT, TEMPLATE_TOTAL = _hex(styles.INPUT_FILL), _hex(styles.TOTAL_FILL)
 MARK_ERROR, MARK_WARNING = _hex(styles.FAIL_FILL), _hex(styles.WARN_FILL)
+RESULTS_HEADER_COLOUR = _hex(styles.HEADER_FILL)
 
 
 @dataclass(frozen=True)
