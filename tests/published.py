@@ -206,3 +206,22 @@ def write_docx(report: Report, path: Path, **opts) -> Path:
         z.writestr("word/document.xml", doc)
     return path
 
+
+
+def render_flat(report: Report, between: str = "", stray_space: str = "", **opts) -> str:
+    """The page as web archives keep it: one line, every label and figure glued together.
+    `between`: a narrative paragraph put between the tables; `stray_space`: a label that gets a
+    space in its middle."""
+    meta = report.meta
+    parts = [f"{meta.name}{meta.year}年政府信息公开工作年度报告", f"本报告由{meta.name}编制。", *narrative(report, meta.year)]
+    tables = table_rows(report, {**opts, "layout": "flat"})
+    for n, table in enumerate((T2, T3, T4)):
+        if n and between:
+            parts.append(between)
+        parts.append(table.heading)
+        parts += ["".join(cells) for cells in tables[table.id]]
+    parts.append("五、存在的主要问题及改进情况一是……。六、其他需要报告的事项无。")
+    text = "".join(parts)
+    if stray_space:
+        text = text.replace(stray_space, stray_space[:len(stray_space) // 2] + " " + stray_space[len(stray_space) // 2:])
+    return text + "\n"

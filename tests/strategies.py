@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from govreport_xl.core.checks import NarrativeFigure
+from govreport_xl.core.checks import NarrativeBalance, NarrativeFigure
 from govreport_xl.core.model import Report
 from govreport_xl.core.reading import complete_totals
 from govreport_xl.core.rules import RULES_MADE, previous_year_relations, relations_of
@@ -221,6 +221,21 @@ def _n01(fail):
     return case()
 
 
+def _n02(fail):
+    @st.composite
+    def case(draw):
+        values = draw(valid_values())
+        received, carried, forward = (draw(st.integers(0, 500)) for _ in range(3))
+        both = draw(st.booleans())  # "received" counted with or without those carried over
+        handled = received + (carried if both else 0) - forward + (draw(st.integers(1, 50)) if fail else 0)
+        if handled < 0:
+            handled, forward = 0, received + (carried if both else 0) + (1 if fail else 0)
+        if fail and handled + forward in (received, received + carried):
+            handled += max(carried, 1) + 1
+        return Case(values, narrative=[NarrativeBalance(received, carried, handled, forward)], format=FORMAT_2021)
+    return case()
+
+
 def _f01(fail):
     @st.composite
     def case(draw):
@@ -269,4 +284,4 @@ def cases(rule_id: str, fail: bool):
         return _meta_case(rule_id, fail)
     if rule_id in ("X-01", "X-02"):
         return _previous(rule_id, fail)
-    return {"P-01": _p01, "P-02": _p02, "N-01": _n01, "F-01": _f01, "S-01": _s01}[rule_id](fail)
+    return {"P-01": _p01, "P-02": _p02, "N-01": _n01, "N-02": _n02, "F-01": _f01, "S-01": _s01}[rule_id](fail)

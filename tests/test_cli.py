@@ -59,7 +59,8 @@ def test_validate_json_shape(broken):
     assert set(bad) == {"file", "status", "valid", "errors", "warnings", "findings", "not_checkable", "rules"}
     assert bad["status"] == "invalid" and bad["not_checkable"] == []
     assert bad["rules"]["skipped"] == {"X-01": "未提供上年度报告", "X-02": "未提供上年度报告",
-                                       "N-01": "不是导入的已发布报告", "F-01": "不是导入的已发布报告"}
+                                       "N-01": "不是导入的已发布报告", "N-02": "不是导入的已发布报告",
+                                       "F-01": "不是导入的已发布报告"}
     assert bad["errors"] == len([f for f in bad["findings"] if f["severity"] == "error"]) == 2
     t301 = next(f for f in bad["findings"] if f["rule"] == "T3-01")
     assert set(t301) == {"rule", "severity", "message", "cells", "codes", "expected", "actual"}

@@ -10,7 +10,7 @@ import pytest
 from govreport_xl.importing.audit import audit_path
 from govreport_xl.importing.importer import import_report
 from govreport_xl.importing.tables import splits
-from govreport_xl.core.standard import CELLS
+from govreport_xl.core.standard import CELLS, T2, T3, T4
 from helpers import EXAMPLE_JSON, ROOT, example_report
 from published import LAYOUTS, made_up_report, render_html, render_text, write_docx
 
@@ -23,10 +23,13 @@ def imported(tmp_path, text, name="r.txt"):
     return import_report(path)
 
 
-def assert_exact(got, report):
+def assert_exact(got, report, blank=frozenset()):
+    """Every cell as made up; `blank` ones printed empty, so read as blank (None), not as 0."""
     assert got.report.meta.year == report.meta.year and got.report.meta.name == report.meta.name
     assert {t: r.status for t, r in got.tables.items()} == {"T2": "complete", "T3": "complete", "T4": "complete"}
-    assert got.report.to_json_dict()["cells"] == report.to_json_dict()["cells"]
+    want = {c: None if c in blank else v for c, v in report.to_json_dict()["cells"].items()}
+    assert got.report.to_json_dict()["cells"] == want
+    assert set().union(*(r.blank for r in got.tables.values())) == set(blank)
 
 
 def test_seed_report_equals_the_example():
@@ -75,12 +78,33 @@ def test_variants_read_exactly(tmp_path, layout, opts):
         assert "跳过非官方的小计行" in notes
 
 
-def test_empty_cells_mean_none(tmp_path):
-    """Where separators show them, empty cells are read as 0 (none)."""
+def test_empty_cells_are_blank_as_in_a_workbook(tmp_path):
+    """Where separators show them, empty cells are present and blank: summed as 0, each reported
+    by V-03 (a warning), with one note a table; never silently 0."""
     report = made_up_report(8)
     text = render_text(report, "pipes", none_word="")
     assert "|  |" in text
-    assert_exact(imported(tmp_path, text), report)
+    zeros = {c for c in CELLS if report.value(c) == 0}
+    got = imported(tmp_path, text)
+    assert_exact(got, report, blank=zeros)
+    audit = audit_path(tmp_path / "r.txt")
+    assert audit.valid and {f.codes[0] for f in audit.findings if f.rule == "V-03"} == zeros
+    assert not any(f.rule.startswith("T") for f in audit.findings)  # the sums still hold with blanks as 0
+    notes = [n.render() for n in got.notes]
+    for t in ("T2", "T3", "T4"):
+        n = sum(1 for c in zeros if c.startswith(t))
+        assert f"{t}：{n} 个单元格空白，按 0 计算并提示（V-03）" in notes
+
+
+def test_a_row_printed_with_every_cell_empty_is_present_and_blank(tmp_path):
+    report = made_up_report(5).with_values({f"T3.R17.C{i}": 0 for i in range(1, 8)})
+    lines = render_text(report, "tabs").splitlines()
+    i = next(n for n, line in enumerate(lines) if "2.重复申请" in line)
+    lines[i] = lines[i].split("\t")[0] + "\t" * 8
+    got = imported(tmp_path, "\n".join(lines))
+    row = {f"T3.R17.C{i}" for i in range(1, 8)}
+    assert_exact(got, report, blank=row)
+    assert not any("没有找到" in n.render() for n in got.notes)
 
 
 @pytest.mark.parametrize("seed", [8, 12, 13])
@@ -89,9 +113,12 @@ def test_empty_cells_beside_a_trailing_tab_are_never_guessed(tmp_path, seed):
     rows are settled by their sums; table 2 rows, which have none, are reported, never shifted."""
     report = made_up_report(seed)
     got = imported(tmp_path, render_text(report, "tabs", none_word=""))
+    blank = set().union(*(r.blank for r in got.tables.values()))
     for code in CELLS:
         value = got.report.value(code)
-        if code.startswith(("T3", "T4")):
+        if code in blank:
+            assert value is None and report.value(code) == 0, code
+        elif code.startswith(("T3", "T4")):
             assert value == report.value(code), code
         else:
             assert value == report.value(code) or got.tables["T2"].unreadable[code][0] == "ambiguous_blanks"
@@ -321,3 +348,58 @@ def test_what_real_texts_showed(tmp_path):
     assert imported(tmp_path, OLD_2019 + "3.危及“三安全一稳定”\t0\t0\t0\t0\t0\t0\t0\n").format == "2019"
     pinyin = text.replace("主动公开", "主動(dòng)公開").replace("申请", "申請(qǐng)")
     assert_exact(imported(tmp_path, pinyin), report)
+
+
+def test_a_fragment_without_its_headings_yields_the_rows_it_has(tmp_path):
+    """Rows of tables 2 and 3 copied without "二、主动公开…" or "三、收到…" above them; a sentence
+    with a figure ("全年受理行政许可 318 件。") is not taken for a row."""
+    report = made_up_report(7)
+    lines = render_text(report, "tabs").splitlines()
+    headings = {t.heading for t in (T2, T3, T4)}
+    fragment = ["全年受理行政许可 318 件。"] + [line for line in lines if line not in headings]
+    got = imported(tmp_path, "\n".join(fragment))
+    assert got.tables["T2"].status == got.tables["T3"].status == "complete"
+    for c in CELLS:
+        if c.startswith(("T2", "T3")):
+            assert got.report.value(c) == report.value(c), c
+    notes = [n.render() for n in got.notes]
+    assert "T2：没有找到表格标题，按行标签读取" in notes and "T3：没有找到表格标题，按行标签读取" in notes
+    # table 4 has no row labels: without its heading only what follows its column header is read
+    assert got.tables["T4"].status == "complete"
+    assert [got.report.value(f"T4.R1.C{i}") for i in range(1, 6)] == [report.value(f"T4.R1.C{i}") for i in range(1, 6)]
+
+
+NARRATIVE_ONLY = """首页 > 政务公开 > 年度报告
+某某市交通运输局2022年政府信息公开工作年度报告
+一、总体情况
+2022年，本局共收到政府信息公开申请 20 件，上年结转 2 件，全部按期答复，办结 {handled} 件，结转下年度继续办理 4 件。共应对行政复议 1 件、行政诉讼 0 件。
+二、主动公开政府信息情况
+（表格以图片发布）
+五、存在的主要问题及改进情况
+无。
+"""
+
+
+def test_a_narrative_only_text_says_what_it_gives(tmp_path):
+    """The tables were images: body, year and what the narrative states are reported, the tables
+    said to be missing, every table check not checkable, and the narrative's own account compared."""
+    good = _write(tmp_path, NARRATIVE_ONLY.format(handled=18), "good.txt")
+    result = audit_path(good)
+    assert (result.report.meta.name, result.report.meta.year) == ("某某市交通运输局", 2022)
+    assert result.findings == [] and not result.valid  # nothing wrong found, but far from complete
+    assert {u.rule for u in result.unchecked} >= {"T3-01", "T3-02", "T4-01", "V-01", "N-01", "F-01"}
+    assert "没有找到统计表（可能以图片发布）" in "\n".join(result.extra_lines["zh"])
+    bad = audit_path(_write(tmp_path, NARRATIVE_ONLY.format(handled=17), "bad.txt"))
+    [finding] = bad.findings
+    assert finding.rule == "N-02" and "办结 17 件" in finding.message("zh")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "govreport_xl", *map(str, a)], capture_output=True, text=True, cwd=ROOT)  # noqa: E731
+    proc = run("audit", good)
+    assert proc.returncode == 1 and "某某市交通运输局 2022 年度" in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_breadcrumbs_before_the_title_of_a_flattened_page(tmp_path):
+    from published import render_flat
+
+    report = made_up_report(3)
+    got = imported(tmp_path, "首页>政务公开>政府信息公开年报>" + render_flat(report))
+    assert (got.report.meta.name, got.report.meta.year) == (report.meta.name, report.meta.year)

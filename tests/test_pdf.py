@@ -19,7 +19,7 @@ LONG_NARRATIVE = "# 一、总体情况\n" + "\n".join(f"第{i}段：本机关认
 
 def _exact(path, report):
     got = import_report(path)
-    assert got.kind == "pdf"
+    assert got.kind == "pdf" and got.layout == "pdf"
     assert {t: r.status for t, r in got.tables.items()} == {"T2": "complete", "T3": "complete", "T4": "complete"}, got.notes
     assert got.report.to_json_dict()["cells"] == report.to_json_dict()["cells"]
     assert (got.report.meta.name, got.report.meta.year) == (report.meta.name, report.meta.year)

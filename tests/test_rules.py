@@ -25,7 +25,7 @@ def test_catalogue_has_every_rule_of_the_standard_each_with_one_check():
     assert set(RULES) - {"F-01"} == {
         "T3-01", "T3-02", "T3-03", "T4-01", "V-01", "V-02", "V-03",
         "M-01", "M-02", "M-03", "S-01", "P-01", "P-02", "X-01", "X-02", "N-01",
-    }
+    } | {"N-02"}  # N-02 is ours: the narrative's own balance, where the tables are images
     assert set(CHECKS) == set(RULES)
     for rule in RULES.values():
         for lang in ("zh", "en"):

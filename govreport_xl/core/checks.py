@@ -18,7 +18,7 @@ from .model import Report
 from .reading import Number, Reading, spreadsheet_values
 from .result import Unchecked
 from .rules import RULES, RULES_MADE, CellCheck, Relation, Rule, Term, cell_checks, previous_year_relations, relations_of
-from .standard import CELLS, FIRST_YEAR, FORMAT_2021, FORMAT_NAMES, META_FIELDS, TOTAL_CODES
+from .standard import CELLS, FIRST_YEAR, FORMAT_2021, FORMAT_NAMES, FORMAT_UNKNOWN, META_FIELDS, TOTAL_CODES
 
 Outcome = Finding | Unchecked
 Check = Callable[[Rule, "Context"], Iterable[Outcome]]
@@ -49,11 +49,28 @@ class NarrativeFigure:
     accepted: tuple[tuple[str, ...], ...]  # each a set of codes whose sum may equal `stated`
 
 
+@dataclass(frozen=True)
+class NarrativeBalance:
+    """The narrative's own account of applications (N-02): received and carried over on one
+    side, handled and carried forward on the other. Reports count "received" both ways (with or
+    without those carried over), so either reading balancing is enough."""
+
+    received: int
+    carried: int
+    handled: int
+    forward: int
+
+    @property
+    def balances(self) -> bool:
+        right = self.handled + self.forward
+        return right in (self.received + self.carried, self.received)
+
+
 @dataclass
 class Context:
     reading: Reading
     previous: Report | None = None
-    narrative: Sequence[NarrativeFigure] | None = None
+    narrative: Sequence[NarrativeFigure | NarrativeBalance] | None = None
     today: _dt.date | None = None
 
     def __post_init__(self):
@@ -196,7 +213,7 @@ def _previous_year(rule: Rule, ctx: Context) -> Iterator[Outcome]:
 
 @checks("N-01")
 def _narrative(rule: Rule, ctx: Context) -> Iterator[Outcome]:
-    for fig in ctx.narrative:
+    for fig in (f for f in ctx.narrative if isinstance(f, NarrativeFigure)):
         if (gone := ctx.unchecked(rule, fig.codes)) is not None:
             yield gone
             continue
@@ -206,10 +223,20 @@ def _narrative(rule: Rule, ctx: Context) -> Iterator[Outcome]:
             yield Finding(rule.id, params, fig.codes, expected=sums[0], actual=fig.stated)
 
 
+@checks("N-02")
+def _narrative_balance(rule: Rule, ctx: Context) -> Iterator[Outcome]:
+    for b in (f for f in ctx.narrative if isinstance(f, NarrativeBalance)):
+        if not b.balances:
+            params = {"received": b.received, "carried": b.carried, "handled": b.handled, "forward": b.forward}
+            yield Finding(rule.id, params, expected=Decimal(b.received + b.carried), actual=Decimal(b.handled + b.forward))
+
+
 @checks("F-01")
 def _format(rule: Rule, ctx: Context) -> Iterator[Outcome]:
     fmt, year = ctx.reading.format, ctx.reading.report.meta.year
-    if fmt != FORMAT_2021 and year is not None and year >= FIRST_YEAR:
+    if fmt == FORMAT_UNKNOWN:  # no tables to tell the format by: not a finding against the report
+        yield Unchecked(rule.id, (), Reason("format_unknown"))
+    elif fmt != FORMAT_2021 and year is not None and year >= FIRST_YEAR:
         names = FORMAT_NAMES[fmt]
         yield Finding(rule.id, {"year": year, "format": names["zh"], "format_en": names["en"]}, actual=fmt)
 

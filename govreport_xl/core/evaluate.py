@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Sequence
 
-from .checks import CHECKS, Context, NarrativeFigure
+from .checks import CHECKS, Context, NarrativeBalance, NarrativeFigure
 from .findings import Finding, Reason
 from .model import Report
 from .reading import Reading
@@ -20,7 +20,7 @@ from .standard import OLDER_FORMATS
 # Findings are listed as a clerk fixes them: the file's structure, then its cover, then values
 # that are not numbers, then the sums those values feed, then what only needs a look.
 REPORT_ORDER = ("S-01", "F-01", "M-01", "M-02", "M-03", "V-01", "V-02",
-                "T3-01", "T3-02", "T3-03", "T4-01", "P-01", "V-03", "P-02", "X-01", "X-02", "N-01")
+                "T3-01", "T3-02", "T3-03", "T4-01", "P-01", "V-03", "P-02", "X-01", "X-02", "N-01", "N-02")
 assert sorted(REPORT_ORDER) == sorted(RULES)
 
 
@@ -43,7 +43,7 @@ def evaluate(
     reading: Reading,
     *,
     previous: Report | None = None,
-    narrative: Sequence[NarrativeFigure] | None = None,
+    narrative: Sequence[NarrativeFigure | NarrativeBalance] | None = None,
     rules: Iterable[str] | None = None,
     skip: Iterable[str] | None = None,
     today: _dt.date | None = None,

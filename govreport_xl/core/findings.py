@@ -37,6 +37,7 @@ REASONS: dict[str, dict[str, str]] = {
         "zh": "空单元格的位置无法确定（「{raw}」），表内合计也不能判断",
         "en": "where the empty cells belong in '{raw}' cannot be told, not even by the sums",
     },
+    "undecodable": {"zh": "数字连在一起「{raw}」，没有一种拆法能使表内合计成立", "en": "digits run together '{raw}' split no way that makes the table's sums hold"},
     "cell_count": {"zh": "这一行的数字个数与表格列数不符：「{raw}」", "en": "this row has the wrong number of cells: '{raw}'"},
     "not_found": {"zh": "没有找到", "en": "not found"},
     # metadata
@@ -69,6 +70,7 @@ REASONS: dict[str, dict[str, str]] = {
     },
     # why a check could not be made, or a rule was not in scope
     "cells_missing": {"zh": "缺少单元格 {raw}", "en": "cells missing: {raw}"},
+    "format_unknown": {"zh": "没有统计表，无法判断格式", "en": "no tables to tell the format by"},
     "depends_on_invalid": {
         "zh": "要等填写有误的 {raw} 改正后才能检查",
         "en": "can be checked once {raw}, filled in wrong, is put right",

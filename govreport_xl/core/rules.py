@@ -215,6 +215,16 @@ RULES: dict[str, Rule] = {
             needs=(Need.REPORT, Need.NARRATIVE),
             sides={"zh": ('表格中的数字', '正文所述'), "en": ("the tables' figure", "the narrative's")},
         ),
+        # Not on the standard page: a narrative whose tables are images still states both sides.
+        _rule(
+            "N-02", "warning",
+            "正文所述申请数字应自相一致：收到 + 上年结转 = 办结 + 结转下年度",
+            "(imported texts) the narrative's own figures agree: received + carried over = handled + carried forward",
+            "正文称收到申请 {received} 件、上年结转 {carried} 件，办结 {handled} 件、结转下年度 {forward} 件，前后对不上",
+            "the narrative states {received} received and {carried} carried over, but {handled} handled and {forward} carried forward",
+            needs=(Need.NARRATIVE,),
+            sides={"zh": ("收到 + 上年结转", "办结 + 结转下年度"), "en": ("received + carried over", "handled + carried forward")},
+        ),
         # Not numbered on the standard page, which says only that such a report "is itself a finding".
         _rule(
             "F-01", "error",

@@ -18,18 +18,28 @@ STATUS_NAMES = {
     "partial": {"zh": "不完整", "en": "partial"},
     "missing": {"zh": "未找到", "en": "missing"},
 }
+LAYOUT_NAMES = {"rows": {"zh": "逐行的表格", "en": "tables row by row"},
+                "pdf": {"zh": "按版面重建的表格", "en": "tables rebuilt from the page layout"},
+                "flattened": {"zh": "连成一行的文字（按表内合计拆分）", "en": "text run together (split by the sums)"}}
+COUNT_NAMES = {"read": {"zh": "读取", "en": "read"}, "decoded": {"zh": "按合计拆分", "en": "decoded by sums"},
+               "ambiguous": {"zh": "有歧义", "en": "ambiguous"}, "unreadable": {"zh": "无法识别", "en": "unreadable"},
+               "blank": {"zh": "空白", "en": "blank"}, "missing": {"zh": "缺失", "en": "missing"}}
 TABLE_NAMES = {"T2": {"zh": "表二", "en": "table 2"}, "T3": {"zh": "表三", "en": "table 3"}, "T4": {"zh": "表四", "en": "table 4"}}
 LANGS = ("zh", "en")
 
 
 def summary_lines(im: ImportedReport, lang: str = "zh") -> list[str]:
     sep = "：" if lang == "zh" else ": "
-    label = {"zh": ("来源", "格式", "表格", "说明"), "en": ("source", "format", "tables", "notes")}[lang]
+    label = {"zh": ("来源", "格式", "表格", "说明", "版式"), "en": ("source", "format", "tables", "notes", "layout")}[lang]
     semi = "；" if lang == "zh" else "; "
-    lines = [f"  {label[0]}{sep}{KIND_NAMES[im.kind][lang]}{semi}{label[1]}{sep}{FORMAT_NAMES[im.format][lang]}"]
+    lines = [f"  {label[0]}{sep}{KIND_NAMES[im.kind][lang]}{semi}{label[1]}{sep}{FORMAT_NAMES[im.format][lang]}"
+             + (f"{semi}{label[4]}{sep}{LAYOUT_NAMES[im.layout][lang]}" if any(r.status != "missing" for r in im.tables.values()) else "")]
     if im.tables:
         parts = [f"{TABLE_NAMES[t][lang]} {STATUS_NAMES[r.status][lang]}" for t, r in im.tables.items()]
         lines.append(f"  {label[2]}{sep}" + ("，" if lang == "zh" else ", ").join(parts))
+        for t, r in im.tables.items():
+            counts = [f"{COUNT_NAMES[k][lang]} {n}" for k, n in r.counts().items() if n or k == "read"]
+            lines.append(f"    {TABLE_NAMES[t][lang]}{sep}" + ("，" if lang == "zh" else ", ").join(counts))
     lines += [f"  {label[3]}{sep}{note.render(lang)}" for note in im.notes]
     return lines
 
@@ -38,7 +48,9 @@ def import_record(im: ImportedReport, lang: str = "zh") -> dict:
     return {"import": {
         "kind": im.kind,
         "format": im.format,
+        "layout": im.layout,
         "tables": {t: r.status for t, r in im.tables.items()},
+        "cells": {t: r.counts() for t, r in im.tables.items()},
         "notes": [note.render(lang) for note in im.notes],
     }}
 

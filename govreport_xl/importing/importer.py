@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.checks import NarrativeFigure
+from ..core.checks import NarrativeBalance, NarrativeFigure
 from ..core.findings import Reason
 from ..core.model import Report
 from ..core.source import RawCell, SourceError, meta_values
@@ -31,6 +31,7 @@ from ..core.standard import (
     code,
 )
 from .extract import read_lines
+from .flat import inside, outside, read_flat
 from .notes import Note
 from .tables import TableRead, read_table
 from .tokens import is_furniture, key, normalize, tokens
@@ -62,12 +63,16 @@ NARRATIVE_PATTERNS = (
 )
 
 
+LAYOUTS = ("rows", "pdf", "flattened")  # how the tables were recognised
+
+
 @dataclass
 class ImportedReport:
     path: Path
-    kind: str  # text | html | docx
+    kind: str  # text | html | docx | pdf
     format: str
     report: Report
+    layout: str = "rows"
     tables: dict[str, TableRead] = field(default_factory=dict)
     narrative: list[NarrativeFigure] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -84,6 +89,8 @@ class ImportedReport:
                 cells[c] = RawCell(value, printed=True)
             for c, (reason, raw) in read.unreadable.items():
                 cells[c] = RawCell(raw, printed=True, reason=Reason(reason, raw))
+            for c in read.blank:
+                cells[c] = RawCell("", printed=True)
         return TextSource(str(self.path), self.format, meta_values(self.report.meta), cells)
 
 
@@ -110,7 +117,8 @@ def _heading_index(lines: list[str], table: Table) -> int | None:
 
 
 def sections(lines: list[str]) -> dict[str, list[str]]:
-    """The lines of each table section, and the narrative around them."""
+    """The lines of each table section, and the narrative around them; "cut" names the table the
+    text ends inside (no 五、 heading after it), where there is one."""
     starts = {t.id: _heading_index(lines, t) for t in (T2, T3, T4)}
     found = sorted((i, t) for t, i in starts.items() if i is not None)
     end = next((i for i, line in enumerate(lines) if found and i > found[-1][0] and _END_HEADING.match(key(line))), len(lines))
@@ -120,6 +128,7 @@ def sections(lines: list[str]) -> dict[str, list[str]]:
         out[t] = lines[i + 1:stop]
     first = found[0][0] if found else len(lines)
     out["narrative"] = lines[:first] + lines[end:]
+    out["cut"] = [found[-1][1]] if found and end == len(lines) else []
     return out
 
 
@@ -162,6 +171,7 @@ def title_meta(lines: list[str]) -> dict:
             meta["year"] = int(m.group(1))
         name = re.sub(r"\s+", "", _YEAR.sub("", _TITLE.split(title)[0]))
         name = re.sub(r"^.*?现(?:发布|公布)", "", name).strip("《》\"“”")  # "现公布《XX2022年度…报告》"
+        name = re.split(r"[>›»|]", name)[-1]  # a page's breadcrumbs run into the title
         if not name and before and before.endswith(_BODY_ENDINGS) and len(before) <= 30:
             name = before  # the body's name on the line above the title
         if name:
@@ -183,14 +193,68 @@ def _title(head: list[str]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def narrative_figures(lines: list[str]) -> list[NarrativeFigure]:
+# the narrative's own account of applications (N-02): what each side of the balance is called
+BALANCE_PATTERNS = {
+    "received": NARRATIVE_PATTERNS[0][2],
+    "carried": r"上年(?:度)?结转[^。；;,，\d]{0,10}?(\d+)\s*件",
+    "handled": r"(?:办结|办理完毕|办理完成)[^。；;,，\d]{0,6}?(\d+)\s*件",
+    "forward": r"结转(?:至)?下(?:一)?年度?(?:继续办理)?[^。；;,，\d]{0,6}?(\d+)\s*件",
+}
+
+
+def narrative_figures(lines: list[str]) -> list[NarrativeFigure | NarrativeBalance]:
     text = " ".join(lines)
-    out = []
+    out: list[NarrativeFigure | NarrativeBalance] = []
     for subject, subject_en, pattern, accepted in NARRATIVE_PATTERNS:
         if m := re.search(pattern, text):
             codes = tuple(dict.fromkeys(c for option in accepted for c in option))
             out.append(NarrativeFigure(subject, subject_en, int(m.group(1)), codes, accepted))
+    stated = {side: int(m.group(1)) for side, pattern in BALANCE_PATTERNS.items() if (m := re.search(pattern, text))}
+    if len(stated) == len(BALANCE_PATTERNS):  # both sides stated in full: compared with each other
+        out.append(NarrativeBalance(**stated))
     return out
+
+
+def _found(read: TableRead) -> int:
+    return len(read.values) + len(read.blank) + len(read.unreadable)
+
+
+def _headless(table: Table, lines: list[str]) -> list[str]:
+    """Where a fragment's rows have no heading above them: table 2 and 3 rows are known by their
+    labels anywhere; table 4 has none, so only what follows its column header (复议后起诉)."""
+    if table is T4:
+        after = [i for i, line in enumerate(lines) if key(T4.rows[-1].label) in key(line)]
+        lines = lines[after[-1] + 1:] if after else []
+    return [line for line in lines if _row_like(line)]
+
+
+def _row_like(line: str) -> bool:
+    """A line as a table row prints it: labels, then figures, nothing after them (a sentence
+    with a figure in it, "全年受理行政许可 318 件。", is not a row)."""
+    kinds = [t.is_value for t in tokens([line])]
+    first = next((i for i, v in enumerate(kinds) if v), len(kinds))
+    return all(kinds[first:])
+
+
+def read_tables(lines: list[str], parts: dict[str, list[str]]) -> tuple[dict[str, TableRead], str | None]:
+    """The three tables: row by row where the text keeps its rows, else from the flattened
+    text; ("flattened" when any table came from it)."""
+    tables: dict[str, TableRead] = {}
+    for table in (T2, T3, T4):
+        if parts[table.id]:
+            tables[table.id] = read_table(table, tokens(parts[table.id]), cut_off=table.id in parts["cut"])
+        else:  # no heading: a fragment's rows, known by their labels only where they fit exactly
+            read = read_table(table, tokens(_headless(table, parts["narrative"])), strict=False)
+            if read.status != "missing":
+                read.notes.insert(0, Note("no_heading", {"where": table.id}))
+            tables[table.id] = read
+    if all(read.status == "complete" for read in tables.values()):
+        return tables, None
+    layout = None
+    for t, read in read_flat("\n".join(lines)).items():
+        if _found(read) > _found(tables[t]):
+            tables[t], layout = read, "flattened"
+    return tables, layout
 
 
 def import_report(path: str | Path) -> ImportedReport:
@@ -199,20 +263,23 @@ def import_report(path: str | Path) -> ImportedReport:
     lines = [normalize(line) for line in raw_lines if not is_furniture(line)]
     parts = sections(lines)
     table_lines = [line for t in ("T2", "T3", "T4") for line in parts[t]]
-    fmt = detect_format("\n".join(table_lines) if table_lines else "\n".join(lines))
+    fmt = detect_format("\n".join(table_lines) if table_lines else inside("\n".join(lines)))  # not the narrative's words
     meta = title_meta(lines)
     imported = ImportedReport(path, kind, fmt, Report.build(meta))
     if fmt in OLDER_FORMATS:
         imported.notes.append(Note("older_format"))
         return imported
+    imported.tables, flattened = read_tables(lines, parts)
+    imported.layout = flattened or ("pdf" if kind == "pdf" else "rows")
     values = {}
-    for table in (T2, T3, T4):
-        read = read_table(table, tokens(parts[table.id]))
-        imported.tables[table.id] = read
+    for read in imported.tables.values():
         values |= read.values
         imported.notes += read.notes
+    narrative = narrative_figures([outside("\n".join(lines))] if flattened else parts["narrative"])
     if all(read.status == "missing" for read in imported.tables.values()):
-        raise SourceError(path, {"zh": "没有找到政府信息公开年度报告的统计表", "en": "no tables of an annual report were found"})
+        if not (meta and (narrative or _TITLE.search("".join(lines[:40])))):
+            raise SourceError(path, {"zh": "没有找到政府信息公开年度报告的统计表", "en": "no tables of an annual report were found"})
+        imported.notes.append(Note("tables_missing"))  # a narrative-only text: what it does give
     imported.report = Report.build(meta, {c: v for c, v in values.items() if c in CELLS})
-    imported.narrative = narrative_figures(parts["narrative"])
+    imported.narrative = narrative
     return imported

@@ -11,10 +11,28 @@ TEMPLATES = {
     "subtotal_row": ("{where}：跳过非官方的小计行「{label}」", "{where}: skipped the non-official subtotal row '{label}'"),
     "decoded": ("{where}：数字连在一起「{raw}」，按{by}唯一拆分为 {values}",
                 "{where}: digits run together '{raw}' split one way only by {by_en}: {values}"),
+    "decoded_rows": ("{where}：{n} 行的数字连在一起，按表内合计唯一拆分出 {cells} 个单元格",
+                     "{where}: digits run together in {n} row(s); {cells} cells split one way only by the table's sums"),
+    "not_reconciled": ("{where}：无论怎样拆分，表内合计都不能全部成立（报告本身的数字有误）；只按放宽最少合计的拆法读取，几种拆法同样可能时不作选择",
+                       "{where}: no split makes every sum of the table hold (the report's own figures are wrong); read only by the splits that set the fewest sums aside, none picked where several are as likely"),
+    "too_many": ("{where}：数字连在一起「{raw}」，拆法太多，无法逐一核对，不予读取",
+                 "{where}: digits run together '{raw}' split too many ways to check; not read"),
+    "decoded_digits": ("{where}：数字连在一起「{raw}」，只有一种拆法：{values}", "{where}: digits run together '{raw}' split one way only: {values}"),
+    "ambiguous_digits": ("{where}：数字连在一起「{raw}」，有 {n} 种拆法，表内没有能区分它们的合计（其中 {hinted} 种符合 {hint}），不作选择：{candidates}",
+                         "{where}: digits run together '{raw}' split {n} ways and no sum of the table tells them apart ({hinted} fit {hint_en}); none is picked: {candidates}"),
+    "ambiguous": ("{where}：数字连在一起「{raw}」，有 {n} 种拆法都符合表内合计，不作选择：{candidates}",
+                  "{where}: digits run together '{raw}' split {n} ways that all fit the table's sums; none is picked: {candidates}"),
+    "undecodable": ("{where}：数字连在一起「{raw}」，没有一种拆法能使表内合计成立（报告本身的数字不一致），不予读取",
+                    "{where}: digits run together '{raw}' split no way that makes the table's sums hold (the report's own figures disagree); not read"),
+    "row_cut_off": ("{where}：文本在「{label}」一行中断，只读入 {n} 个单元格", "{where}: the text ends inside the row '{label}'; {n} cells read"),
+    "blank": ("{where}：{n} 个单元格空白，按 0 计算并提示（V-03）", "{where}: {n} cells are blank, summed as 0 and reported (V-03)"),
+    "no_heading": ("{where}：没有找到表格标题，按行标签读取", "{where}: no table heading found; rows read by their labels"),
+    "tables_missing": ("没有找到统计表（可能以图片发布）：只读取了标题和正文中的数字，表内检查无法进行",
+                       "no tables found (perhaps published as images): only the title and the narrative's figures were read; the tables cannot be checked"),
     "rows_not_found": ("{where}：没有找到 {n} 行：{labels}", "{where}: {n} rows not found: {labels}"),
     "older_format": ("旧格式的报告：识别其格式，不按 2021 年表格读取", "an older format: recognised, not read into the 2021 tables"),
 }
-BY = {"row": ("行合计", "the row total"), "columns": ("列合计", "the column sums"), "groups": ("各组总计", "the group totals")}
+BY = {"sums": ("表内合计", "the table's sums"), "row": ("行合计", "the row total"), "columns": ("列合计", "the column sums"), "groups": ("各组总计", "the group totals")}
 
 
 @dataclass(frozen=True)

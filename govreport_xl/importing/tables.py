@@ -32,6 +32,9 @@ class TableRead:
     values: dict[str, int | Decimal] = field(default_factory=dict)
     unreadable: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (reason key, raw)
     notes: list[Note] = field(default_factory=list)
+    blank: set[str] = field(default_factory=set)  # cells printed empty: present, blank (V-03)
+    decoded: set[str] = field(default_factory=set)  # values split out of digits run together
+    candidates: dict[tuple[str, ...], list[tuple]] = field(default_factory=dict)  # cells -> readings left, where not one
     none_words: dict[str, int] = field(default_factory=dict)  # "/" -> how many cells used it
     subtotal_column_rows: int = 0
 
@@ -41,10 +44,23 @@ class TableRead:
 
     @property
     def status(self) -> str:
-        seen = len(self.values) + len(self.unreadable)
+        seen = len(self.values) + len(self.unreadable) + len(self.blank)
         if seen == 0:
             return "missing"
-        return "complete" if not self.unreadable and len(self.values) == len(self.codes) else "partial"
+        return "complete" if seen == len(self.codes) and not self.unreadable else "partial"
+
+    def counts(self) -> dict[str, int]:
+        """How each cell of the table was read: read as printed, decoded by the sums, ambiguous
+        (more than one split fits), unreadable, blank, or missing from the text."""
+        ambiguous = sum(1 for reason, _ in self.unreadable.values() if reason.startswith("ambiguous"))
+        return {
+            "read": len(self.values) - len(self.decoded),
+            "decoded": len(self.decoded),
+            "ambiguous": ambiguous,
+            "unreadable": len(self.unreadable) - ambiguous,
+            "blank": len(self.blank),
+            "missing": len(self.codes) - len(self.values) - len(self.unreadable) - len(self.blank),
+        }
 
 
 @dataclass(frozen=True)
@@ -75,21 +91,26 @@ def group_keys(table: Table) -> set[str]:
     return labels | {re.sub(_NUMBERING_PREFIX, "", g) for g in labels} | {key(w) for w in SUBTOTAL_WORDS}
 
 
-def runs(tokens: Sequence[Token]) -> list[tuple[str, list[Token]]]:
-    """(label text before, value cells) pairs; runs of nothing but blank cells are layout, not data."""
+def runs(tokens: Sequence[Token], keep_blank: bool = False) -> list[tuple[str, list[Token]]]:
+    """(label text before, value cells) pairs. Runs of nothing but blank cells are layout (a
+    trailing tab, a header's empty corner) unless `keep_blank`: then a row whose cells are all
+    blank is seen, and the caller tells it from layout by its label and its number of cells."""
     out, pending, run = [], [], []
+
+    def flush() -> None:
+        nonlocal pending
+        if run and (keep_blank or any(t.kind is not Kind.BLANK for t in run)):
+            out.append(("".join(pending), run))
+            pending = []
+
     for tok in tokens:
         if tok.kind is Kind.TEXT:
-            if run:
-                if any(t.kind is not Kind.BLANK for t in run):
-                    out.append(("".join(pending), run))
-                    pending = []
-                run = []
+            flush()
+            run = []
             pending.append(tok.raw)
         else:
             run.append(tok)
-    if run and any(t.kind is not Kind.BLANK for t in run):
-        out.append(("".join(pending), run))
+    flush()
     return out
 
 
@@ -195,7 +216,9 @@ class _TableReader:
         for col, tok in zip(columns, cells):
             c = code(self.read.table.id, row, col)
             v = _value(tok, kind)
-            if v is None:
+            if tok.kind is Kind.BLANK:
+                self.read.blank.add(c)  # summed as 0, reported as blank (V-03), as in a workbook
+            elif v is None:
                 self.read.unreadable[c] = ("unreadable", tok.raw)
             else:
                 self.read.values[c] = v
@@ -212,6 +235,7 @@ class _TableReader:
         if len(found) == 1:
             for (row, col), v in zip(row_cells, found[0]):
                 self.read.values[code(self.read.table.id, row, col)] = v
+                self.read.decoded.add(code(self.read.table.id, row, col))
             self.decoded(where, raw, found[0], by)
             return True
         for i, (row, col) in enumerate(row_cells):
@@ -219,6 +243,7 @@ class _TableReader:
             c = code(self.read.table.id, row, col)
             if len(options) == 1 and found:
                 self.read.values[c] = options.pop()
+                self.read.decoded.add(c)
             else:
                 self.read.unreadable[c] = ("ambiguous" if found else none_found, raw)
         return False
@@ -246,7 +271,9 @@ class _TableReader:
             else:
                 self.read.unreadable[c] = ("ambiguous_blanks", raw)
 
-    def row(self, spec: RowSpec, run: list[Token]) -> None:
+    def row(self, spec: RowSpec, run: list[Token], strict: bool = True, cut_off: bool = False) -> bool:
+        """Read one row; False where a row outside any table section (`strict` off) does not fit
+        and is passed over, as a figure in a sentence would be."""
         n = len(spec.columns)
         t3 = self.read.table is T3
         candidates = [(cells, False) for cells in alignments(run, n)]
@@ -256,6 +283,11 @@ class _TableReader:
         fits = fits_by("T3-02", [code(T3.id, r, c) for r, c in row_cells]) if t3 else None
         if candidates:
             self.choose(row_cells, candidates, spec.kind, fits)
+        elif not strict:
+            return False
+        elif cut_off and len(short := _strip_blanks(run)) < n:  # the text ends here: the cells it has
+            self.put(spec.code, spec.columns, short, spec.kind)
+            self.read.notes.append(Note("row_cut_off", {"where": f"{self.read.table.id}.{spec.code}", "label": spec_label(self.read.table, spec), "n": len(short)}))
         elif t3 and len(short := _strip_blanks(run)) < n:
             found = decodings(short, n, fits)
             raw = " ".join(t.raw for t in short)
@@ -265,6 +297,11 @@ class _TableReader:
             raw = " ".join(t.raw or "（空）" for t in run)
             for col in spec.columns:
                 self.read.unreadable[code(self.read.table.id, spec.code, col)] = ("cell_count", raw)
+        return True
+
+
+def spec_label(table: Table, spec: RowSpec) -> str:
+    return next(row.label for row in table.rows if row.code == spec.code)
 
 
 _LEGAL_COLUMNS = sum(1 for c in columns(T3) if c.group)  # the columns under 法人或其他组织
@@ -277,32 +314,45 @@ def _has_subtotal_column(cells: list[Token]) -> bool:
     return None not in v and v[1] == sum(v[2:2 + _LEGAL_COLUMNS]) and v[-1] == v[0] + v[1]
 
 
-def read_rows(table: Table, tokens: Sequence[Token]) -> TableRead:
-    """Table 2 or 3: rows found by their labels, in order."""
+def _blank_row(text: str, match, run: list[Token]) -> bool:
+    """A row printed with every cell empty: its own label right before a cell for each column
+    (not a header that merely contains a label's words, "法人或其他组织")."""
+    return isinstance(match, RowSpec) and len(run) >= len(match.columns) and key(text).endswith(match.keys)
+
+
+def read_rows(table: Table, tokens: Sequence[Token], strict: bool = True, cut_off: bool = False) -> TableRead:
+    """Table 2 or 3: rows found by their labels, in order. `cut_off`: the text ends inside the
+    table, so its last row may be short; `strict` off: outside a table section, rows that do
+    not fit are passed over."""
     reader = _TableReader(table)
     specs = list(reader.specs)
-    for text, run in runs(tokens):
+    found = runs(tokens, keep_blank=True)
+    for i, (text, run) in enumerate(found):
         match = _match(text, specs, reader.groups)
+        if all(t.kind is Kind.BLANK for t in run) and not _blank_row(text, match, run):
+            continue  # layout: a group label's empty cells, a header's trailing tab
         if match == "subtotal":
             reader.read.notes.append(Note("subtotal_row", {"where": table.id, "label": text[-20:]}))
             continue
         if match is None:
             continue
-        reader.row(match, run)
-        specs = specs[specs.index(match) + 1:]  # rows come in order; a label seen again is not a row
+        if reader.row(match, run, strict, cut_off and i == len(found) - 1):
+            specs = specs[specs.index(match) + 1:]  # rows come in order; a label seen again is not a row
     if table is T3 and len(reader.ambiguous) == 1:
         _settle_by_columns(reader)
-    seen = {c.split(".")[1] for c in (*reader.read.values, *reader.read.unreadable)}
+    seen = {c.split(".")[1] for c in (*reader.read.values, *reader.read.unreadable, *reader.read.blank)}
     if seen:  # a table not found at all is said once, by its status
         missing = [row.label for row in table.rows if row.code not in seen]
         if missing:
             reader.read.notes.append(Note("rows_not_found", {"where": table.id, "n": len(missing), "labels": "；".join(missing)}))
-    _table_notes(reader.read)
+    table_notes(reader.read)
     return reader.read
 
 
-def _table_notes(read: TableRead) -> None:
+def table_notes(read: TableRead) -> None:
     """Notes said once a table, however many cells they concern."""
+    if read.blank:
+        read.notes.append(Note("blank", {"where": read.table.id, "n": len(read.blank)}))
     if read.subtotal_column_rows:
         read.notes.append(Note("subtotal_column", {"where": read.table.id, "n": read.subtotal_column_rows}))
     if read.none_words:
@@ -326,11 +376,12 @@ def _settle_by_columns(reader: _TableReader) -> None:
         raw = next((reader.read.unreadable[c][1] for c in codes if c in reader.read.unreadable), "")
         for c, x in zip(codes, fitting[0]):
             reader.read.values[c] = x
+            reader.read.decoded.add(c)
             reader.read.unreadable.pop(c, None)
         reader.decoded(f"T3.{row}", raw, fitting[0], "columns")
 
 
-def read_t4(tokens: Sequence[Token]) -> TableRead:
+def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
     """Table 4: its groups printed as one row of cells after the header."""
     reader = _TableReader(T4)
     run = [t for _, r in runs(tokens) for t in r]
@@ -340,14 +391,21 @@ def read_t4(tokens: Sequence[Token]) -> TableRead:
         return reader.read
     if candidates := alignments(run, len(cells)):
         reader.choose(cells, [(c, False) for c in candidates], CellKind.COUNT, fits)
-        _table_notes(reader.read)
+        table_notes(reader.read)
         return reader.read
     run = _strip_blanks(run)
+    if cut_off and len(run) < len(cells):  # the text ends inside table 4: the cells it has
+        for (row, col), tok in zip(cells, run):
+            reader.put(row, (col,), [tok], CellKind.COUNT)
+        reader.read.notes.append(Note("row_cut_off", {"where": T4.id, "label": T4.heading, "n": len(run)}))
+        return reader.read
     raw = " ".join(t.raw or "（空）" for t in run)
     reader.put_decoded(T4.id, cells, raw, decodings(run, len(cells), fits), "groups", "cell_count")
     return reader.read
 
 
-def read_table(table: Table, tokens: Sequence[Token]) -> TableRead:
-    return read_t4(tokens) if table is T4 else read_rows(table, tokens)
+def read_table(table: Table, tokens: Sequence[Token], strict: bool = True, cut_off: bool = False) -> TableRead:
+    if table is T4:
+        return read_t4(tokens, cut_off)
+    return read_rows(table, tokens, strict, cut_off)
 

@@ -1,0 +1,243 @@
+"""Tables flattened to one line: labels and figures glued with no separator at all.
+
+Web archives often keep a report's page as one line ("…申请数量120010013二、上年结转…"). The rows
+are found by their labels in order (spaces and punctuation inside a label do not matter), the
+figures between one label and the next are cut into cells by the table's own sums (`solve`), and
+a table's region runs from its heading to the next. Header words anchor what has no label of
+its own: table 2's rows follow their block's column header, table 4's figures its last 总计.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..core.cell_values import NONE_WORDS
+from ..core.checks import total
+from ..core.rules import RULES, relations_of
+from ..core.standard import T2, T3, T4, Table, code
+from .notes import Note
+from .solve import Decoded, Run, decode, piece
+from .tables import TableRead, row_specs, table_notes
+from .tokens import key
+
+RULES_OF = {"T2": ("P-01",), "T3": ("T3-01", "T3-02", "T3-03"), "T4": ("T4-01",)}
+_FIGURE = r"\d+(?:[.,]\d+)*|/|-+|—+"
+_FIGURES = re.compile(rf"[\s)\]”’\"'」』】]*(?:\s*(?:{_FIGURE}))+")  # after a label's closing bracket or quote
+_PIECE = re.compile(_FIGURE)
+_END = re.compile(r"五[、.]\s*[^\d。]{0,20}?(?:问题|改进)")
+MAX_CANDIDATES_SHOWN = 4
+
+
+@cache
+def _pattern(label_key: str) -> re.Pattern:
+    """A label's characters with anything but letters and digits allowed between them."""
+    return re.compile(r"[\W_]*".join(map(re.escape, label_key)))
+
+
+@cache
+def _heading(table: Table) -> re.Pattern:
+    # not "（二）主动公开…" of a narrative subsection: a table heading is not in brackets
+    return re.compile(r"(?<![(（])" + _pattern(key(table.heading)).pattern)
+
+
+def find(text: str, label_key: str, start: int, end: int) -> re.Match | None:
+    return _pattern(label_key).search(text, start, end)
+
+
+def regions(text: str) -> dict[str, tuple[int, int, bool]]:
+    """Each table's (start, end, heading found) in the text: from its heading to the next table's
+    heading or 五、; without a heading, the whole text (its rows are found by their labels)."""
+    found = {t.id: m for t in (T2, T3, T4) if (m := _heading(t).search(text))}
+    order = sorted(found.items(), key=lambda item: item[1].start())
+    last = order[-1][1].end() if order else 0
+    end = m.start() if (m := _END.search(text, last)) else len(text)
+    out = {t.id: (0, len(text), False) for t in (T2, T3, T4)}
+    for n, (t, m) in enumerate(order):
+        out[t] = (m.end(), order[n + 1][1].start() if n + 1 < len(order) else end, True)
+    return out
+
+
+def _table_span(text: str) -> tuple[int, int] | None:
+    """From the first table heading to the end of the last table; None without headings."""
+    where = regions(text)
+    starts = [m.start() for t in (T2, T3, T4) if where[t.id][2] and (m := _heading(t).search(text))]
+    return (min(starts), max(end for _, end, headed in where.values() if headed)) if starts else None
+
+
+def outside(text: str) -> str:
+    """The narrative: the text before the first table and after the last."""
+    span = _table_span(text)
+    return text if span is None else text[:span[0]] + text[span[1]:]
+
+
+def inside(text: str) -> str:
+    """The tables' text (the whole text where no table heading is found)."""
+    span = _table_span(text)
+    return text if span is None else text[span[0]:span[1]]
+
+
+@dataclass
+class FoundRow:
+    code: str
+    columns: tuple[str, ...]
+    label: str
+    end: int  # where the label ends
+    stop: int  # where the next row's label (or the region) starts
+
+
+def _figures(text: str, start: int, stop: int) -> tuple[list[str], bool]:
+    """The figures right after a label, and whether they run to the end of the text (cut off)."""
+    m = _FIGURES.match(text, start, stop)
+    raw = m.group() if m else ""
+    return _PIECE.findall(raw), not text[start + len(raw):].strip()
+
+
+def _rows(text: str, table: Table, start: int, end: int, headed: bool) -> list[FoundRow]:
+    """The rows of a table found in order within [start, end)."""
+    specs = {s.code: s for s in row_specs(table)}
+    found: list[FoundRow] = []
+    pos = start
+    for block in table.blocks:
+        if table is T2:  # a block's rows follow its column header; without a heading they must
+            header = find(text, key(block.columns[-1].label), pos, end)
+            if header is not None:
+                pos = header.end()
+            elif not headed:
+                continue
+        for row in block.rows:
+            spec = specs[row.code]
+            m = next((m for k in spec.keys if (m := find(text, k, pos, end))), None)
+            if m is None:
+                continue
+            if found:
+                found[-1].stop = m.start()
+            found.append(FoundRow(row.code, spec.columns, row.label, m.end(), end))
+            pos = m.end()
+    return found
+
+
+def _t4_figures(text: str, start: int, end: int, headed: bool) -> int | None:
+    """Where table 4's figures start: after the last 总计 of its header that figures follow."""
+    last = key(T4.blocks[0].columns[-1].label)
+    if not headed:
+        anchor = find(text, key(T4.rows[-1].label), start, end)  # 复议后起诉, in the header
+        if anchor is None:
+            return None
+        start = anchor.end()
+    for m in _pattern(last).finditer(text, start, end):
+        if _FIGURES.match(text, m.end(), end):
+            return m.end()
+    return None
+
+
+def read_flat(text: str) -> dict[str, TableRead]:
+    """The three tables of a flattened text (tables whose rows are not found are 'missing')."""
+    where = regions(text)
+    return {table.id: _read(text, table, *where[table.id]) for table in (T2, T3, T4)}
+
+
+MIN_HEADLESS_ROWS = 2  # without its heading, one label followed by a figure is a sentence, not a table
+
+
+def _read(text: str, table: Table, start: int, end: int, headed: bool) -> TableRead:
+    read = TableRead(table)
+    if table is T4:
+        at = _t4_figures(text, start, end, headed)
+        found = [] if at is None else [FoundRow("", tuple(c.code for c in T4.cells), T4.heading, at, end)]
+    else:
+        found = _rows(text, table, start, end, headed)
+    runs: list[tuple[Run, str]] = []
+    for row in found:
+        cells = tuple(code(table.id, row.code, c) for c in row.columns) if row.code else row.columns
+        raws, cut_off = _figures(text, row.end, row.stop)
+        pieces = [piece(r, NONE_WORDS) for r in raws]
+        where = f"{table.id}.{row.code}" if row.code else table.id
+        short = sum(len(p.raw) if p and p.cuttable else 1 for p in pieces) < len(cells)  # too few figures
+        if not headed and (not raws or None in pieces or short or len(pieces) > len(cells)):
+            continue  # outside a table: only rows whose figures fill them
+        for p in pieces:
+            if p is not None and p.raw in NONE_WORDS:
+                read.none_words[p.raw] = read.none_words.get(p.raw, 0) + 1
+        if not raws:
+            read.blank.update(cells)  # a row with its label and nothing after: present, blank
+        elif None in pieces:
+            read.unreadable.update({c: ("unreadable", " ".join(raws)) for c in cells})
+        elif cut_off and short:
+            _cut_off(read, where, row.label, cells, pieces)
+        else:
+            runs.append((Run(cells, tuple(pieces)), where))
+    if not headed and len(runs) < MIN_HEADLESS_ROWS and table is not T4:
+        return TableRead(table)
+    decoded = decode([r for r, _ in runs], {}, relations_of(*RULES_OF[table.id]))
+    rows: list[str] = []
+    for (run, where), d in zip(runs, decoded):
+        _put(read, where, d, table, rows)
+    if rows:
+        read.notes.insert(0, Note("decoded_rows", {"where": table.id, "n": len(rows), "cells": len(read.decoded)}))
+    if decoded and not decoded[0].reconciles and any(d.run.run_together for d in decoded):
+        read.notes.insert(0, Note("not_reconciled", {"where": table.id}))
+    if not headed and read.status != "missing":
+        read.notes.insert(0, Note("no_heading", {"where": table.id}))
+    table_notes(read)
+    return read
+
+
+def _cut_off(read: TableRead, where: str, label: str, cells, pieces) -> None:
+    """The text ends inside this row: figures set apart by spaces are the row's first cells;
+    one run of digits cannot be told apart, so none of it is taken."""
+    taken = pieces if len(pieces) > 1 or (pieces and not pieces[0].cuttable) or (pieces and len(pieces[0].raw) == 1) else []
+    for c, p in zip(cells, taken):
+        read.values[c] = p.whole if p.whole is not None else int(p.raw)
+    read.notes.append(Note("row_cut_off", {"where": where, "label": label, "n": len(taken)}))
+
+
+def _put(read: TableRead, where: str, d: Decoded, table: Table, decoded_rows: list[str]) -> None:
+    cells = d.run.cells
+    for i, c in enumerate(cells):
+        options = {r[i] for r in d.readings}
+        if len(options) == 1:
+            read.values[c] = options.pop()
+            if d.run.run_together:
+                read.decoded.add(c)
+        else:
+            read.unreadable[c] = ("ambiguous" if d.readings or d.too_many else "undecodable", d.run.raw)
+    if not d.run.run_together and len(d.readings) == 1:
+        return
+    if len(d.readings) == 1:
+        if d.by_sums:
+            decoded_rows.append(where)  # said once for the table
+        else:
+            read.notes.append(Note("decoded_digits", {"where": where, "raw": d.run.raw, "values": _show(d.readings[0])}))
+    elif d.too_many:
+        read.notes.append(Note("too_many", {"where": where, "raw": d.run.raw}))
+    elif d.readings:
+        read.candidates[cells] = d.readings
+        ordered, hinted, rules = _by_hint(table, cells, d.readings)
+        shown = "；".join(_show(r) for r in ordered[:MAX_CANDIDATES_SHOWN]) + ("……" if len(ordered) > MAX_CANDIDATES_SHOWN else "")
+        params = {"where": where, "raw": d.run.raw, "n": len(d.readings), "candidates": shown}
+        if d.by_sums:
+            read.notes.append(Note("ambiguous", params))
+        else:
+            summary = {lang: "; ".join(f"{r.id} {r.summary[lang]}" for r in rules) or "—" for lang in ("zh", "en")}
+            read.notes.append(Note("ambiguous_digits", {**params, "hinted": hinted, "hint": summary["zh"], "hint_en": summary["en"]}))
+    else:
+        read.notes.append(Note("undecodable", {"where": where, "raw": d.run.raw}))
+
+
+def _by_hint(table: Table, cells, readings):
+    """Readings that satisfy the table's inequalities (P-01 for table 2) first, how many do, and
+    the rules: a hint to the reader, never a choice."""
+    hints = [rel for rel in relations_of(*RULES_OF[table.id]) if rel.op != "=" and set(rel.codes) <= set(cells)]
+
+    def fits(r) -> bool:
+        given = dict(zip(cells, r))
+        return all(rel.holds(total(given, rel.actual), total(given, rel.expected)) for rel in hints)
+
+    ordered = sorted(readings, key=lambda r: not fits(r))
+    return ordered, sum(1 for r in readings if fits(r)), [RULES[i] for i in dict.fromkeys(rel.rule.id for rel in hints)]
+
+
+def _show(reading) -> str:
+    return " | ".join(map(str, reading))

@@ -1,0 +1,215 @@
+"""Import of texts flattened to one line: every label and figure glued, cells split by the sums.
+
+Reports are made up (`published.made_up_report`) and flattened by `published.render_flat`; the
+importer knows nothing of either. The promise checked throughout: a cell is read right, or it is
+reported (ambiguous, with the true reading among the candidates, or not decodable), never wrong.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+from govreport_xl.core.standard import CELLS, T3
+from govreport_xl.importing.audit import audit_path
+from govreport_xl.importing.importer import import_report
+from helpers import ROOT, example_report
+from published import made_up_report, render_flat
+from test_import import OLD_2019
+
+SEED = ROOT / "examples" / "shizuishan_2022.txt"
+
+
+def imported(tmp_path, text, name="flat.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return import_report(path)
+
+
+def assert_never_wrong(got, report):
+    """Each cell exact, or unread and reported, or missing from the text; where readings are
+    listed, the true one is among them."""
+    unread = {c: reason for r in got.tables.values() for c, (reason, _) in r.unreadable.items()}
+    read = {c for r in got.tables.values() for c in (*r.values, *r.blank)}
+    for c in CELLS:
+        if c in unread or c not in read:
+            assert got.report.value(c) is None
+            continue
+        assert got.report.value(c) == report.value(c), c
+    for read in got.tables.values():
+        for cells, readings in read.candidates.items():
+            assert tuple(report.value(c) for c in cells) in readings, cells
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_flattened_reports_read_right_or_say_what_they_cannot(tmp_path, seed):
+    report = made_up_report(seed)
+    text = render_flat(report)
+    assert "\n" not in text.strip() and "数量" in text
+    got = imported(tmp_path, text)
+    assert got.layout == "flattened" and got.format == "2021"
+    assert (got.report.meta.name, got.report.meta.year) == (report.meta.name, report.meta.year)
+    assert_never_wrong(got, report)
+    # the fee keeps its six decimals exactly
+    assert got.report.value("T2.R6.C1") == Decimal(str(report.value("T2.R6.C1")))
+    assert str(got.report.value("T2.R6.C1")).split(".")[1] == str(report.value("T2.R6.C1")).split(".")[1]
+    # table 3 has sums enough to split every row of these reports
+    assert got.tables["T3"].status == "complete" and not got.tables["T3"].unreadable
+
+
+def test_the_published_example_flattened(tmp_path):
+    """The real report with every space and line break taken out: tables 3 and 4 split exactly;
+    「行政规范性文件20343138」 splits 16 ways and table 2 has no sum to choose: reported, not picked."""
+    text = "".join(SEED.read_text(encoding="utf-8").split())
+    got = imported(tmp_path, text)
+    want = example_report()
+    assert got.tables["T3"].status == got.tables["T4"].status == "complete"
+    assert_never_wrong(got, want)
+    assert {c for c, (reason, _) in got.tables["T2"].unreadable.items()} == {"T2.R2.C1", "T2.R2.C2", "T2.R2.C3"}
+    readings = got.tables["T2"].candidates[("T2.R2.C1", "T2.R2.C2", "T2.R2.C3")]
+    assert len(readings) == 16 and (20, 343, 138) in readings
+    notes = [n.render() for n in got.notes]
+    assert any(n.startswith("T2.R2：数字连在一起「20343138」，有 16 种拆法") and "不作选择" in n for n in notes)
+    assert "T3：25 行的数字连在一起，按表内合计唯一拆分出 175 个单元格" in notes
+    audit = audit_path(tmp_path / "flat.txt")
+    summary = "\n".join(audit.extra_lines["zh"])
+    assert "版式：连成一行的文字（按表内合计拆分）" in summary
+    assert "表三：读取 0，按合计拆分 175" in summary and "表二：读取 4，按合计拆分 3，有歧义 3" in summary
+    assert audit.extra_record["en"]["import"]["cells"]["T2"] == {
+        "read": 4, "decoded": 3, "ambiguous": 3, "unreadable": 0, "blank": 0, "missing": 0}
+    assert audit.extra_record["en"]["import"]["layout"] == "flattened"
+    assert [f.rule for f in audit.findings if f.severity == "error"] == ["V-01"] * 3
+
+
+def _with_row(seed, row, values):
+    """A report (made up from `seed`, or the example where None) whose row `row` of table 3 is
+    `values`, its columns kept reconciling."""
+    report = example_report() if seed is None else made_up_report(seed)
+    fix = {}
+    for i, v in enumerate(values, 1):
+        old = report.value(f"T3.{row}.C{i}")
+        fix[f"T3.{row}.C{i}"] = v
+        fix[f"T3.R24.C{i}"] = report.value(f"T3.R24.C{i}") - old + v
+        fix[f"T3.R02.C{i}"] = report.value(f"T3.R02.C{i}") - old + v
+    return report.with_values(fix)
+
+
+def test_the_issue_example_is_split_by_the_columns(tmp_path):
+    """「一、本年新收…数量120010013」 fits its row sum two ways (12|0|0|1|0|0|13 and 1|2|0|0|10|0|13);
+    the column sums single one out."""
+    report = made_up_report(1).with_values({})
+    row = [12, 0, 0, 1, 0, 0, 13]
+    fix = {f"T3.R01.C{i}": v for i, v in enumerate(row, 1)}
+    for i, v in enumerate(row, 1):  # received + carried over = handled + carried forward
+        fix[f"T3.R02.C{i}"] = report.value(f"T3.R02.C{i}") + report.value(f"T3.R01.C{i}") - v
+    report = report.with_values(fix)
+    if any(report.value(f"T3.R02.C{i}") < 0 for i in range(1, 8)):
+        pytest.skip("seed gives a negative carry-over")
+    text = render_flat(report)
+    assert "本年新收政府信息公开申请数量120010013二、" in text
+    got = imported(tmp_path, text)
+    assert [got.report.value(f"T3.R01.C{i}") for i in range(1, 8)] == row
+    assert_never_wrong(got, report)
+
+
+def test_figures_that_split_two_ways_are_reported_with_both(tmp_path):
+    """With （七）总计 gone the columns cannot choose: both readings are listed, none taken."""
+    report = _with_row(3, "R05", [12, 0, 0, 1, 0, 0, 13])
+    text = render_flat(report)
+    total = "".join(str(report.value(f"T3.R24.C{i}")) for i in range(1, 8))
+    text = text.replace("（七）总计" + total, "")
+    got = imported(tmp_path, text)
+    readings = got.tables["T3"].candidates[tuple(f"T3.R05.C{i}" for i in range(1, 8))]
+    assert set(readings) >= {(12, 0, 0, 1, 0, 0, 13), (1, 2, 0, 0, 10, 0, 13)}
+    assert got.tables["T3"].unreadable["T3.R05.C1"][0] == "ambiguous"
+    assert got.report.value("T3.R05.C7") == 13  # every reading agrees on it
+    assert_never_wrong(got, report)
+    assert any(n.render().startswith("T3.R05：数字连在一起「120010013」，有") for n in got.notes)
+
+
+def test_a_total_that_does_not_reconcile_is_reported_not_repaired(tmp_path):
+    """A clerk typed 21 for 12 in a row total: 「020010021」. Those digits also fit the row sum as
+    0|20|0|1|0|0|21, which would "repair" the row but break four columns; read as printed, only
+    the row and its column break. The printed reading is taken and the report's error reported."""
+    report = _with_row(None, "R09", [0, 2, 0, 0, 10, 0, 12]).with_values({"T3.R09.C7": 21})
+    text = render_flat(report)
+    assert "020010021" in text
+    got = imported(tmp_path, text)
+    assert [got.report.value(f"T3.R09.C{i}") for i in range(1, 8)] == [0, 2, 0, 0, 10, 0, 21]
+    assert_never_wrong(got, report)
+    assert any(n.key == "not_reconciled" for n in got.notes)
+    audit = audit_path(tmp_path / "flat.txt")
+    assert sorted((f.rule, f.codes[-1]) for f in audit.findings if f.rule.startswith("T3")) == [
+        ("T3-02", "T3.R09.C7"), ("T3-03", "T3.R24.C7")]
+
+
+def test_readings_that_break_as_many_sums_are_both_listed(tmp_path):
+    """1 typed for the total 102: 「100001011」. Read as printed it breaks the row and column C7;
+    read as 1|0|0|0|0|10|11 it breaks columns C6 and C7. Neither is taken, both are listed."""
+    report = _with_row(None, "R09", [1, 0, 0, 0, 0, 101, 102]).with_values({"T3.R09.C7": 1})
+    got = imported(tmp_path, render_flat(report))
+    cells = tuple(f"T3.R09.C{i}" for i in range(1, 8))
+    assert set(got.tables["T3"].candidates[cells]) == {(1, 0, 0, 0, 0, 101, 1), (1, 0, 0, 0, 0, 10, 11)}
+    assert [got.report.value(c) for c in cells[:5]] == [1, 0, 0, 0, 0]  # both readings agree on these
+    assert_never_wrong(got, report)
+
+
+def test_stray_spaces_and_a_narrative_between_the_tables(tmp_path):
+    report = made_up_report(4)
+    between = "本年度共收到申请 12 件，办结 10 件，同比增长 3.5%。"
+    for label in ("行政规范性文件", "三、本年度办理结果", "2.重复申请", "复议后起诉"):
+        got = imported(tmp_path, render_flat(report, between=between, stray_space=label))
+        assert_never_wrong(got, report)
+        assert got.tables["T3"].status == "complete"
+
+
+def test_a_2019_report_flattened_is_recognised(tmp_path):
+    got = imported(tmp_path, "".join(OLD_2019.split()) + "(一)予以公开3000003")
+    assert got.format == "2019" and got.older and got.tables == {}
+
+
+def test_text_cut_off_inside_table_3(tmp_path):
+    """A text that ends in the middle of table 3: the rows it has are read, the row it ends in
+    yields the cells it has, and a check that needs a cell the text lacks is not checkable,
+    never failed (no T3-01/T3-03, no N-01 against a table that is not there)."""
+    report = made_up_report(2)
+    for flat in (False, True):
+        if flat:
+            text = render_flat(report)
+        else:
+            from published import render_text
+            text = render_text(report, "spaces")
+        cut = text.index("3.补正后申请内容仍不明确")
+        row = " ".join(str(report.value(f"T3.R15.C{i}")) for i in range(1, 4))
+        got = imported(tmp_path, text[:cut] + "3.补正后申请内容仍不明确 " + row)
+        assert got.tables["T3"].status == "partial" and got.tables["T4"].status == "missing"
+        assert [got.report.value(f"T3.R15.C{i}") for i in range(1, 4)] == [report.value(f"T3.R15.C{i}") for i in range(1, 4)]
+        assert got.report.value("T3.R15.C4") is None and got.report.value("T3.R16.C1") is None
+        assert any(n.key == "row_cut_off" for n in got.notes)
+        audit = audit_path(tmp_path / "flat.txt")
+        assert not [f for f in audit.findings if f.rule in ("T3-01", "T3-03", "N-01")], audit.findings
+        # no V-01 for the cut row's cells; the flattened text has others ambiguous (its 总计 is cut off)
+        v01 = {f.codes[0] for f in audit.findings if f.rule == "V-01"}
+        assert not any(c.startswith("T3.R15") for c in v01) and (flat or not v01)
+        assert all(got.tables[c[:2]].unreadable[c][0] == "ambiguous" for c in v01)
+        gone = {u.rule for u in audit.unchecked}
+        assert {"T3-01", "T3-03", "T4-01", "N-01"} <= gone
+        assert got.report.value("T3.R14.C7") == report.value("T3.R14.C7")
+
+
+def test_a_flattened_page_is_fast():
+    """A sanity bound (the benchmark measures it properly)."""
+    import time
+
+    text_path = ROOT / "examples" / "shizuishan_2022.txt"
+    flat = "".join(text_path.read_text(encoding="utf-8").split())
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "f.txt"
+        p.write_text(flat, encoding="utf-8")
+        import_report(p)
+        start = time.perf_counter()
+        import_report(p)
+        assert time.perf_counter() - start < 0.5
+    assert T3.id == "T3"
