@@ -93,3 +93,50 @@ def test_a_damaged_pdf_is_unreadable_not_a_crash(tmp_path):
     path.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
     result = govreport_xl.audit(path)
     assert result.status == "unreadable" and "内部错误" not in result.error["zh"]
+
+
+def _resized(src, dst, page_mm, scale):
+    """The Word report on another page size, its table columns narrowed by `scale`: labels then
+    wrap over many lines, header words stack a character a line and wide figures break ("7/6")."""
+    import docx
+    from docx.shared import Mm
+
+    doc = docx.Document(src)
+    for section in doc.sections:
+        section.orientation = 0
+        section.page_width, section.page_height = Mm(page_mm[0]), Mm(page_mm[1])
+        section.left_margin = section.right_margin = Mm(12)
+    for table in doc.tables:
+        for col in table._tbl.tblGrid.gridCol_lst:
+            col.w = int(col.w * scale)
+        for row in table.rows:
+            for cell in row.cells:
+                if cell.width:
+                    cell.width = int(cell.width * scale)
+    doc.save(dst)
+    return dst
+
+
+def test_several_page_sizes_and_narrow_columns(tmp_path):
+    report = made_up_report(11).model_copy(update={"meta": made_up_report(11).meta.model_copy(update={"year": 2023})})
+    base = render(govreport_xl.validate(report), tmp_path / "base.docx")
+    sizes = {"a5": ((148, 210), 0.5), "b5": ((176, 250), 0.62), "letter": ((216, 279), 0.8)}
+    files = [_resized(base, tmp_path / f"{name}.docx", page, scale) for name, (page, scale) in sizes.items()]
+    for pdf in convert(files, tmp_path / "pdf", "pdf"):
+        _exact(pdf, report)
+
+
+def test_a_printed_report_with_its_own_error_is_read_as_printed(tmp_path):
+    """A wrong row total in a printed table is read as printed and reported (T3-02 for its row,
+    T3-03 for its column), never read as something that would reconcile."""
+    report = made_up_report(4).model_copy(update={"meta": made_up_report(4).meta.model_copy(update={"year": 2022})})
+    wrong = report.value("T3.R05.C7") + 1
+    report = report.with_values({"T3.R05.C7": wrong})
+    result = govreport_xl.validate(report)
+    assert [f.rule for f in result.findings if f.rule.startswith("T3")] == ["T3-02", "T3-03"]
+    docx = render(result, tmp_path / "wrong.docx")
+    [pdf] = convert([docx], tmp_path, "pdf")
+    audit = govreport_xl.audit(pdf)
+    assert audit.report.value("T3.R05.C7") == wrong
+    assert sorted((f.rule, f.codes[-1]) for f in audit.findings if f.rule.startswith("T3")) == [
+        ("T3-02", "T3.R05.C7"), ("T3-03", "T3.R24.C7")]
