@@ -140,3 +140,48 @@ def test_a_printed_report_with_its_own_error_is_read_as_printed(tmp_path):
     assert audit.report.value("T3.R05.C7") == wrong
     assert sorted((f.rule, f.codes[-1]) for f in audit.findings if f.rule.startswith("T3")) == [
         ("T3-02", "T3.R05.C7"), ("T3-03", "T3.R24.C7")]
+
+
+def _borderless(src, dst):
+    """The Word report with every table and cell border removed: no ruling lines to go by."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def nil(parent, tag):
+        borders = parent.find(qn(tag))
+        if borders is None:
+            borders = OxmlElement(tag)
+            parent.append(borders)
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            edge = borders.find(qn("w:" + side))
+            if edge is None:
+                edge = OxmlElement("w:" + side)
+                borders.append(edge)
+            edge.set(qn("w:val"), "nil")
+
+    doc = docx.Document(src)
+    for table in doc.tables:
+        nil(table._tbl.tblPr, "w:tblBorders")
+        for row in table.rows:
+            for cell in row.cells:
+                nil(cell._tc.get_or_add_tcPr(), "w:tcBorders")
+    doc.save(dst)
+    return dst
+
+
+def test_tables_without_ruling_lines_are_rebuilt_from_word_positions(tmp_path):
+    """No borders: each row is the line with its figures plus the label lines wrapped around it,
+    and the pieces of a figure too wide for its column ("1008" / "1") put back together."""
+    files, reports = [], []
+    for seed in (2, 9):
+        report = made_up_report(seed).model_copy(update={"meta": made_up_report(seed).meta.model_copy(update={"year": 2022})})
+        base = render(govreport_xl.validate(report), tmp_path / f"base{seed}.docx")
+        files.append(_borderless(base, tmp_path / f"borderless{seed}.docx"))
+        reports.append(report)
+    for pdf, report in zip(convert(files, tmp_path / "pdf", "pdf"), reports):
+        import pdfplumber
+
+        with pdfplumber.open(pdf) as doc:
+            assert not any(page.find_tables() for page in doc.pages)  # nothing ruled to go by
+        _exact(pdf, report)
