@@ -213,3 +213,26 @@ def test_a_flattened_page_is_fast():
         import_report(p)
         assert time.perf_counter() - start < 0.5
     assert T3.id == "T3"
+
+
+def test_hostile_runs_of_digits_are_bounded_and_never_guessed(tmp_path):
+    """Far more digits than a row's cells: cutting stops at its bounds, quickly, the cells are
+    reported, not filled, and one such row does not keep the others from being read."""
+    import re
+    import time
+
+    report = made_up_report(1)
+    text = render_flat(report)
+    label = "一、本年新收政府信息公开申请数量"
+    start, end = text.index(label) + len(label), text.index("二、上年结转")
+    for digits in ("1" * 400, "1234567890" * 6):
+        got = imported(tmp_path, text[:start] + digits + text[end:])
+        assert all(got.report.value(f"T3.R01.C{i}") is None for i in range(1, 8))
+        assert got.tables["T3"].unreadable["T3.R01.C1"][0] in ("ambiguous", "undecodable")
+        assert sum(1 for c in got.tables["T3"].values if c.startswith("T3.R0")) > 30  # the other rows still read
+        assert_never_wrong(got, report)
+    every_row = re.sub(r"(?<=[^\d.])\d{5,}(?=\D)", "9" * 60, text)  # every long row 60 digits
+    begin = time.perf_counter()
+    got = imported(tmp_path, every_row)
+    assert time.perf_counter() - begin < 30  # about 4 s here; unbounded it would run for hours
+    assert not got.tables["T3"].values

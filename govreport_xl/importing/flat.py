@@ -176,7 +176,7 @@ def _read(text: str, table: Table, start: int, end: int, headed: bool) -> TableR
         _put(read, where, d, table, rows)
     if rows:
         read.notes.insert(0, Note("decoded_rows", {"where": table.id, "n": len(rows), "cells": len(read.decoded)}))
-    if decoded and not decoded[0].reconciles and any(d.run.run_together for d in decoded):
+    if decoded and decoded[0].reconciles is False and any(d.run.run_together for d in decoded):
         read.notes.insert(0, Note("not_reconciled", {"where": table.id}))
     if not headed and read.status != "missing":
         read.notes.insert(0, Note("no_heading", {"where": table.id}))

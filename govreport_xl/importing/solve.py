@@ -20,14 +20,16 @@ from decimal import Decimal
 from itertools import combinations
 from math import comb
 
-from ..core.cell_values import printed_number
+from ..core.cell_values import LIMIT, printed_number
 from ..core.checks import total
 from ..core.rules import Relation
 
 Value = int | Decimal
 Reading = tuple[Value, ...]
+MAX_DIGITS = len(str(int(LIMIT))) - 1  # the most digits a figure the tables can hold has (15)
 MAX_READINGS = 20_000  # cuttings of one run; beyond that the run is left unread (never guessed)
-MAX_STEPS = 200_000  # steps of cutting one run (about a second); beyond that, likewise
+MAX_STEPS = 20_000  # steps of cutting one run (a real row takes tens, large made-up ones a few thousand)
+MAX_TABLE_STEPS = 60_000  # steps for all the runs of a table
 MAX_STATES = 20_000  # partial sums kept while combining runs
 MAX_WORK = 100_000  # partial sums looked at in all, however many ways are tried
 MAX_RELAXED = 2_000  # cuttings of a run looked at with its own sum set aside
@@ -74,14 +76,17 @@ def _is_sum(rel: Relation) -> bool:
     return rel.op == "=" and len(rel.actual) == 1 and all(t.sign == 1 for t in (*rel.actual, *rel.expected))
 
 
-def cuttings(run: Run, known: Mapping[str, Value], relations: Sequence[Relation]) -> list[Reading] | None:
+def cuttings(run: Run, known: Mapping[str, Value], relations: Sequence[Relation],
+             shared: list[int] | None = None) -> list[Reading] | None:
     """The readings of `run` under which every equality within it (and the known cells) holds;
     None where there are more than MAX_READINGS to look at.
 
     Numbers are cut from the right, so a row's total comes before its parts; then each part is
     at most what the total still lacks, and the last part must be exactly that. This keeps even
-    a long run of large figures quick to cut."""
+    a long run of large figures quick to cut. `shared`: steps left for all the runs of a table."""
     n, pieces = len(run.cells), run.pieces
+    if sum(len(p.raw) if p.cuttable else MAX_DIGITS for p in pieces) > n * MAX_DIGITS:
+        return []  # more digits than the cells can hold
     where = {c: i for i, c in enumerate(run.cells)}
     mine = [rel for rel in relations
             if rel.op == "=" and set(rel.codes) & set(where) and all(c in where or c in known for c in rel.codes)]
@@ -96,7 +101,8 @@ def cuttings(run: Run, known: Mapping[str, Value], relations: Sequence[Relation]
                 part_of.setdefault(where[t.code], []).append(rel)
     vals: list[Value | None] = [None] * n
     out: list[Reading] = []
-    budget = [MAX_STEPS]
+    budget = [MAX_STEPS if shared is None else min(MAX_STEPS, shared[0])]
+    allowed_steps = budget[0]
 
     def value(c: str) -> Value | None:
         return known[c] if c in known else vals[where[c]]
@@ -158,7 +164,7 @@ def cuttings(run: Run, known: Mapping[str, Value], relations: Sequence[Relation]
             steps = [(p.whole, 0)]
         else:
             digits = p.raw[:left]
-            steps = [(int(digits[-k:]), left - k) for k in range(1, left + 1) if k == 1 or digits[-k] != "0"]
+            steps = [(int(digits[-k:]), left - k) for k in range(1, min(left, MAX_DIGITS) + 1) if k == 1 or digits[-k] != "0"]
         for v, rest in steps:
             if (verdict := allowed(at, v)) > 0 and p.cuttable:
                 break  # longer cuts of the same digits are only larger
@@ -173,6 +179,8 @@ def cuttings(run: Run, known: Mapping[str, Value], relations: Sequence[Relation]
                 vals[at] = None
 
     walk(len(pieces) - 1, _size(pieces[-1]) if pieces else 0, n - 1)
+    if shared is not None:
+        shared[0] -= allowed_steps - budget[0]
     return None if budget[0] < 0 or len(out) > MAX_READINGS else out
 
 
@@ -250,7 +258,7 @@ def combine(sums: Sums, options: Sequence[Sequence[Reading]], aside: frozenset =
 class Decoded:
     run: Run
     readings: list[Reading]  # those left; one: read; none: no reading fits the sums
-    reconciles: bool  # False: no reading makes every sum hold (the report's own error)
+    reconciles: bool | None  # False: no reading makes every sum hold (the report's own error); None: not known
     too_many: bool = False  # more readings than can be looked at: none is taken
     by_sums: bool = True  # False: the digits split one way only, whatever the sums
 
@@ -263,31 +271,42 @@ def _at_most(run: Run, limit: int) -> bool:
 
 def decode(runs: Sequence[Run], known: Mapping[str, Value], relations: Sequence[Relation]) -> list[Decoded]:
     """Each run with the readings the sums leave it (see the module's account)."""
-    own = [cuttings(run, known, relations) for run in runs]
-    usable = [r for r, o in enumerate(own) if o is not None]
-    result = {r: Decoded(run, [], False, too_many=True) for r, run in enumerate(runs) if own[r] is None}
+    steps = [MAX_TABLE_STEPS]
+    own = [cuttings(run, known, relations, steps) for run in runs]
+    # a run no cut fits and too long to be cut any way is left out: no reading of the others
+    # could include it, and its cells are unknown to their sums, as a row not found would be
+    hopeless = {r for r, o in enumerate(own) if o == [] and not _at_most(runs[r], MAX_RELAXED)}
+    usable = [r for r, o in enumerate(own) if o is not None and r not in hopeless]
+    result = {r: Decoded(run, [], False, too_many=own[r] is None) for r, run in enumerate(runs) if r not in usable}
     sub, options = [runs[r] for r in usable], [own[r] for r in usable]
     sums = Sums(sub, known, relations)
     feasible = combine(sums, options)
-    reconciles = feasible is not None and all(feasible)
-    if not reconciles:
-        feasible = _fewest_set_aside(sums, options, known)
+    reconciles: bool | None = feasible is not None and all(feasible)
+    unsure: set[int] = set()
+    if feasible is None:  # too many ways to combine: each run keeps the readings its own sums allow
+        feasible, reconciles = [set(o) for o in options], None
+    elif not reconciles:
+        feasible, exhausted = _fewest_set_aside(sums, options, known)
+        unsure = {r for r, f in enumerate(feasible) if not f} if exhausted else set()
     touched = {c for rel in relations if rel.op == "=" for c in rel.codes}
-    for r, readings in zip(usable, feasible):
-        result[r] = Decoded(runs[r], sorted(readings, key=_order), reconciles, by_sums=bool(touched & set(runs[r].cells)))
+    for n, (r, readings) in enumerate(zip(usable, feasible)):
+        result[r] = Decoded(runs[r], sorted(readings, key=_order), reconciles, too_many=n in unsure,
+                            by_sums=bool(touched & set(runs[r].cells)))
     return [result[r] for r in range(len(runs))]
 
 
-def _fewest_set_aside(sums: Sums, options: Sequence[Sequence[Reading]], known: Mapping[str, Value]) -> list[set[Reading]]:
+def _fewest_set_aside(sums: Sums, options: Sequence[Sequence[Reading]],
+                      known: Mapping[str, Value]) -> tuple[list[set[Reading]], bool]:
     """Where no reading makes every sum hold: the readings under which every sum holds but the
     fewest set aside, one or two of: a run's own sum (its digits then cut any way), or the sums
     of one column (a relation's key). All such readings are kept: the printed figures with
     their error, and any reading that would "repair" them at the same cost, side by side.
 
-    Beyond two, or where not every way could be tried, a run is read only where its digits
-    split one way at all."""
+    Beyond two, or where not every way could be tried (then True is returned with it), a run
+    is read only where its digits split one way at all."""
     runs = sums.runs
-    loose = [cuttings(run, known, ()) if _at_most(run, MAX_RELAXED) else None for run in runs]
+    steps = [MAX_TABLE_STEPS]
+    loose = [cuttings(run, known, (), steps) if _at_most(run, MAX_RELAXED) else None for run in runs]
     moves = [("run", r) for r, lo in enumerate(loose) if lo is not None and len(lo) != len(options[r])]
     moves += [("key", k) for k in dict.fromkeys(rel.key for rel in sums.across)]
     work = [MAX_WORK]
@@ -303,8 +322,8 @@ def _fewest_set_aside(sums: Sums, options: Sequence[Sequence[Reading]], known: M
         if work[0] < 0:
             break  # not every way was tried: what was found may not be all there is
         if found is not None:
-            return found
-    return [set(lo) if lo is not None and len(lo) == 1 else set() for lo in loose]
+            return found, False
+    return [set(lo) if lo is not None and len(lo) == 1 else set() for lo in loose], work[0] < 0
 
 
 def _order(reading: Reading) -> tuple:
