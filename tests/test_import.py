@@ -9,7 +9,6 @@ import pytest
 
 from govreport_xl.importing.audit import audit_path
 from govreport_xl.importing.importer import import_report
-from govreport_xl.importing.tables import splits
 from govreport_xl.core.standard import CELLS, T2, T3, T4
 from helpers import EXAMPLE_JSON, ROOT, example_report
 from published import LAYOUTS, made_up_report, render_html, render_text, write_docx
@@ -152,8 +151,8 @@ def test_digits_run_together_decoded_by_the_row_sum(tmp_path):
     got = imported(tmp_path, text)
     assert [got.report.value(f"T3.R13.C{i}") for i in range(1, 8)] == [64, 0, 0, 2, 0, 4, 70]
     notes = [n.render("zh") for n in got.notes]
-    assert "T3.R13：数字连在一起「640020470」，按行合计唯一拆分为 64 | 0 | 0 | 2 | 0 | 4 | 70" in notes
-    assert "T3.R13: digits run together '640020470' split one way only by the row total: 64 | 0 | 0 | 2 | 0 | 4 | 70" in [n.render("en") for n in got.notes]
+    assert "T3.R13：数字连在一起「640020470」，按表内合计唯一拆分为 64 | 0 | 0 | 2 | 0 | 4 | 70" in notes
+    assert "T3.R13: digits run together '640020470' split one way only by the table's sums: 64 | 0 | 0 | 2 | 0 | 4 | 70" in [n.render("en") for n in got.notes]
 
 
 def test_ambiguous_digits_are_reported_not_invented(tmp_path):
@@ -184,7 +183,7 @@ def test_one_ambiguous_row_is_settled_by_the_column_sums(tmp_path):
     text = render_text(report, "tabs", run_together="R05")
     got = imported(tmp_path, text)
     assert [got.report.value(f"T3.R05.C{i}") for i in range(1, 8)] == row
-    assert "T3.R05：数字连在一起「100001112」，按列合计唯一拆分为 1 | 0 | 0 | 0 | 0 | 11 | 12" in [n.render() for n in got.notes]
+    assert "T3.R05：数字连在一起「100001112」，按表内合计唯一拆分为 1 | 0 | 0 | 0 | 0 | 11 | 12" in [n.render() for n in got.notes]
 
 
 def test_unreadable_cell_missing_rows_and_partial_tables(tmp_path):
@@ -254,12 +253,6 @@ def test_format_detection(tmp_path):
     assert imported(tmp_path, mixed).format == "mixed"
     old = imported(tmp_path, "某局2017年政府信息公开工作年度报告\n本年度同意公开答复 12 件，否决公开答复 1 件。\n")
     assert old.format == "pre-2019" and old.older
-
-
-def test_splits():
-    assert splits("640020470", 7).count([64, 0, 0, 2, 0, 4, 70]) == 1
-    assert all(len(s) == 3 for s in splits("1234", 3))
-    assert splits("05", 1) == [] and splits("0", 1) == [[0]]
 
 
 def test_cli_audit_and_import(tmp_path):

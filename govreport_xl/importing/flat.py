@@ -14,20 +14,16 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..core.cell_values import NONE_WORDS
-from ..core.checks import total
-from ..core.rules import RULES, relations_of
 from ..core.standard import T2, T3, T4, Table, code
 from .notes import Note
-from .solve import Decoded, Run, decode, piece
-from .tables import TableRead, row_specs, table_notes
+from .solve import Run, decode, piece
+from .tables import TableRead, put_decodings, relations_of_table, row_specs, table_notes
 from .tokens import key
 
-RULES_OF = {"T2": ("P-01",), "T3": ("T3-01", "T3-02", "T3-03"), "T4": ("T4-01",)}
 _FIGURE = r"\d+(?:[.,]\d+)*|/|-+|—+"
 _FIGURES = re.compile(rf"[\s)\]”’\"'」』】]*(?:\s*(?:{_FIGURE}))+")  # after a label's closing bracket or quote
 _PIECE = re.compile(_FIGURE)
 _END = re.compile(r"五[、.]\s*[^\d。]{0,20}?(?:问题|改进)")
-MAX_CANDIDATES_SHOWN = 4
 
 
 @cache
@@ -170,14 +166,8 @@ def _read(text: str, table: Table, start: int, end: int, headed: bool) -> TableR
             runs.append((Run(cells, tuple(pieces)), where))
     if not headed and len(runs) < MIN_HEADLESS_ROWS and table is not T4:
         return TableRead(table)
-    decoded = decode([r for r, _ in runs], {}, relations_of(*RULES_OF[table.id]))
-    rows: list[str] = []
-    for (run, where), d in zip(runs, decoded):
-        _put(read, where, d, table, rows)
-    if rows:
-        read.notes.insert(0, Note("decoded_rows", {"where": table.id, "n": len(rows), "cells": len(read.decoded)}))
-    if decoded and decoded[0].reconciles is False and any(d.run.run_together for d in decoded):
-        read.notes.insert(0, Note("not_reconciled", {"where": table.id}))
+    decoded = decode([r for r, _ in runs], {}, relations_of_table(table))
+    put_decodings(read, [(where, d) for (_, where), d in zip(runs, decoded)])
     if not headed and read.status != "missing":
         read.notes.insert(0, Note("no_heading", {"where": table.id}))
     table_notes(read)
@@ -191,53 +181,3 @@ def _cut_off(read: TableRead, where: str, label: str, cells, pieces) -> None:
     for c, p in zip(cells, taken):
         read.values[c] = p.whole if p.whole is not None else int(p.raw)
     read.notes.append(Note("row_cut_off", {"where": where, "label": label, "n": len(taken)}))
-
-
-def _put(read: TableRead, where: str, d: Decoded, table: Table, decoded_rows: list[str]) -> None:
-    cells = d.run.cells
-    for i, c in enumerate(cells):
-        options = {r[i] for r in d.readings}
-        if len(options) == 1:
-            read.values[c] = options.pop()
-            if d.run.run_together:
-                read.decoded.add(c)
-        else:
-            read.unreadable[c] = ("ambiguous" if d.readings or d.too_many else "undecodable", d.run.raw)
-    if not d.run.run_together and len(d.readings) == 1:
-        return
-    if len(d.readings) == 1:
-        if d.by_sums:
-            decoded_rows.append(where)  # said once for the table
-        else:
-            read.notes.append(Note("decoded_digits", {"where": where, "raw": d.run.raw, "values": _show(d.readings[0])}))
-    elif d.too_many:
-        read.notes.append(Note("too_many", {"where": where, "raw": d.run.raw}))
-    elif d.readings:
-        read.candidates[cells] = d.readings
-        ordered, hinted, rules = _by_hint(table, cells, d.readings)
-        shown = "；".join(_show(r) for r in ordered[:MAX_CANDIDATES_SHOWN]) + ("……" if len(ordered) > MAX_CANDIDATES_SHOWN else "")
-        params = {"where": where, "raw": d.run.raw, "n": len(d.readings), "candidates": shown}
-        if d.by_sums:
-            read.notes.append(Note("ambiguous", params))
-        else:
-            summary = {lang: "; ".join(f"{r.id} {r.summary[lang]}" for r in rules) or "—" for lang in ("zh", "en")}
-            read.notes.append(Note("ambiguous_digits", {**params, "hinted": hinted, "hint": summary["zh"], "hint_en": summary["en"]}))
-    else:
-        read.notes.append(Note("undecodable", {"where": where, "raw": d.run.raw}))
-
-
-def _by_hint(table: Table, cells, readings):
-    """Readings that satisfy the table's inequalities (P-01 for table 2) first, how many do, and
-    the rules: a hint to the reader, never a choice."""
-    hints = [rel for rel in relations_of(*RULES_OF[table.id]) if rel.op != "=" and set(rel.codes) <= set(cells)]
-
-    def fits(r) -> bool:
-        given = dict(zip(cells, r))
-        return all(rel.holds(total(given, rel.actual), total(given, rel.expected)) for rel in hints)
-
-    ordered = sorted(readings, key=lambda r: not fits(r))
-    return ordered, sum(1 for r in readings if fits(r)), [RULES[i] for i in dict.fromkeys(rel.rule.id for rel in hints)]
-
-
-def _show(reading) -> str:
-    return " | ".join(map(str, reading))

@@ -9,8 +9,8 @@ TEMPLATES = {
                      "{where}: {n} cells written as '{words}' (none) read as 0"),
     "subtotal_column": ("{where}：{n} 行去掉了非官方的“法人或其他组织”小计列", "{where}: dropped the non-official subtotal column in {n} rows"),
     "subtotal_row": ("{where}：跳过非官方的小计行「{label}」", "{where}: skipped the non-official subtotal row '{label}'"),
-    "decoded": ("{where}：数字连在一起「{raw}」，按{by}唯一拆分为 {values}",
-                "{where}: digits run together '{raw}' split one way only by {by_en}: {values}"),
+    "decoded": ("{where}：数字连在一起「{raw}」，按表内合计唯一拆分为 {values}",
+                "{where}: digits run together '{raw}' split one way only by the table's sums: {values}"),
     "decoded_rows": ("{where}：{n} 行的数字连在一起，按表内合计唯一拆分出 {cells} 个单元格",
                      "{where}: digits run together in {n} row(s); {cells} cells split one way only by the table's sums"),
     "not_reconciled": ("{where}：无论怎样拆分，表内合计都不能全部成立（报告本身的数字有误）；只按放宽最少合计的拆法读取，几种拆法同样可能时不作选择",
@@ -32,7 +32,6 @@ TEMPLATES = {
     "rows_not_found": ("{where}：没有找到 {n} 行：{labels}", "{where}: {n} rows not found: {labels}"),
     "older_format": ("旧格式的报告：识别其格式，不按 2021 年表格读取", "an older format: recognised, not read into the 2021 tables"),
 }
-BY = {"sums": ("表内合计", "the table's sums"), "row": ("行合计", "the row total"), "columns": ("列合计", "the column sums"), "groups": ("各组总计", "the group totals")}
 
 
 @dataclass(frozen=True)
@@ -41,5 +40,4 @@ class Note:
     params: dict = field(default_factory=dict)
 
     def render(self, lang: str = "zh") -> str:
-        by = BY.get(self.params.get("by", ""), ("", ""))
-        return TEMPLATES[self.key][lang == "en"].format(**{**self.params, "by": by[0], "by_en": by[1]})
+        return TEMPLATES[self.key][lang == "en"].format(**self.params)

@@ -6,10 +6,10 @@ written with a leading zero); the catalogue's equalities (T3-01/02/03, T4-01) th
 cuttings under which every row and column adds up. A cell is read only where every surviving
 reading agrees on it; otherwise it is ambiguous and the readings are listed. Nothing is picked.
 
-Where no reading makes every sum hold, the report's own figures do not reconcile. Then readings
-under which every run's own sum holds, and readings that break one run's own sum but make all
-the others hold, are equally plausible: their union is kept, so a wrong total is reported as
-wrong, never "repaired" by a different cut.
+Where no reading makes every sum hold, the report's own figures do not reconcile. Then the
+readings that set the fewest sums aside are kept, all of them side by side: the printed figures
+with their error, and any cut that would "repair" them at the same cost. A wrong total is thus
+reported as wrong, never repaired by a different cut.
 """
 
 from __future__ import annotations
@@ -302,8 +302,8 @@ def _fewest_set_aside(sums: Sums, options: Sequence[Sequence[Reading]],
     of one column (a relation's key). All such readings are kept: the printed figures with
     their error, and any reading that would "repair" them at the same cost, side by side.
 
-    Beyond two, or where not every way could be tried (then True is returned with it), a run
-    is read only where its digits split one way at all."""
+    Beyond two, or where not every way could be tried (then True is returned with it), each run
+    keeps what its own sums allow."""
     runs = sums.runs
     steps = [MAX_TABLE_STEPS]
     loose = [cuttings(run, known, (), steps) if _at_most(run, MAX_RELAXED) else None for run in runs]
@@ -323,7 +323,10 @@ def _fewest_set_aside(sums: Sums, options: Sequence[Sequence[Reading]],
             break  # not every way was tried: what was found may not be all there is
         if found is not None:
             return found, False
-    return [set(lo) if lo is not None and len(lo) == 1 else set() for lo in loose], work[0] < 0
+    # past that, each run keeps the readings its own sums allow (a cell they all agree on is
+    # read), or where none does, the one cut its digits have
+    return [set(o) if o else set(lo) if lo is not None and len(lo) == 1 else set()
+            for o, lo in zip(options, loose)], work[0] < 0
 
 
 def _order(reading: Reading) -> tuple:

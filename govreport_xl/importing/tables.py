@@ -13,15 +13,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 import re
 
-from ..core.cell_values import parse_printed
-from ..core.checks import check_relation
-from ..core.rules import relations_of
+from ..core.cell_values import NONE_WORDS, parse_printed
+from ..core.checks import check_relation, total
+from ..core.rules import RULES, Relation, relations, relations_of
 from ..core.standard import T3, T4, CellKind, Table, code, columns
 from .notes import Note
+from .solve import Decoded, Piece, Run, decode, piece
 from .tokens import Kind, Token, key
 
 _NUMBERING_PREFIX = r"^(?:[一二三四五六七八九十]+|\d+)"
 SUBTOTAL_WORDS = ("小计", "合计")
+MAX_CANDIDATES_SHOWN = 4
+MAX_ROWS_NOTED = 3  # beyond, the rows decoded are said once for the table
 
 
 @dataclass
@@ -158,38 +161,6 @@ def _value(tok: Token, kind: CellKind) -> int | Decimal | None:
     return parse_printed(tok.raw, kind is CellKind.AMOUNT).value
 
 
-# --- digits run together ------------------------------------------------------------------------
-
-
-def splits(digits: str, parts: int) -> list[list[int]]:
-    """Every way to cut a digit string into `parts` numbers without leading zeros."""
-    if parts == 1:
-        return [[int(digits)]] if digits == "0" or not digits.startswith("0") else []
-    out = []
-    first_max = 1 if digits.startswith("0") else len(digits) - parts + 1
-    for i in range(1, first_max + 1):
-        for rest in splits(digits[i:], parts - 1):
-            out.append([int(digits[:i]), *rest])
-    return out
-
-
-def decodings(run: list[Token], n: int, fits: Callable[[list[int]], bool]) -> list[list[int]]:
-    """Readings of a run short of cells where the digits of one cell ran into its neighbours'
-    ("640020470" for 64|0|0|2|0|4|70). Only one cell is split: a run short for any other reason
-    (a table cut off) must not be filled by a coincidence of sums."""
-    if any(t.kind not in (Kind.NUMBER, Kind.NONE) for t in run) or not 0 < len(run) < n:
-        return []
-    parts = n - len(run) + 1
-    found = []
-    for i, t in enumerate(run):
-        if t.kind is not Kind.NUMBER or not t.raw.isdigit() or len(t.raw) < parts:
-            continue
-        before = [int(x.number) for x in run[:i]]
-        after = [int(x.number) for x in run[i + 1:]]
-        found += [v for split in splits(t.raw, parts) if fits(v := [*before, *split, *after])]
-    return found
-
-
 # --- one table ----------------------------------------------------------------------------------
 
 
@@ -210,7 +181,7 @@ class _TableReader:
         self.read = TableRead(table)
         self.specs = row_specs(table)
         self.groups = group_keys(table)
-        self.ambiguous: dict[str, list[list[int]]] = {}
+        self.glued: list[tuple[str, Run]] = []  # rows short of cells: digits run together, cut by the sums later
 
     def put(self, row: str, columns: Sequence[str], cells: list[Token], kind: CellKind) -> None:
         for col, tok in zip(columns, cells):
@@ -225,28 +196,14 @@ class _TableReader:
             if tok.kind is Kind.NONE:
                 self.read.none_words[tok.raw] = self.read.none_words.get(tok.raw, 0) + 1
 
-    def decoded(self, where: str, raw: str, values: list[int], by: str) -> None:
-        self.read.notes.append(Note("decoded", {"where": where, "raw": raw, "values": " | ".join(map(str, values)), "by": by}))
-
-    def put_decoded(self, where: str, row_cells: Sequence[tuple[str, str]], raw: str, found: list[list[int]],
-                    by: str, none_found: str) -> bool:
-        """Put the one decoding there is; else the cells all decodings agree on, the others
-        ambiguous (or `none_found` where nothing decodes). True when the reading was unique."""
-        if len(found) == 1:
-            for (row, col), v in zip(row_cells, found[0]):
-                self.read.values[code(self.read.table.id, row, col)] = v
-                self.read.decoded.add(code(self.read.table.id, row, col))
-            self.decoded(where, raw, found[0], by)
-            return True
-        for i, (row, col) in enumerate(row_cells):
-            options = {f[i] for f in found}
-            c = code(self.read.table.id, row, col)
-            if len(options) == 1 and found:
-                self.read.values[c] = options.pop()
-                self.read.decoded.add(c)
-            else:
-                self.read.unreadable[c] = ("ambiguous" if found else none_found, raw)
-        return False
+    def cut_glued(self) -> None:
+        """The rows whose digits ran together, cut by the table's sums with every cell read as
+        printed (blank ones as 0) known."""
+        if not self.glued:
+            return
+        known = {c: Decimal(v) for c, v in self.read.values.items()} | {c: Decimal(0) for c in self.read.blank}
+        found = decode([r for _, r in self.glued], known, relations_of_table(self.read.table))
+        put_decodings(self.read, [(where, d) for (where, _), d in zip(self.glued, found)])
 
     def choose(self, row_cells: Sequence[tuple[str, str]], candidates: list[tuple[list[Token], bool]],
                kind: CellKind, fits) -> None:
@@ -288,16 +245,28 @@ class _TableReader:
         elif cut_off and len(short := _strip_blanks(run)) < n:  # the text ends here: the cells it has
             self.put(spec.code, spec.columns, short, spec.kind)
             self.read.notes.append(Note("row_cut_off", {"where": f"{self.read.table.id}.{spec.code}", "label": spec_label(self.read.table, spec), "n": len(short)}))
-        elif t3 and len(short := _strip_blanks(run)) < n:
-            found = decodings(short, n, fits)
-            raw = " ".join(t.raw for t in short)
-            if not self.put_decoded(f"T3.{spec.code}", row_cells, raw, found, "row", "unreadable") and found:
-                self.ambiguous[spec.code] = found
+        elif len(short := _strip_blanks(run)) < n and (pieces := _pieces(short)) is not None:
+            cells = tuple(code(self.read.table.id, r, c) for r, c in row_cells)
+            self.glued.append((f"{self.read.table.id}.{spec.code}", Run(cells, pieces)))
         else:
             raw = " ".join(t.raw or "（空）" for t in run)
             for col in spec.columns:
                 self.read.unreadable[code(self.read.table.id, spec.code, col)] = ("cell_count", raw)
         return True
+
+
+def _pieces(tokens: Sequence[Token]) -> tuple[Piece, ...] | None:
+    """A short row's cells as pieces to cut; None where one is not a figure at all."""
+    if not tokens or any(t.kind not in (Kind.NUMBER, Kind.NONE) for t in tokens):
+        return None
+    out = tuple(piece(t.raw, NONE_WORDS) for t in tokens)
+    return None if None in out else out
+
+
+def relations_of_table(table: Table) -> tuple[Relation, ...]:
+    """The catalogue's arithmetic checks within a table: its equalities cut digits run together;
+    its inequalities (P-01) order the readings shown, never choose one."""
+    return tuple(rel for rel in relations() if rel.table == table.id)
 
 
 def spec_label(table: Table, spec: RowSpec) -> str:
@@ -338,8 +307,7 @@ def read_rows(table: Table, tokens: Sequence[Token], strict: bool = True, cut_of
             continue
         if reader.row(match, run, strict, cut_off and i == len(found) - 1):
             specs = specs[specs.index(match) + 1:]  # rows come in order; a label seen again is not a row
-    if table is T3 and len(reader.ambiguous) == 1:
-        _settle_by_columns(reader)
+    reader.cut_glued()
     seen = {c.split(".")[1] for c in (*reader.read.values, *reader.read.unreadable, *reader.read.blank)}
     if seen:  # a table not found at all is said once, by its status
         missing = [row.label for row in table.rows if row.code not in seen]
@@ -360,27 +328,6 @@ def table_notes(read: TableRead) -> None:
         read.notes.append(Note("none_as_zero", {"where": read.table.id, "n": sum(read.none_words.values()), "words": words}))
 
 
-def _settle_by_columns(reader: _TableReader) -> None:
-    """One ambiguous row of table 3 is settled by the catalogue's column rules (T3-01, T3-03)
-    where exactly one reading makes every column reconcile."""
-    ((row, found),) = reader.ambiguous.items()
-    codes = [code(T3.id, row, c.code) for c in columns(T3)]
-    column_rules = relations_of("T3-01", "T3-03")
-
-    def holds(candidate) -> bool:
-        values = {c: Decimal(v) for c, v in reader.read.values.items()} | {c: Decimal(x) for c, x in zip(codes, candidate)}
-        return all(set(rel.codes) <= set(values) and check_relation(rel, values) is None for rel in column_rules)
-
-    fitting = [f for f in found if holds(f)]
-    if len(fitting) == 1:
-        raw = next((reader.read.unreadable[c][1] for c in codes if c in reader.read.unreadable), "")
-        for c, x in zip(codes, fitting[0]):
-            reader.read.values[c] = x
-            reader.read.decoded.add(c)
-            reader.read.unreadable.pop(c, None)
-        reader.decoded(f"T3.{row}", raw, fitting[0], "columns")
-
-
 def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
     """Table 4: its groups printed as one row of cells after the header."""
     reader = _TableReader(T4)
@@ -399,8 +346,13 @@ def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
             reader.put(row, (col,), [tok], CellKind.COUNT)
         reader.read.notes.append(Note("row_cut_off", {"where": T4.id, "label": T4.heading, "n": len(run)}))
         return reader.read
-    raw = " ".join(t.raw or "（空）" for t in run)
-    reader.put_decoded(T4.id, cells, raw, decodings(run, len(cells), fits), "groups", "cell_count")
+    if (pieces := _pieces(run)) is None:
+        raw = " ".join(t.raw or "（空）" for t in run)
+        reader.read.unreadable.update({code(T4.id, r, c): ("cell_count", raw) for r, c in cells})
+    else:
+        reader.glued.append((T4.id, Run(tuple(code(T4.id, r, c) for r, c in cells), pieces)))
+        reader.cut_glued()
+    table_notes(reader.read)
     return reader.read
 
 
@@ -409,3 +361,65 @@ def read_table(table: Table, tokens: Sequence[Token], strict: bool = True, cut_o
         return read_t4(tokens, cut_off)
     return read_rows(table, tokens, strict, cut_off)
 
+
+# --- digits run together, as cut by the sums -----------------------------------------------------
+
+
+def put_decodings(read: TableRead, found: Sequence[tuple[str, Decoded]]) -> None:
+    """The readings `decode` left each run (named by `where`, "T3.R05") into the table: a cell
+    every reading agrees on is read; the others are ambiguous (the readings kept as candidates,
+    shown in a note) or, where no reading is left, not decodable."""
+    decoded_rows: list[tuple[str, Decoded]] = []
+    for where, d in found:
+        cells = d.run.cells
+        for i, c in enumerate(cells):
+            options = {r[i] for r in d.readings}
+            if len(options) == 1:
+                read.values[c] = options.pop()
+                if d.run.run_together:
+                    read.decoded.add(c)
+            else:
+                read.unreadable[c] = ("ambiguous" if d.readings or d.too_many else "undecodable", d.run.raw)
+        if len(d.readings) == 1 and d.run.run_together:
+            decoded_rows.append((where, d))
+        elif d.too_many:
+            read.notes.append(Note("too_many", {"where": where, "raw": d.run.raw}))
+        elif len(d.readings) > 1:
+            read.candidates[cells] = d.readings
+            read.notes.append(_ambiguous_note(read.table, where, d))
+        elif not d.readings:
+            read.notes.append(Note("undecodable", {"where": where, "raw": d.run.raw}))
+    by_digits = [(w, d) for w, d in decoded_rows if not d.by_sums]
+    by_sums = [(w, d) for w, d in decoded_rows if d.by_sums]
+    notes = [Note("decoded_digits", {"where": w, "raw": d.run.raw, "values": _show(d.readings[0])}) for w, d in by_digits]
+    if len(by_sums) > MAX_ROWS_NOTED:
+        notes.append(Note("decoded_rows", {"where": read.table.id, "n": len(by_sums), "cells": sum(len(d.run.cells) for _, d in by_sums)}))
+    else:
+        notes += [Note("decoded", {"where": w, "raw": d.run.raw, "values": _show(d.readings[0])}) for w, d in by_sums]
+    if any(d.reconciles is False and d.run.run_together for _, d in found):
+        notes.insert(0, Note("not_reconciled", {"where": read.table.id}))
+    read.notes[:0] = notes
+
+
+def _ambiguous_note(table: Table, where: str, d: Decoded) -> Note:
+    """The readings left, those that satisfy the table's inequalities (P-01) first: a hint to
+    the reader, never a choice."""
+    cells = d.run.cells
+    hints = [rel for rel in relations_of_table(table) if rel.op != "=" and set(rel.codes) <= set(cells)]
+
+    def fits(r) -> bool:
+        given = dict(zip(cells, r))
+        return all(rel.holds(total(given, rel.actual), total(given, rel.expected)) for rel in hints)
+
+    ordered = sorted(d.readings, key=lambda r: not fits(r))
+    shown = "；".join(_show(r) for r in ordered[:MAX_CANDIDATES_SHOWN]) + ("……" if len(ordered) > MAX_CANDIDATES_SHOWN else "")
+    params = {"where": where, "raw": d.run.raw, "n": len(d.readings), "candidates": shown}
+    if d.by_sums:
+        return Note("ambiguous", params)
+    rules = [RULES[i] for i in dict.fromkeys(rel.rule.id for rel in hints)]
+    hint = {lang: "; ".join(f"{r.id} {r.summary[lang]}" for r in rules) or "—" for lang in ("zh", "en")}
+    return Note("ambiguous_digits", {**params, "hinted": sum(1 for r in d.readings if fits(r)), "hint": hint["zh"], "hint_en": hint["en"]})
+
+
+def _show(reading) -> str:
+    return " | ".join(map(str, reading))
