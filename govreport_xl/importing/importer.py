@@ -63,18 +63,15 @@ NARRATIVE_PATTERNS = (
 )
 
 
-LAYOUTS = ("rows", "pdf", "flattened")  # how the tables were recognised
-
-
 @dataclass
 class ImportedReport:
     path: Path
     kind: str  # text | html | docx | pdf
     format: str
     report: Report
-    layout: str = "rows"
+    layout: str = "rows"  # how the tables were recognised: rows | pdf | flattened
     tables: dict[str, TableRead] = field(default_factory=dict)
-    narrative: list[NarrativeFigure] = field(default_factory=list)
+    narrative: list[NarrativeFigure | NarrativeBalance] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
     @property

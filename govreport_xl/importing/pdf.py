@@ -85,15 +85,18 @@ def borderless_lines(words: list[dict]) -> list[tuple[float, str]]:
     attached: dict[int, list[int]] = {i: [] for i, f in enumerate(starts) if f is not None}
 
     def nearest(i: int, among: list[int]) -> tuple[int, float]:
+        """The nearest of `among` to line i (the one below on a tie), and how far in line heights."""
         r = min(among, key=lambda r: (abs(lines[r][0]["top"] - lines[i][0]["top"]), r < i))
-        return r, abs(lines[r][0]["top"] - lines[i][0]["top"]) / (lines[i][0]["bottom"] - lines[i][0]["top"])
+        return r, abs(lines[r][0]["top"] - lines[i][0]["top"]) / max(lines[i][0]["bottom"] - lines[i][0]["top"], 1)
 
     for i in (i for i, f in enumerate(starts) if f == 0 and labelled):  # figures alone on a line
         near, distance = nearest(i, labelled)
         if distance <= 1.6 and not any(_overlap(w, f) for w in lines[i] for f in lines[near][starts[near]:]):
             attached[near].append(i)  # a figure wrapped in its column, beside the row's own
             del attached[i]
-    rows = list(attached)
+    # label lines go to rows of two figures or more: a sentence whose line happens to end in a
+    # figure ("…共收到申请 203" / "件。") is not a row to gather the paragraph around
+    rows = [i for i in attached if len(lines[i]) - starts[i] + len(attached[i]) > 1]
     for i, line in enumerate(lines):
         if starts[i] is not None or not rows or _is_heading(line):
             continue
