@@ -1,10 +1,11 @@
 """Makes the sample inputs for `audit` from the published report's text, as a web page and a Word
-file carry it: paragraphs, and the tables (the lines whose cells are tab-separated) as real tables.
+file carry it: paragraphs, and the tables (the lines whose cells are tab-separated) as real tables;
+and as web archives often keep such a page: flattened to one line, every space and break gone.
 
     python examples/make_samples.py
 
-Writes examples/shizuishan_2022.html and examples/shizuishan_2022.docx (committed; tests check
-that they are current).
+Writes examples/shizuishan_2022.html, .docx and _flat.txt (committed; tests check that they are
+current).
 """
 
 from __future__ import annotations
@@ -70,10 +71,15 @@ def to_docx(text: str) -> bytes:
     return buf.getvalue()
 
 
+def to_flat(text: str) -> str:
+    return "".join(text.split()) + "\n"
+
+
 def main() -> None:
     text = TEXT.read_text(encoding="utf-8")
     (HERE / "shizuishan_2022.html").write_text(to_html(text), encoding="utf-8")
     (HERE / "shizuishan_2022.docx").write_bytes(to_docx(text))
+    (HERE / "shizuishan_2022_flat.txt").write_text(to_flat(text), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -59,8 +59,7 @@ def test_flattened_reports_read_right_or_say_what_they_cannot(tmp_path, seed):
 def test_the_published_example_flattened(tmp_path):
     """The real report with every space and line break taken out: tables 3 and 4 split exactly;
     「行政规范性文件20343138」 splits 16 ways and table 2 has no sum to choose: reported, not picked."""
-    text = "".join(SEED.read_text(encoding="utf-8").split())
-    got = imported(tmp_path, text)
+    got = import_report(ROOT / "examples" / "shizuishan_2022_flat.txt")  # made by examples/make_samples.py
     want = example_report()
     assert got.tables["T3"].status == got.tables["T4"].status == "complete"
     assert_never_wrong(got, want)
@@ -70,10 +69,10 @@ def test_the_published_example_flattened(tmp_path):
     notes = [n.render() for n in got.notes]
     assert any(n.startswith("T2.R2：数字连在一起「20343138」，有 16 种拆法") and "不作选择" in n for n in notes)
     assert "T3：25 行的数字连在一起，按表内合计唯一拆分出 175 个单元格" in notes
-    audit = audit_path(tmp_path / "flat.txt")
+    audit = audit_path(ROOT / "examples" / "shizuishan_2022_flat.txt")
     summary = "\n".join(audit.extra_lines["zh"])
     assert "版式：连成一行的文字（按表内合计拆分）" in summary
-    assert "表三：读取 0，按合计拆分 175" in summary and "表二：读取 4，按合计拆分 3，有歧义 3" in summary
+    assert "表三：读取 0，从连写数字拆出 175" in summary and "表二：读取 4，从连写数字拆出 3，有歧义 3" in summary
     assert audit.extra_record["en"]["import"]["cells"]["T2"] == {
         "read": 4, "decoded": 3, "ambiguous": 3, "unreadable": 0, "blank": 0, "missing": 0}
     assert audit.extra_record["en"]["import"]["layout"] == "flattened"

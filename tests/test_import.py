@@ -325,6 +325,7 @@ def test_sample_inputs_are_current():
     import zipfile
     with zipfile.ZipFile(io.BytesIO(make_samples.to_docx(text))) as z, zipfile.ZipFile(fresh) as committed:
         assert z.read("word/document.xml") == committed.read("word/document.xml")
+    assert (ROOT / "examples" / "shizuishan_2022_flat.txt").read_text(encoding="utf-8") == make_samples.to_flat(text)
 
 
 def test_what_real_texts_showed(tmp_path):

@@ -21,7 +21,7 @@ STATUS_NAMES = {
 LAYOUT_NAMES = {"rows": {"zh": "逐行的表格", "en": "tables row by row"},
                 "pdf": {"zh": "按版面重建的表格", "en": "tables rebuilt from the page layout"},
                 "flattened": {"zh": "连成一行的文字（按表内合计拆分）", "en": "text run together (split by the sums)"}}
-COUNT_NAMES = {"read": {"zh": "读取", "en": "read"}, "decoded": {"zh": "按合计拆分", "en": "decoded by sums"},
+COUNT_NAMES = {"read": {"zh": "读取", "en": "read"}, "decoded": {"zh": "从连写数字拆出", "en": "split from digits run together"},
                "ambiguous": {"zh": "有歧义", "en": "ambiguous"}, "unreadable": {"zh": "无法识别", "en": "unreadable"},
                "blank": {"zh": "空白", "en": "blank"}, "missing": {"zh": "缺失", "en": "missing"}}
 TABLE_NAMES = {"T2": {"zh": "表二", "en": "table 2"}, "T3": {"zh": "表三", "en": "table 3"}, "T4": {"zh": "表四", "en": "table 4"}}
