@@ -12,11 +12,12 @@ import pytest
 from govreport_xl.core.standard import CELLS, T3
 from govreport_xl.importing.audit import audit_path
 from govreport_xl.importing.importer import import_report
+from govreport_xl.importing.solve import Piece, Run, cuttings
+from govreport_xl.importing.tables import relations_of_table
 from helpers import ROOT, example_report
 from published import made_up_report, render_flat
 from test_import import OLD_2019
 
-SEED = ROOT / "examples" / "shizuishan_2022.txt"
 
 
 def imported(tmp_path, text, name="flat.txt"):
@@ -95,14 +96,16 @@ def _with_row(seed, row, values):
 def test_the_issue_example_is_split_by_the_columns(tmp_path):
     """「一、本年新收…数量120010013」 fits its row sum two ways (12|0|0|1|0|0|13 and 1|2|0|0|10|0|13);
     the column sums single one out."""
-    report = made_up_report(1).with_values({})
+    cells = tuple(f"T3.R01.C{i}" for i in range(1, 8))
+    alone = cuttings(Run(cells, (Piece("120010013"),)), {}, relations_of_table(T3))
+    assert sorted(alone) == [(1, 2, 0, 0, 10, 0, 13), (12, 0, 0, 1, 0, 0, 13)]  # the row alone cannot tell
+    report = made_up_report(1)
     row = [12, 0, 0, 1, 0, 0, 13]
     fix = {f"T3.R01.C{i}": v for i, v in enumerate(row, 1)}
     for i, v in enumerate(row, 1):  # received + carried over = handled + carried forward
         fix[f"T3.R02.C{i}"] = report.value(f"T3.R02.C{i}") + report.value(f"T3.R01.C{i}") - v
     report = report.with_values(fix)
-    if any(report.value(f"T3.R02.C{i}") < 0 for i in range(1, 8)):
-        pytest.skip("seed gives a negative carry-over")
+    assert all(report.value(f"T3.R02.C{i}") >= 0 for i in range(1, 8))
     text = render_flat(report)
     assert "本年新收政府信息公开申请数量120010013二、" in text
     got = imported(tmp_path, text)
@@ -193,25 +196,6 @@ def test_text_cut_off_inside_table_3(tmp_path):
         gone = {u.rule for u in audit.unchecked}
         assert {"T3-01", "T3-03", "T4-01", "N-01"} <= gone
         assert got.report.value("T3.R14.C7") == report.value("T3.R14.C7")
-
-
-def test_a_flattened_page_is_fast():
-    """A sanity bound (the benchmark measures it properly)."""
-    import time
-
-    text_path = ROOT / "examples" / "shizuishan_2022.txt"
-    flat = "".join(text_path.read_text(encoding="utf-8").split())
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as d:
-        p = Path(d) / "f.txt"
-        p.write_text(flat, encoding="utf-8")
-        import_report(p)
-        start = time.perf_counter()
-        import_report(p)
-        assert time.perf_counter() - start < 0.5
-    assert T3.id == "T3"
 
 
 def test_hostile_runs_of_digits_are_bounded_and_never_guessed(tmp_path):

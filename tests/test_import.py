@@ -1,6 +1,7 @@
 """Import of published reports: the seed, and made-up figures in every layout met in real texts."""
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -249,6 +250,9 @@ def test_format_detection(tmp_path):
     got = imported(tmp_path, OLD_2019.replace("2020年", "2022年"))
     audit = audit_path(tmp_path / "r.txt")
     assert got.format == "2019" and [f.rule for f in audit.findings] == ["F-01"]
+    empty = re.sub(r"\t[\d.]+", "\t", OLD_2019.replace("2020年", "2022年"))  # the 2019 form, its cells empty
+    assert imported(tmp_path, empty).format == "2019"
+    assert [f.rule for f in audit_path(tmp_path / "r.txt").findings] == ["F-01"]
     mixed = render_text(made_up_report(1)).replace("规章\t", "其他对外管理服务事项\t0\t0\t0\t\n规章\t", 1)
     assert imported(tmp_path, mixed).format == "mixed"
     old = imported(tmp_path, "某局2017年政府信息公开工作年度报告\n本年度同意公开答复 12 件，否决公开答复 1 件。\n")
