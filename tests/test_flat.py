@@ -77,6 +77,8 @@ def test_the_published_example_flattened(tmp_path):
     assert audit.extra_record["en"]["import"]["cells"]["T2"] == {
         "read": 4, "decoded": 3, "ambiguous": 3, "unreadable": 0, "blank": 0, "missing": 0}
     assert audit.extra_record["en"]["import"]["layout"] == "flattened"
+    [listed] = audit.extra_record["zh"]["import"]["candidates"]  # for a program: the readings left
+    assert listed["codes"] == ["T2.R2.C1", "T2.R2.C2", "T2.R2.C3"] and [20, 343, 138] in listed["readings"]
     assert [f.rule for f in audit.findings if f.severity == "error"] == ["V-01"] * 3
 
 

@@ -51,6 +51,8 @@ def import_record(im: ImportedReport, lang: str = "zh") -> dict:
         "layout": im.layout,
         "tables": {t: r.status for t, r in im.tables.items()},
         "cells": {t: r.counts() for t, r in im.tables.items()},
+        "candidates": [{"codes": list(cells), "readings": [[v if isinstance(v, int) else str(v) for v in r] for r in readings]}
+                       for r_ in im.tables.values() for cells, readings in r_.candidates.items()],
         "notes": [note.render(lang) for note in im.notes],
     }}
 
