@@ -27,6 +27,7 @@ def assert_exact(got, report, blank=frozenset()):
     """Every cell as made up; `blank` ones printed empty, so read as blank (None), not as 0."""
     assert got.report.meta.year == report.meta.year and got.report.meta.name == report.meta.name
     assert {t: r.status for t, r in got.tables.items()} == {"T2": "complete", "T3": "complete", "T4": "complete"}
+    assert got.layout == "rows"  # read row by row, not rescued by the flattened-text reader
     want = {c: None if c in blank else v for c, v in report.to_json_dict()["cells"].items()}
     assert got.report.to_json_dict()["cells"] == want
     assert set().union(*(r.blank for r in got.tables.values())) == set(blank)
@@ -401,3 +402,14 @@ def test_breadcrumbs_before_the_title_of_a_flattened_page(tmp_path):
     report = made_up_report(3)
     got = imported(tmp_path, "首页>政务公开>政府信息公开年报>" + render_flat(report))
     assert (got.report.meta.name, got.report.meta.year) == (report.meta.name, report.meta.year)
+
+
+def test_a_header_ending_in_a_label_word_and_empty_cells_is_not_a_blank_row(tmp_path):
+    """"…总计" then empty cells in a header (merged cells printed empty) is layout, not （七）总计."""
+    report = made_up_report(6)
+    lines = render_text(report, "tabs").splitlines()
+    i = next(n for n, line in enumerate(lines) if line.startswith("自然人\t"))
+    lines[i] = lines[i].rstrip("\t") + "\t" * 8
+    got = imported(tmp_path, "\n".join(lines))
+    assert_exact(got, report)
+    assert got.layout == "rows"  # read row by row, not rescued by the flattened-text reader

@@ -284,9 +284,9 @@ def _has_subtotal_column(cells: list[Token]) -> bool:
 
 
 def _blank_row(text: str, match, run: list[Token]) -> bool:
-    """A row printed with every cell empty: its own label right before a cell for each column
-    (not a header that merely contains a label's words, "法人或其他组织")."""
-    return isinstance(match, RowSpec) and len(run) >= len(match.columns) and key(text).endswith(match.keys)
+    """A row printed with every cell empty: its own full label (numbering and all, so that a
+    header's "总计" or "法人或其他组织" is not taken for one) right before a cell for each column."""
+    return isinstance(match, RowSpec) and len(run) >= len(match.columns) and key(text).endswith(match.keys[0])
 
 
 def read_rows(table: Table, tokens: Sequence[Token], strict: bool = True, cut_off: bool = False) -> TableRead:
