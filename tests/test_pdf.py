@@ -69,12 +69,11 @@ def test_table_3_across_a_page_break(printed):
     _exact(pdf, report)
 
 
-def test_a_scan_is_said_to_be_one(tmp_path):
-    """A page with drawing but no text layer, as a scanner's PDF has."""
-    content = b"0.5 g 50 50 400 600 re f"
+def _handmade_pdf(path, content: bytes, filters: bytes = b""):
+    """A one-page PDF written by hand, its page drawn by `content` (a stream with `filters`)."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
+               b"<< /Length %d %s >>\nstream\n" % (len(content), filters) + content + b"\nendstream"]
     pdf, offsets = bytearray(b"%PDF-1.4\n"), []
     for n, body in enumerate(objects, start=1):
         offsets.append(len(pdf))
@@ -82,10 +81,31 @@ def test_a_scan_is_said_to_be_one(tmp_path):
     xref = len(pdf)
     pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
     pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path = tmp_path / "scan.pdf"
     path.write_bytes(bytes(pdf))
+    return path
+
+
+def test_a_scan_is_said_to_be_one(tmp_path):
+    """A page with drawing but no text layer, as a scanner's PDF has."""
+    path = _handmade_pdf(tmp_path / "scan.pdf", b"0.5 g 50 50 400 600 re f")
     result = govreport_xl.audit(path)
     assert result.status == "unreadable" and "扫描件，没有文字层" in result.error["zh"]
+
+
+def test_a_pdf_bomb_is_refused_before_it_takes_the_memory(tmp_path):
+    """A page stream of 200 KB that inflates to 200 MB: inflation stops at the bound (64 MB),
+    the file is refused as a likely bomb, and pdfminer reads other PDFs uncapped afterwards."""
+    import zlib
+
+    from pdfminer import pdftypes
+
+    packer = zlib.compressobj(9)
+    content = b"".join(packer.compress(b" " * (1 << 20)) for _ in range(200)) + packer.flush()
+    assert len(content) < 1 << 20
+    path = _handmade_pdf(tmp_path / "bomb.pdf", content, b"/Filter /FlateDecode")
+    result = govreport_xl.audit(path)
+    assert result.status == "unreadable" and "压缩炸弹" in result.error["zh"]
+    assert pdftypes.zlib is zlib  # restored
 
 
 def test_a_damaged_pdf_is_unreadable_not_a_crash(tmp_path):

@@ -9,6 +9,8 @@ table parser passes over them. A PDF with no text layer (a scan) is said to be o
 
 from __future__ import annotations
 
+import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..core.cell_values import NONE_WORDS, printed_number
@@ -18,6 +20,7 @@ from .tokens import is_furniture, key
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 300  # a report is a few pages to a few dozen
+MAX_STREAM_BYTES = 64 * 1024 * 1024  # one inflated stream (a page's text is kilobytes, an image a few MB)
 _LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 LINE_TOLERANCE = 2.5  # points: words this close in height are on one line
 COLUMN_BUCKET = 24  # points: label fragments this close in x are in one column
@@ -142,14 +145,73 @@ def _is_heading(line: list[dict]) -> bool:
     return any(text.startswith(key(t.heading)) for t in (T2, T3, T4)) or text.startswith("五")
 
 
+class _CappedZlib:
+    """zlib as pdfminer sees it while we read: pdfminer inflates each Flate stream whole, with no
+    limit, so a small "PDF bomb" could take all memory. Here no stream inflates past
+    MAX_STREAM_BYTES; one that would is cut off, and `hit` makes the file refused."""
+
+    error = zlib.error
+
+    def __init__(self):
+        self.hit = False
+
+    def decompress(self, data, *args):
+        inflater = self.decompressobj()
+        return inflater.decompress(data) + inflater.flush()
+
+    def decompressobj(self, *args, **kwargs):
+        if self.hit:  # pdfminer retries a failed stream a byte at a time: not this one
+            raise zlib.error("a stream already inflated past the limit")
+        return _CappedInflater(self, zlib.decompressobj(*args, **kwargs))
+
+    def __getattr__(self, name):
+        return getattr(zlib, name)
+
+
+class _CappedInflater:
+    def __init__(self, cap: _CappedZlib, inner):
+        self.cap, self.inner, self.size = cap, inner, 0
+
+    def decompress(self, data, max_length: int = 0):
+        out = self.inner.decompress(data, MAX_STREAM_BYTES - self.size + 1)
+        return self._count(out)
+
+    def flush(self, *args):
+        return self._count(self.inner.flush(*args)) if not self.cap.hit else b""
+
+    def _count(self, out: bytes) -> bytes:
+        self.size += len(out)
+        if self.size > MAX_STREAM_BYTES or self.inner.unconsumed_tail:
+            self.cap.hit = True
+            raise zlib.error("stream inflates past the limit")
+        return out
+
+
+@contextmanager
+def _capped_inflation(cap: _CappedZlib):
+    from pdfminer import pdftypes
+
+    plain, pdftypes.zlib = pdftypes.zlib, cap
+    try:
+        yield
+    finally:
+        pdftypes.zlib = plain
+
+
+def _bomb(path: Path) -> SourceError:
+    return refuse(path, f"PDF 中有数据流解压后超过 {MAX_STREAM_BYTES // 1048576} MB（可能是“压缩炸弹”），不予读取",
+                  f"a stream of the PDF inflates past {MAX_STREAM_BYTES // 1048576} MB (a decompression bomb?); not read")
+
+
 def pdf_lines(path: Path) -> list[str]:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
     if path.stat().st_size > MAX_PDF_BYTES:
         raise refuse(path, f"PDF 文件有 {path.stat().st_size // 1048576} MB，不像一份年度报告", "the PDF is too large for an annual report")
+    cap = _CappedZlib()
     try:
-        with pdfplumber.open(path) as pdf:
+        with _capped_inflation(cap), pdfplumber.open(path) as pdf:
             if len(pdf.pages) > MAX_PAGES:
                 raise refuse(path, f"PDF 有 {len(pdf.pages)} 页，不像一份年度报告", f"the PDF has {len(pdf.pages)} pages: not an annual report")
             lines: list[str] = []
@@ -158,12 +220,20 @@ def pdf_lines(path: Path) -> list[str]:
                 has_text = has_text or bool(page.chars)
                 lines += page_lines(page)
                 page.flush_cache()  # keep memory flat over long documents
+                if cap.hit:
+                    raise _bomb(path)
     except SourceError:
         raise
     except (PDFSyntaxError, ValueError, KeyError, TypeError, AssertionError, OSError, RecursionError) as exc:
+        if cap.hit:
+            raise _bomb(path) from None
         raise refuse(path, f"无法读取这个 PDF（文件损坏或加密）：{exc!r}"[:200], f"the PDF cannot be read (damaged or encrypted): {exc!r}"[:200]) from None
     except Exception as exc:  # pdfminer raises its own kinds for damaged files; none may stop a batch
+        if cap.hit:
+            raise _bomb(path) from None
         raise refuse(path, f"无法读取这个 PDF：{type(exc).__name__}", f"the PDF cannot be read: {type(exc).__name__}") from None
+    if cap.hit:
+        raise _bomb(path)
     if not has_text:
         raise refuse(path, "是扫描件，没有文字层：请找原始的 Word 或网页版本，或先做文字识别（OCR）",
                      "a scanned PDF with no text layer: find the Word or web version, or run OCR first")
