@@ -189,6 +189,8 @@ class _CappedInflater:
 
 @contextmanager
 def _capped_inflation(cap: _CappedZlib):
+    """pdfminer's zlib swapped for the capped one while a PDF is read (one read at a time in a
+    process: bulk work runs in processes, not threads)."""
     from pdfminer import pdftypes
 
     plain, pdftypes.zlib = pdftypes.zlib, cap
