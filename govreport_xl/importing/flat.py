@@ -115,7 +115,7 @@ def _rows(text: str, table: Table, start: int, end: int, headed: bool) -> list[F
 
 
 def _t4_figures(text: str, start: int, end: int, headed: bool) -> int | None:
-    """Where table 4's figures start: after the last 总计 of its header that figures follow."""
+    """Where table 4's figures start: after the 总计 of its header that figures follow (its last)."""
     last = key(T4.blocks[0].columns[-1].label)
     if not headed:
         anchor = find(text, key(T4.rows[-1].label), start, end)  # 复议后起诉, in the header
