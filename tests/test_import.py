@@ -413,3 +413,21 @@ def test_a_header_ending_in_a_label_word_and_empty_cells_is_not_a_blank_row(tmp_
     got = imported(tmp_path, "\n".join(lines))
     assert_exact(got, report)
     assert got.layout == "rows"  # read row by row, not rescued by the flattened-text reader
+
+
+def test_a_text_ending_in_table_4_with_its_digits_run_together(tmp_path):
+    """No 五、 after table 4 (the text ends there), and its figures ran together: they are cut by
+    the group totals, not taken for the first cells of a row cut off."""
+    report = made_up_report(5)
+    lines = render_text(report, "spaces").splitlines()
+    end = next(n for n, line in enumerate(lines) if line.startswith("五、"))
+    figures = lines[end - 2] if lines[end - 1] == "" else lines[end - 1]
+    glued = "".join(figures.split())
+    text = "\n".join(lines[:end]).replace(figures, glued)
+    assert glued in text and "五、" not in text
+    got = imported(tmp_path, text)
+    assert got.layout == "rows" and got.tables["T4"].decoded  # cut here, not by the flattened-text reader
+    for c in CELLS:
+        if c.startswith("T4") and c not in got.tables["T4"].unreadable:
+            assert got.report.value(c) == report.value(c), c
+    assert not any(n.key == "row_cut_off" for n in got.notes)

@@ -242,12 +242,12 @@ class _TableReader:
             self.choose(row_cells, candidates, spec.kind, fits)
         elif not strict:
             return False
-        elif cut_off and len(short := _strip_blanks(run)) < n:  # the text ends here: the cells it has
-            self.put(spec.code, spec.columns, short, spec.kind)
-            self.read.notes.append(Note("row_cut_off", {"where": f"{self.read.table.id}.{spec.code}", "label": spec_label(self.read.table, spec), "n": len(short)}))
-        elif len(short := _strip_blanks(run)) < n and (pieces := _pieces(short)) is not None:
+        elif len(short := _strip_blanks(run)) < n and _can_fill(pieces := _pieces(short), n):
             cells = tuple(code(self.read.table.id, r, c) for r, c in row_cells)
             self.glued.append((f"{self.read.table.id}.{spec.code}", Run(cells, pieces)))
+        elif cut_off and len(short) < n:  # too few figures, where the text ends: the cells it has
+            self.put(spec.code, spec.columns, short, spec.kind)
+            self.read.notes.append(Note("row_cut_off", {"where": f"{self.read.table.id}.{spec.code}", "label": spec_label(self.read.table, spec), "n": len(short)}))
         else:
             raw = " ".join(t.raw or "（空）" for t in run)
             for col in spec.columns:
@@ -261,6 +261,12 @@ def _pieces(tokens: Sequence[Token]) -> tuple[Piece, ...] | None:
         return None
     out = tuple(piece(t.raw, NONE_WORDS) for t in tokens)
     return None if None in out else out
+
+
+def _can_fill(pieces: tuple[Piece, ...] | None, n: int) -> bool:
+    """Whether the pieces have figures enough for n cells: digits run together can be cut into
+    them; fewer (a row cut off, a cell dropped) cannot, and are never cut to fit."""
+    return pieces is not None and sum(len(p.raw) if p.cuttable else 1 for p in pieces) >= n
 
 
 def relations_of_table(table: Table) -> tuple[Relation, ...]:
@@ -341,17 +347,17 @@ def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
         table_notes(reader.read)
         return reader.read
     run = _strip_blanks(run)
-    if cut_off and len(run) < len(cells):  # the text ends inside table 4: the cells it has
+    if _can_fill(pieces := _pieces(run), len(cells)):  # digits run together, cut by the sums
+        reader.glued.append((T4.id, Run(tuple(code(T4.id, r, c) for r, c in cells), pieces)))
+        reader.cut_glued()
+    elif cut_off and len(run) < len(cells):  # too few figures, where the text ends: the cells it has
         for (row, col), tok in zip(cells, run):
             reader.put(row, (col,), [tok], CellKind.COUNT)
         reader.read.notes.append(Note("row_cut_off", {"where": T4.id, "label": T4.heading, "n": len(run)}))
         return reader.read
-    if (pieces := _pieces(run)) is None:
+    else:
         raw = " ".join(t.raw or "（空）" for t in run)
         reader.read.unreadable.update({code(T4.id, r, c): ("cell_count", raw) for r, c in cells})
-    else:
-        reader.glued.append((T4.id, Run(tuple(code(T4.id, r, c) for r, c in cells), pieces)))
-        reader.cut_glued()
     table_notes(reader.read)
     return reader.read
 
