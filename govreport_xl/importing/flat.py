@@ -16,7 +16,7 @@ from functools import cache
 from ..core.cell_values import NONE_WORDS
 from ..core.standard import T2, T3, T4, Table, code
 from .notes import Note
-from .solve import Run, decode, piece
+from .solve import Run, can_fill, decode, piece
 from .tables import TableRead, put_decodings, relations_of_table, row_specs, table_notes
 from .tokens import key
 
@@ -42,13 +42,17 @@ def find(text: str, label_key: str, start: int, end: int) -> re.Match | None:
     return _pattern(label_key).search(text, start, end)
 
 
+def _headings(text: str) -> list[tuple[str, re.Match]]:
+    """The tables' headings found in the text, in the order they stand."""
+    found = ((t.id, m) for t in (T2, T3, T4) if (m := _heading(t).search(text)))
+    return sorted(found, key=lambda item: item[1].start())
+
+
 def regions(text: str) -> dict[str, tuple[int, int, bool]]:
     """Each table's (start, end, heading found) in the text: from its heading to the next table's
     heading or 五、; without a heading, the whole text (its rows are found by their labels)."""
-    found = {t.id: m for t in (T2, T3, T4) if (m := _heading(t).search(text))}
-    order = sorted(found.items(), key=lambda item: item[1].start())
-    last = order[-1][1].end() if order else 0
-    end = m.start() if (m := _END.search(text, last)) else len(text)
+    order = _headings(text)
+    end = _tables_end(text, order)
     out = {t.id: (0, len(text), False) for t in (T2, T3, T4)}
     for n, (t, m) in enumerate(order):
         out[t] = (m.end(), order[n + 1][1].start() if n + 1 < len(order) else end, True)
@@ -57,9 +61,14 @@ def regions(text: str) -> dict[str, tuple[int, int, bool]]:
 
 def _table_span(text: str) -> tuple[int, int] | None:
     """From the first table heading to the end of the last table; None without headings."""
-    where = regions(text)
-    starts = [m.start() for t in (T2, T3, T4) if where[t.id][2] and (m := _heading(t).search(text))]
-    return (min(starts), max(end for _, end, headed in where.values() if headed)) if starts else None
+    order = _headings(text)
+    return (order[0][1].start(), _tables_end(text, order)) if order else None
+
+
+def _tables_end(text: str, order: list[tuple[str, re.Match]]) -> int:
+    """Where the last table ends: at 五、 after its heading, else at the end of the text."""
+    m = _END.search(text, order[-1][1].end() if order else 0)
+    return m.start() if m else len(text)
 
 
 def outside(text: str) -> str:
@@ -76,8 +85,8 @@ def inside(text: str) -> str:
 
 @dataclass
 class FoundRow:
-    code: str
-    columns: tuple[str, ...]
+    where: str  # "T3.R05", or "T4" for table 4's one run of figures
+    cells: tuple[str, ...]
     label: str
     end: int  # where the label ends
     stop: int  # where the next row's label (or the region) starts
@@ -109,7 +118,8 @@ def _rows(text: str, table: Table, start: int, end: int, headed: bool) -> list[F
                 continue
             if found:
                 found[-1].stop = m.start()
-            found.append(FoundRow(row.code, spec.columns, row.label, m.end(), end))
+            found.append(FoundRow(f"{table.id}.{row.code}", tuple(code(table.id, row.code, c) for c in spec.columns),
+                                  row.label, m.end(), end))
             pos = m.end()
     return found
 
@@ -141,21 +151,20 @@ def _read(text: str, table: Table, start: int, end: int, headed: bool) -> TableR
     read = TableRead(table)
     if table is T4:
         at = _t4_figures(text, start, end, headed)
-        found = [] if at is None else [FoundRow("", tuple(c.code for c in T4.cells), T4.heading, at, end)]
+        found = [] if at is None else [FoundRow(T4.id, tuple(c.code for c in T4.cells), T4.heading, at, end)]
     else:
         found = _rows(text, table, start, end, headed)
     runs: list[tuple[Run, str]] = []
     for row in found:
-        cells = tuple(code(table.id, row.code, c) for c in row.columns) if row.code else row.columns
+        cells, where = row.cells, row.where
         raws, cut_off = _figures(text, row.end, row.stop)
         pieces = [piece(r, NONE_WORDS) for r in raws]
-        where = f"{table.id}.{row.code}" if row.code else table.id
-        short = sum(len(p.raw) if p and p.cuttable else 1 for p in pieces) < len(cells)  # too few figures
+        short = None not in pieces and not can_fill(pieces, len(cells))  # too few figures for the cells
         if not headed and (not raws or None in pieces or short or len(pieces) > len(cells)):
             continue  # outside a table: only rows whose figures fill them
         for p in pieces:
             if p is not None and p.raw in NONE_WORDS:
-                read.none_words[p.raw] = read.none_words.get(p.raw, 0) + 1
+                read.saw_none(p.raw)
         if not raws:
             read.blank.update(cells)  # a row with its label and nothing after: present, blank
         elif None in pieces:

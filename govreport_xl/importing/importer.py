@@ -212,10 +212,6 @@ def narrative_figures(lines: list[str]) -> list[NarrativeFigure | NarrativeBalan
     return out
 
 
-def _found(read: TableRead) -> int:
-    return len(read.values) + len(read.blank) + len(read.unreadable)
-
-
 def _headless(table: Table, lines: list[str]) -> list[str]:
     """Where a fragment's rows have no heading above them: table 2 and 3 rows are known by their
     labels anywhere; table 4 has none, so only what follows its column header (复议后起诉)."""
@@ -233,7 +229,7 @@ def _row_like(line: str) -> bool:
     return all(kinds[first:])
 
 
-def read_tables(lines: list[str], parts: dict[str, list[str]]) -> tuple[dict[str, TableRead], str | None]:
+def read_tables(text: str, parts: dict[str, list[str]]) -> tuple[dict[str, TableRead], str | None]:
     """The three tables: row by row where the text keeps its rows, else from the flattened
     text; ("flattened" when any table came from it)."""
     tables: dict[str, TableRead] = {}
@@ -248,8 +244,8 @@ def read_tables(lines: list[str], parts: dict[str, list[str]]) -> tuple[dict[str
     if all(read.status == "complete" for read in tables.values()):
         return tables, None
     layout = None
-    for t, read in read_flat("\n".join(lines)).items():
-        if _found(read) > _found(tables[t]):
+    for t, read in read_flat(text).items():
+        if read.found > tables[t].found:
             tables[t], layout = read, "flattened"
     return tables, layout
 
@@ -259,20 +255,21 @@ def import_report(path: str | Path) -> ImportedReport:
     kind, raw_lines = read_lines(path)
     lines = [normalize(line) for line in raw_lines if not is_furniture(line)]
     parts = sections(lines)
+    text = "\n".join(lines)
     table_lines = [line for t in ("T2", "T3", "T4") for line in parts[t]]
-    fmt = detect_format("\n".join(table_lines) if table_lines else inside("\n".join(lines)))  # not the narrative's words
+    fmt = detect_format("\n".join(table_lines) if table_lines else inside(text))  # not the narrative's words
     meta = title_meta(lines)
     imported = ImportedReport(path, kind, fmt, Report.build(meta))
     if fmt in OLDER_FORMATS:
         imported.notes.append(Note("older_format"))
         return imported
-    imported.tables, flattened = read_tables(lines, parts)
+    imported.tables, flattened = read_tables(text, parts)
     imported.layout = flattened or ("pdf" if kind == "pdf" else "rows")
     values = {}
     for read in imported.tables.values():
         values |= read.values
         imported.notes += read.notes
-    narrative = narrative_figures([outside("\n".join(lines))] if flattened else parts["narrative"])
+    narrative = narrative_figures([outside(text)] if flattened else parts["narrative"])
     if all(read.status == "missing" for read in imported.tables.values()):
         if not (meta and (narrative or _TITLE.search("".join(lines[:40])))):
             raise SourceError(path, {"zh": "没有找到政府信息公开年度报告的统计表", "en": "no tables of an annual report were found"})

@@ -13,10 +13,9 @@ import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..core.cell_values import NONE_WORDS, printed_number
 from ..core.source import SourceError, refuse
 from ..core.standard import T2, T3, T4
-from .tokens import is_furniture, key
+from .tokens import Kind, classify, is_furniture, key
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 300  # a report is a few pages to a few dozen
@@ -67,7 +66,7 @@ def _visual_lines(words: list[dict]) -> list[list[dict]]:
 
 def _first_figure(line: list[dict]) -> int | None:
     """Where a line's figures start, if it ends in figures and nothing else (a table row)."""
-    figure = [w["text"] in NONE_WORDS or printed_number(w["text"]) is not None for w in line]
+    figure = [classify(w["text"]).kind in (Kind.NUMBER, Kind.NONE) for w in line]
     if not figure[-1] or is_furniture(" ".join(w["text"] for w in line)):  # "- 3 -" is a page number
         return None
     i = len(figure)
@@ -139,10 +138,12 @@ def _columns(figures: list[dict]) -> list[str]:
     return ["".join(w["text"] for w in sorted(cell, key=lambda w: w["top"])) for cell in sorted(cells, key=lambda c: c[0]["x0"])]
 
 
+_HEADING_KEYS = tuple(key(t.heading) for t in (T2, T3, T4)) + ("五",)
+
+
 def _is_heading(line: list[dict]) -> bool:
-    """A section heading ("三、收到和处理…") is never part of a row's label."""
-    text = key("".join(w["text"] for w in line))
-    return any(text.startswith(key(t.heading)) for t in (T2, T3, T4)) or text.startswith("五")
+    """A section heading ("三、收到和处理…", "五、…") is never part of a row's label."""
+    return key("".join(w["text"] for w in line)).startswith(_HEADING_KEYS)
 
 
 class _CappedZlib:

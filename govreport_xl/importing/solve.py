@@ -46,6 +46,17 @@ class Piece:
     def cuttable(self) -> bool:
         return self.whole is None
 
+    @property
+    def size(self) -> int:
+        """The most cells the piece can give: one a digit, or one in all."""
+        return len(self.raw) if self.cuttable else 1
+
+
+def can_fill(pieces: Sequence[Piece] | None, n: int) -> bool:
+    """Whether the pieces have figures enough for n cells: digits run together can be cut into
+    them; fewer (a row cut off, a cell dropped) cannot, and are never cut to fit."""
+    return pieces is not None and sum(p.size for p in pieces) >= n
+
 
 def piece(raw: str, none_words: Sequence[str]) -> Piece | None:
     """None where the piece is not a figure at all."""
@@ -145,7 +156,7 @@ def cuttings(run: Run, known: Mapping[str, Value], relations: Sequence[Relation]
 
     def cells_room(i: int, left: int) -> tuple[int, int]:
         """The fewest and the most cells pieces[:i] and `left` digits of piece i can still give."""
-        rest = [_size(p) for p in pieces[:i]] + [left]
+        rest = [p.size for p in pieces[:i]] + [left]
         return sum(1 for r in rest if r > 0), sum(rest)
 
     def walk(i: int, left: int, at: int) -> None:
@@ -170,7 +181,7 @@ def cuttings(run: Run, known: Mapping[str, Value], relations: Sequence[Relation]
                 break  # longer cuts of the same digits are only larger
             if verdict:
                 continue
-            ni, nleft = (i, rest) if rest else (i - 1, _size(pieces[i - 1]) if i else 0)
+            ni, nleft = (i, rest) if rest else (i - 1, pieces[i - 1].size if i else 0)
             fewest, most = cells_room(ni, nleft) if ni >= 0 else (0, 0)
             if fewest <= at <= most:
                 vals[at] = v
@@ -178,14 +189,10 @@ def cuttings(run: Run, known: Mapping[str, Value], relations: Sequence[Relation]
                     walk(ni, nleft, at - 1)
                 vals[at] = None
 
-    walk(len(pieces) - 1, _size(pieces[-1]) if pieces else 0, n - 1)
+    walk(len(pieces) - 1, pieces[-1].size if pieces else 0, n - 1)
     if shared is not None:
         shared[0] -= allowed_steps - budget[0]
     return None if budget[0] < 0 or len(out) > MAX_READINGS else out
-
-
-def _size(p: Piece) -> int:
-    return len(p.raw) if p.cuttable else 1
 
 
 class Sums:
@@ -265,7 +272,7 @@ class Decoded:
 
 def _at_most(run: Run, limit: int) -> bool:
     """Whether the run's digits can be cut at most `limit` ways (before any sum is checked)."""
-    digits = sum(len(p.raw) if p.cuttable else 1 for p in run.pieces)
+    digits = sum(p.size for p in run.pieces)
     return comb(max(digits - 1, 0), max(len(run.cells) - 1, 0)) <= limit
 
 

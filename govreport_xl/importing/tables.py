@@ -14,11 +14,11 @@ from decimal import Decimal
 import re
 
 from ..core.cell_values import NONE_WORDS, parse_printed
-from ..core.checks import check_relation, total
+from ..core.checks import check_relation
 from ..core.rules import RULES, Relation, relations, relations_of
 from ..core.standard import T3, T4, CellKind, Table, code, columns
 from .notes import Note
-from .solve import Decoded, Piece, Run, decode, piece
+from .solve import Decoded, Piece, Run, can_fill, decode, piece
 from .tokens import Kind, Token, key
 
 _NUMBERING_PREFIX = r"^(?:[一二三四五六七八九十]+|\d+)"
@@ -46,11 +46,19 @@ class TableRead:
         return [c.code for c in self.table.cells]
 
     @property
+    def found(self) -> int:
+        """Cells the text has: read, blank or unreadable."""
+        return len(self.values) + len(self.unreadable) + len(self.blank)
+
+    @property
     def status(self) -> str:
-        seen = len(self.values) + len(self.unreadable) + len(self.blank)
-        if seen == 0:
+        if self.found == 0:
             return "missing"
-        return "complete" if seen == len(self.codes) and not self.unreadable else "partial"
+        return "complete" if self.found == len(self.codes) and not self.unreadable else "partial"
+
+    def saw_none(self, word: str) -> None:
+        """A cell written as a word for none ("/"): counted for the table's note."""
+        self.none_words[word] = self.none_words.get(word, 0) + 1
 
     def counts(self) -> dict[str, int]:
         """How each cell of the table was read: read as printed, decoded by the sums, ambiguous
@@ -62,13 +70,14 @@ class TableRead:
             "ambiguous": ambiguous,
             "unreadable": len(self.unreadable) - ambiguous,
             "blank": len(self.blank),
-            "missing": len(self.codes) - len(self.values) - len(self.unreadable) - len(self.blank),
+            "missing": len(self.codes) - self.found,
         }
 
 
 @dataclass(frozen=True)
 class RowSpec:
     code: str  # row code
+    label: str  # the official label, for messages
     keys: tuple[str, ...]  # full key first, then a bare key where it is distinctive
     columns: tuple[str, ...]
     kind: CellKind = CellKind.COUNT
@@ -82,7 +91,7 @@ def row_specs(table: Table) -> list[RowSpec]:
     bare = {c: re.sub(_NUMBERING_PREFIX, "", k) for c, k in full.items()}
     unique = {b for b in bare.values() if list(bare.values()).count(b) == 1}
     return [
-        RowSpec(row.code, (full[row.code], bare[row.code]) if bare[row.code] != full[row.code] and bare[row.code] in unique else (full[row.code],),
+        RowSpec(row.code, row.label, (full[row.code], bare[row.code]) if bare[row.code] != full[row.code] and bare[row.code] in unique else (full[row.code],),
                 tuple(c.code for c in block.columns), block.kind)
         for block, row in rows
     ]
@@ -164,12 +173,17 @@ def _value(tok: Token, kind: CellKind) -> int | Decimal | None:
 # --- one table ----------------------------------------------------------------------------------
 
 
-def fits_by(rule_id: str, cells: Sequence[str]) -> Callable[[list[int]], bool]:
+def fits_by(rule_id: str, cells: Sequence[str]) -> Callable[[Sequence], bool]:
     """Whether values for `cells` satisfy every check of the catalogue rule that lies within them
     (T3-02 for a row of table 3, T4-01 for table 4's three groups)."""
-    within = [rel for rel in relations_of(rule_id) if set(rel.codes) <= set(cells)]
+    return fits_within(relations_of(rule_id), cells)
 
-    def fits(values: list[int]) -> bool:
+
+def fits_within(rels: Sequence[Relation], cells: Sequence[str]) -> Callable[[Sequence], bool]:
+    """Whether values for `cells` satisfy every one of `rels` that lies within them."""
+    within = [rel for rel in rels if set(rel.codes) <= set(cells)]
+
+    def fits(values: Sequence) -> bool:
         given = {c: Decimal(v) for c, v in zip(cells, values)}
         return all(check_relation(rel, given) is None for rel in within)
 
@@ -194,7 +208,7 @@ class _TableReader:
             else:
                 self.read.values[c] = v
             if tok.kind is Kind.NONE:
-                self.read.none_words[tok.raw] = self.read.none_words.get(tok.raw, 0) + 1
+                self.read.saw_none(tok.raw)
 
     def cut_glued(self) -> None:
         """The rows whose digits ran together, cut by the table's sums with every cell read as
@@ -242,12 +256,12 @@ class _TableReader:
             self.choose(row_cells, candidates, spec.kind, fits)
         elif not strict:
             return False
-        elif len(short := _strip_blanks(run)) < n and _can_fill(pieces := _pieces(short), n):
+        elif len(short := _strip_blanks(run)) < n and can_fill(pieces := _pieces(short), n):
             cells = tuple(code(self.read.table.id, r, c) for r, c in row_cells)
             self.glued.append((f"{self.read.table.id}.{spec.code}", Run(cells, pieces)))
         elif cut_off and len(short) < n:  # too few figures, where the text ends: the cells it has
             self.put(spec.code, spec.columns, short, spec.kind)
-            self.read.notes.append(Note("row_cut_off", {"where": f"{self.read.table.id}.{spec.code}", "label": spec_label(self.read.table, spec), "n": len(short)}))
+            self.read.notes.append(Note("row_cut_off", {"where": f"{self.read.table.id}.{spec.code}", "label": spec.label, "n": len(short)}))
         else:
             raw = " ".join(t.raw or "（空）" for t in run)
             for col in spec.columns:
@@ -263,20 +277,10 @@ def _pieces(tokens: Sequence[Token]) -> tuple[Piece, ...] | None:
     return None if None in out else out
 
 
-def _can_fill(pieces: tuple[Piece, ...] | None, n: int) -> bool:
-    """Whether the pieces have figures enough for n cells: digits run together can be cut into
-    them; fewer (a row cut off, a cell dropped) cannot, and are never cut to fit."""
-    return pieces is not None and sum(len(p.raw) if p.cuttable else 1 for p in pieces) >= n
-
-
 def relations_of_table(table: Table) -> tuple[Relation, ...]:
     """The catalogue's arithmetic checks within a table: its equalities cut digits run together;
     its inequalities (P-01) order the readings shown, never choose one."""
     return tuple(rel for rel in relations() if rel.table == table.id)
-
-
-def spec_label(table: Table, spec: RowSpec) -> str:
-    return next(row.label for row in table.rows if row.code == spec.code)
 
 
 _LEGAL_COLUMNS = sum(1 for c in columns(T3) if c.group)  # the columns under 法人或其他组织
@@ -347,7 +351,7 @@ def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
         table_notes(reader.read)
         return reader.read
     run = _strip_blanks(run)
-    if _can_fill(pieces := _pieces(run), len(cells)):  # digits run together, cut by the sums
+    if can_fill(pieces := _pieces(run), len(cells)):  # digits run together, cut by the sums
         reader.glued.append((T4.id, Run(tuple(code(T4.id, r, c) for r, c in cells), pieces)))
         reader.cut_glued()
     elif cut_off and len(run) < len(cells):  # too few figures, where the text ends: the cells it has
@@ -412,11 +416,7 @@ def _ambiguous_note(table: Table, where: str, d: Decoded) -> Note:
     the reader, never a choice."""
     cells = d.run.cells
     hints = [rel for rel in relations_of_table(table) if rel.op != "=" and set(rel.codes) <= set(cells)]
-
-    def fits(r) -> bool:
-        given = dict(zip(cells, r))
-        return all(rel.holds(total(given, rel.actual), total(given, rel.expected)) for rel in hints)
-
+    fits = fits_within(hints, cells)
     ordered = sorted(d.readings, key=lambda r: not fits(r))
     shown = "；".join(_show(r) for r in ordered[:MAX_CANDIDATES_SHOWN]) + ("……" if len(ordered) > MAX_CANDIDATES_SHOWN else "")
     params = {"where": where, "raw": d.run.raw, "n": len(d.readings), "candidates": shown}
