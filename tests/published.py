@@ -51,6 +51,18 @@ def made_up_report(seed: int) -> Report:
     return Report.build({"name": f"测试市第{seed}区人民政府", "year": year}, values)
 
 
+def with_row(report: Report, row: str, values) -> Report:
+    """`report` with table 3's row `row` set to `values`, its columns kept reconciling (the
+    change made to （七）总计 and to 上年结转 as well)."""
+    fix = {}
+    for i, v in enumerate(values, 1):
+        old = report.value(f"T3.{row}.C{i}")
+        fix[f"T3.{row}.C{i}"] = v
+        fix[f"T3.R24.C{i}"] = report.value(f"T3.R24.C{i}") - old + v
+        fix[f"T3.R02.C{i}"] = report.value(f"T3.R02.C{i}") - old + v
+    return report.with_values(fix)
+
+
 def _fmt(value, opts) -> str:
     s = str(value)
     if value == 0 and "none_word" in opts:  # "" renders none as an empty cell

@@ -15,7 +15,7 @@ from govreport_xl.importing.importer import import_report
 from govreport_xl.importing.solve import Piece, Run, cuttings
 from govreport_xl.importing.tables import relations_of_table
 from helpers import ROOT, example_report
-from published import made_up_report, render_flat
+from published import made_up_report, render_flat, with_row
 from test_import import OLD_2019
 
 
@@ -82,19 +82,6 @@ def test_the_published_example_flattened(tmp_path):
     assert [f.rule for f in audit.findings if f.severity == "error"] == ["V-01"] * 3
 
 
-def _with_row(seed, row, values):
-    """A report (made up from `seed`, or the example where None) whose row `row` of table 3 is
-    `values`, its columns kept reconciling."""
-    report = example_report() if seed is None else made_up_report(seed)
-    fix = {}
-    for i, v in enumerate(values, 1):
-        old = report.value(f"T3.{row}.C{i}")
-        fix[f"T3.{row}.C{i}"] = v
-        fix[f"T3.R24.C{i}"] = report.value(f"T3.R24.C{i}") - old + v
-        fix[f"T3.R02.C{i}"] = report.value(f"T3.R02.C{i}") - old + v
-    return report.with_values(fix)
-
-
 def test_the_issue_example_is_split_by_the_columns(tmp_path):
     """「一、本年新收…数量120010013」 fits its row sum two ways (12|0|0|1|0|0|13 and 1|2|0|0|10|0|13);
     the column sums single one out."""
@@ -117,7 +104,7 @@ def test_the_issue_example_is_split_by_the_columns(tmp_path):
 
 def test_figures_that_split_two_ways_are_reported_with_both(tmp_path):
     """With （七）总计 gone the columns cannot choose: both readings are listed, none taken."""
-    report = _with_row(3, "R05", [12, 0, 0, 1, 0, 0, 13])
+    report = with_row(made_up_report(3), "R05", [12, 0, 0, 1, 0, 0, 13])
     text = render_flat(report)
     total = "".join(str(report.value(f"T3.R24.C{i}")) for i in range(1, 8))
     text = text.replace("（七）总计" + total, "")
@@ -134,7 +121,7 @@ def test_a_total_that_does_not_reconcile_is_reported_not_repaired(tmp_path):
     """A clerk typed 21 for 12 in a row total: 「020010021」. Those digits also fit the row sum as
     0|20|0|1|0|0|21, which would "repair" the row but break four columns; read as printed, only
     the row and its column break. The printed reading is taken and the report's error reported."""
-    report = _with_row(None, "R09", [0, 2, 0, 0, 10, 0, 12]).with_values({"T3.R09.C7": 21})
+    report = with_row(example_report(), "R09", [0, 2, 0, 0, 10, 0, 12]).with_values({"T3.R09.C7": 21})
     text = render_flat(report)
     assert "020010021" in text
     got = imported(tmp_path, text)
@@ -149,7 +136,7 @@ def test_a_total_that_does_not_reconcile_is_reported_not_repaired(tmp_path):
 def test_readings_that_break_as_many_sums_are_both_listed(tmp_path):
     """1 typed for the total 102: 「100001011」. Read as printed it breaks the row and column C7;
     read as 1|0|0|0|0|10|11 it breaks columns C6 and C7. Neither is taken, both are listed."""
-    report = _with_row(None, "R09", [1, 0, 0, 0, 0, 101, 102]).with_values({"T3.R09.C7": 1})
+    report = with_row(example_report(), "R09", [1, 0, 0, 0, 0, 101, 102]).with_values({"T3.R09.C7": 1})
     got = imported(tmp_path, render_flat(report))
     cells = tuple(f"T3.R09.C{i}" for i in range(1, 8))
     assert set(got.tables["T3"].candidates[cells]) == {(1, 0, 0, 0, 0, 101, 1), (1, 0, 0, 0, 0, 10, 11)}
