@@ -17,7 +17,8 @@ ALLOWED = {
     "render": {"core", "excel", "atomic"},
     "addin": {"core", "excel", "formats", "atomic", "api"},
     "api": {"core", "excel", "formats", "importing", "addin", "atomic", "bulk"},
-    "cli": {"core", "excel", "formats", "importing", "api", "atomic", "addin", "bulk", "render"},
+    "cli": {"core", "excel", "formats", "importing", "api", "atomic", "addin", "bulk", "render", "server"},
+    "server": {"core", "excel", "formats", "api", "atomic", "bulk"},
 }
 
 

@@ -377,6 +377,18 @@ def cmd_addin_install(args) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    try:
+        import fastapi, uvicorn  # noqa: F401,E401  (the [server] extra)
+    except ImportError:
+        _say("govreport-xl serve 需要服务器组件，请安装：pip install 'govreport-xl[server]'\n"
+             "(the server needs the [server] extra: pip install 'govreport-xl[server]')", sys.stderr)
+        return EXIT_UNREADABLE
+    from ..server.run import serve
+
+    return serve(args)
+
+
 def cmd_rules(args) -> int:
     _say(rules_markdown(args.lang))
     return EXIT_OK
@@ -474,6 +486,17 @@ def build_parser() -> argparse.ArgumentParser:
     _selection_args(sp)
     _batch_args(sp)
     command("rules", cmd_rules, "列出全部校验规则 (list the rule catalogue as Markdown)")
+    sp = command("serve", cmd_serve, "运行汇总单位的网上报送服务 (run the office server: uploads, dashboard, API)")
+    sp.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1 (address to listen on)")
+    sp.add_argument("--port", type=int, default=8000, help="端口，默认 8000 (port)")
+    sp.add_argument("--data", default="govreport-data", metavar="FOLDER", help="数据目录，默认 ./govreport-data (data folder)")
+    sp.add_argument("--database", metavar="URL", help="数据库，默认数据目录中的 SQLite；或 postgresql://用户:密码@主机/库名 "
+                    "(也可用环境变量 GOVREPORT_DATABASE_URL) (database URL; default SQLite in the data folder)")
+    sp.add_argument("--public-url", metavar="URL", help="用户访问的地址，如 https://nianbao.example.gov.cn（生成链接用）"
+                    "(the address users open, e.g. behind the HTTPS proxy)")
+    sp.add_argument("--proxy", metavar="IP", help="前置 HTTPS 代理的地址，信任其 X-Forwarded-For/-Proto (the proxy's address)")
+    sp.add_argument("--max-upload-mb", type=float, default=20, help="单个上传文件的大小上限（MB），默认 20 (upload limit)")
+    sp.add_argument("--verbose", "-v", action="store_true", help="显示每个请求 (log every request)")
     sp = command("addin", None, "Excel 加载项（校验按钮）：生成或安装 (the Excel add-in: build or install)")
     addin = sp.add_subparsers(dest="addin_command", required=True, metavar="ACTION", parser_class=_Parser)
     bp = addin.add_parser("build", help="生成 .xlam (build the .xlam)", description="生成 .xlam 加载项 (build the .xlam add-in)")
