@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from govreport_xl.cli.main import main  # noqa: E402
 from govreport_xl.server.app import create_app  # noqa: E402
+from govreport_xl.server.db import Blob, Upload  # noqa: E402
 from govreport_xl.server.settings import Settings  # noqa: E402
 from cases import build  # noqa: E402
 from helpers import EXAMPLE_JSON, EXAMPLE_XLSX  # noqa: E402
@@ -65,7 +66,9 @@ def test_report_json_in(client, capsys):
 
 def test_nothing_is_kept(client):
     client.post("/api/validate", files={"file": ("a.xlsx", EXAMPLE_XLSX.read_bytes(), XLSX)})
-    assert not [p for p in client.data_dir.rglob("*") if p.is_file()]
+    assert not [p for folder in ("files", "tmp") for p in (client.data_dir / folder).rglob("*") if p.is_file()]
+    with client.app.state.db.read() as s:
+        assert not s.query(Upload).count() and not s.query(Blob).count()
 
 
 @pytest.mark.parametrize("body, status, says", [

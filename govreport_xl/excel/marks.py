@@ -99,6 +99,26 @@ def _shown(value) -> object:
     return "（空白）" if value is None else value
 
 
+def result_entries(result: Result) -> list[tuple]:
+    """The results sheet's rows below its header, with the cells as a tuple of "sheet!A1"
+    (the sheet links them; a web page lists them): (序号, 规则, 级别, 说明, cells, 应为, 实际)."""
+    rows: list[tuple] = []
+    for n, f in enumerate(result.findings, start=1):
+        has_sides = f.expected is not None
+        text = f.message("zh")
+        if has_sides and (sides := RULES[f.rule].sides_text(str(_shown(f.expected)), str(_shown(f.actual)))):
+            text += f"（{sides}）"
+        rows.append((n, f.rule, SEVERITY_LABEL[f.severity], text, tuple(f.cells or ()),
+                     _shown(f.expected) if has_sides else "", _shown(f.actual) if has_sides else ""))
+    for u in result.unchecked:
+        if u.for_want_of_cells:
+            rows.append(("", u.rule, UNCHECKED_LABEL, u.reason.render("zh"), tuple(u.cells), "", ""))
+    if waiting := sum(u.waits_for_a_fix for u in result.unchecked):
+        rows.append(("", "", UNCHECKED_LABEL, f"另有 {waiting} 项检查用到上面填写有误的单元格，要等它们改正后才能进行", (), "", ""))
+    rows += [("", "", UNCHECKED_LABEL, text, (), "", "") for text in _limits(result)]
+    return rows
+
+
 def results_rows(result: Result, when: _dt.datetime, version: object = TEMPLATE_VERSION) -> list[list[object]]:
     meta = result.report.meta
     who = f"{meta.name or '（未填机关名称）'} {meta.year or ''}".strip()
@@ -108,19 +128,8 @@ def results_rows(result: Result, when: _dt.datetime, version: object = TEMPLATE_
         [f"结果：{summary_text(result)}"],
         list(RESULTS_HEADER),
     ]
-    for n, f in enumerate(result.findings, start=1):
-        has_sides = f.expected is not None
-        text = f.message("zh")
-        if has_sides and (sides := RULES[f.rule].sides_text(str(_shown(f.expected)), str(_shown(f.actual)))):
-            text += f"（{sides}）"
-        rows.append([n, f.rule, SEVERITY_LABEL[f.severity], text, _link(f.cells or ()),
-                     _shown(f.expected) if has_sides else "", _shown(f.actual) if has_sides else ""])
-    for u in result.unchecked:
-        if u.for_want_of_cells:
-            rows.append(["", u.rule, UNCHECKED_LABEL, u.reason.render("zh"), _link(u.cells), "", ""])
-    if waiting := sum(u.waits_for_a_fix for u in result.unchecked):
-        rows.append(["", "", UNCHECKED_LABEL, f"另有 {waiting} 项检查用到上面填写有误的单元格，要等它们改正后才能进行", "", "", ""])
-    rows += [["", "", UNCHECKED_LABEL, text, "", "", ""] for text in _limits(result)]
+    rows += [[n, rule, level, text, _link(cells), expected, actual]
+             for n, rule, level, text, cells, expected, actual in result_entries(result)]
     return rows
 
 

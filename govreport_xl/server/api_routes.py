@@ -5,17 +5,24 @@ is kept: the file is read from a temporary copy that is removed before the answe
 
 from __future__ import annotations
 
+import json
 from typing import Literal
 from urllib.parse import unquote
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from .checking import check_path, check_report
 from .intake import Refused, display_name, kind_of, report_json, spool
+from .db import ApiToken, Round, Staff, Upload
+from .records import body_states
+from .security import selector_of, token_matches
+from .web import PageError, client_ip
 
 router = APIRouter(prefix="/api", tags=["api"])
+TOO_MANY = {"zh": "请求太频繁，请稍后再试", "en": "too many requests: try again later"}
 
 VALIDATE_BODY = {
     "requestBody": {
@@ -57,6 +64,8 @@ def _chunks(source):
              description="The same result record as `govreport-xl validate --json`, for one workbook or report JSON.")
 async def validate(request: Request, lang: Literal["zh", "en"] = Query("zh", description="message language")):
     settings, checker = request.app.state.settings, request.app.state.checker
+    if not request.app.state.limits["validate"].allow(client_ip(request)):
+        return JSONResponse({"error": TOO_MANY[lang]}, status_code=429)
     try:
         head, source, name = await _upload(request)
         kind = kind_of(head or b"")
@@ -72,3 +81,81 @@ async def validate(request: Request, lang: Literal["zh", "en"] = Query("zh", des
     except Refused as refused:
         return JSONResponse({"error": refused.reason[lang]}, status_code=refused.status)
     return checked.record
+
+
+# --- read access for staff tokens ---------------------------------------------------------------
+
+def staff_token(request: Request) -> Staff:
+    """The staff member an `Authorization: Bearer` token was made by (401 otherwise)."""
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    selector = selector_of(token)
+    found = None
+    if selector is not None:
+        with request.app.state.db.read() as s:
+            found = s.execute(select(ApiToken, Staff).join(Staff, Staff.id == ApiToken.staff_id)
+                              .where(ApiToken.selector == selector)).first()
+    if found is None or not token_matches(found[0].secret_hash, token) or found[0].revoked_at or found[1].disabled_at:
+        if not request.app.state.limits["link_miss"].allow(client_ip(request)):
+            raise PageError(429, TOO_MANY["zh"])
+        raise PageError(401, "需要有效的令牌（Authorization: Bearer …）")
+    return found[1]
+
+
+Token = Depends(staff_token)
+
+
+def _round(request: Request, round_id: int) -> Round:
+    with request.app.state.db.read() as s:
+        round_ = s.get(Round, round_id)
+    if round_ is None:
+        raise PageError(404, "没有这个报送轮次")
+    return round_
+
+
+def _round_json(r: Round) -> dict:
+    return {"id": r.id, "year": r.year, "region_code": r.region_code, "title": r.title, "deadline": r.deadline.isoformat()}
+
+
+@router.get("/rounds", summary="The rounds (staff token)")
+def rounds(request: Request, staff: Staff = Token) -> list[dict]:
+    with request.app.state.db.read() as s:
+        return [_round_json(r) for r in s.scalars(select(Round).order_by(Round.year, Round.region_code))]
+
+
+def _body_json(row) -> dict:
+    b, u = row.body, row.upload
+    return {"id": b.id, "name": b.name, "uscc": b.uscc, "region_code": b.region_code, "level": b.level, "contact": b.contact,
+            "state": row.state, "state_zh": row.label, "overdue": row.overdue, "uploads": row.uploads,
+            "review_note": b.review_note if row.state == "returned" else "",
+            "latest": None if u is None else {"id": u.id, "received_at": u.received_at.isoformat(), "filename": u.filename,
+                                              "status": u.status, "errors": u.errors, "warnings": u.warnings}}
+
+
+@router.get("/rounds/{round_id}/bodies", summary="A round's bodies and their states (staff token)")
+def round_bodies(request: Request, round_id: int, staff: Staff = Token) -> dict:
+    round_ = _round(request, round_id)
+    with request.app.state.db.read() as s:
+        rows = body_states(s, round_)
+    return {"round": _round_json(round_), "bodies": [_body_json(r) for r in rows]}
+
+
+@router.get("/rounds/{round_id}/records", summary="The latest record of every body that uploaded, as JSON Lines (staff token)",
+            description="One `validate --json` record a line (Chinese messages, with the report), as checked when it was uploaded.")
+def round_records(request: Request, round_id: int, staff: Staff = Token):
+    round_ = _round(request, round_id)
+    with request.app.state.db.read() as s:
+        rows = [r for r in body_states(s, round_) if r.upload is not None]
+    lines = (json.dumps({"body_id": r.body.id, "upload_id": r.upload.id, "state": r.state, "record": json.loads(r.upload.record)},
+                        ensure_ascii=False) + "\n" for r in rows)
+    return StreamingResponse(lines, media_type="application/jsonl; charset=utf-8")
+
+
+@router.get("/uploads/{upload_id}", summary="One upload's record (staff token)")
+def upload_record(request: Request, upload_id: int, staff: Staff = Token) -> dict:
+    with request.app.state.db.read() as s:
+        upload = s.get(Upload, upload_id)
+    if upload is None:
+        raise PageError(404, "没有这次上传")
+    return {"id": upload.id, "body_id": upload.body_id, "received_at": upload.received_at.isoformat(), "filename": upload.filename,
+            "sha256": upload.blob_sha256, "record": json.loads(upload.record)}

@@ -2,26 +2,61 @@
 
 Other modules add routes in one place, `_routers()`: each module holds an `APIRouter` named
 `router` (the Office.js add-in's is `officejs.py`). Shared objects live on `app.state`:
-`settings` (a `Settings`) and `checker` (the worker pool that reads uploads).
+`settings` (a `Settings`), `db` (a `db.Database`), `store` (files by hash), `checker` (the worker
+pool that reads uploads), `links` (signs bodies' links) and `limits` (rate limiters).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import logging
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import func, select
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from .checking import Checker
+from .db import Database, Staff
+from .security import LinkSigner, RateLimiter, server_key
 from .settings import Settings
+from .store import FileStore
+from .web import HERE, LoginNeeded, PageError, render
 
 MULTIPART_OVERHEAD = 64 * 1024  # the form's boundaries and other fields around the file
+log = logging.getLogger("govreport_xl.server")
+
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+                               "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; frame-ancestors 'none'",
+}
 
 
 def _routers() -> list:
-    from . import api_routes, officejs
+    """Every group of routes, included in this order (add yours here)."""
+    from . import api_routes, officejs, pages_body, pages_office
 
-    return [api_routes.router, officejs.router]
+    return [api_routes.router, pages_body.router, pages_office.router, officejs.router]
+
+
+def _limits() -> dict[str, RateLimiter]:
+    return {
+        "login": RateLimiter(10, 300),  # per address and per user name: 10 tries in 5 minutes
+        "link_miss": RateLimiter(30, 60),  # wrong links or tokens, per address
+        "upload": RateLimiter(30, 60),  # per body
+        "validate": RateLimiter(120, 60),  # POST /api/validate, per address
+    }
+
+
+def setup_token(key: bytes) -> str:
+    return hmac.new(key, b"setup-first-admin", hashlib.sha256).hexdigest()[:32]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -30,23 +65,128 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        app.state.checker = Checker(settings.check_workers, settings.check_seconds)
+        app.state.store.clean_tmp()
+        app.state.db.upgrade()
+        _announce_setup(app)
         try:
             yield
         finally:
             app.state.checker.close()
+            app.state.db.close()
 
     app = FastAPI(
         title="govreport-xl 政务公开年报服务", version=__version__, lifespan=lifespan,
-        description="The office server of govreport-xl: uploads, the office's dashboard, and `POST /api/validate`.",
-        max_body_size=settings.max_upload_bytes + MULTIPART_OVERHEAD,
+        description="The office server of govreport-xl: uploads, the office's dashboard, and the API. "
+                    "`POST /api/validate` needs no account; the `/api/rounds` routes need a staff token "
+                    "(`Authorization: Bearer …`, made on the 人员与令牌 page).",
     )
+    key = server_key(settings.data_dir)
     app.state.settings = settings
+    app.state.db = Database(settings.database)
+    app.state.store = FileStore(settings.data_dir)
+    app.state.checker = Checker(settings.check_workers, settings.check_seconds)
+    app.state.links = LinkSigner(key)
+    app.state.limits = _limits()
+    app.state.setup_token = setup_token(key)
+    app.state.setup_token_matches = lambda token: hmac.compare_digest(str(token), app.state.setup_token)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for router in _routers():
         app.include_router(router)
+    _handlers(app)
+
+    app.add_middleware(RefuseLarge, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:
         return {"ok": True, "version": __version__}
 
     return app
+
+
+class TooLarge(Exception):
+    pass
+
+
+class RefuseLarge:
+    """Request bodies bounded before they are read: one that declares more than the limit is
+    refused at once, one that sends more is cut off; either way the user reads why (413)."""
+
+    def __init__(self, app, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            return await self._refuse(scope, receive, send)
+        received, started = 0, False
+
+        async def counted():
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise TooLarge
+            return message
+
+        async def watched(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except TooLarge:
+            if not started:
+                await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope, receive, send):
+        request = Request(scope, receive)
+        message = f"文件太大，超过了上传大小的上限（{self.max_bytes // (1024 * 1024)} MB）。"
+        response = (JSONResponse({"error": message}, status_code=413) if _wants_json(request)
+                    else render(request, "error.html", status=413, message=message))
+        response.headers["Connection"] = "close"
+        await response(scope, receive, send)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginNeeded)
+    async def login_needed(request: Request, exc: LoginNeeded):
+        return RedirectResponse(f"/login?next={quote(exc.next_path)}", status_code=303)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        message = exc.message if isinstance(exc, PageError) else MESSAGES.get(exc.status_code, str(exc.detail))
+        if _wants_json(request):
+            return JSONResponse({"error": message}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        return render(request, "error.html", status=exc.status_code, message=message)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError):
+        if _wants_json(request):
+            return JSONResponse({"error": "请求参数有误", "detail": exc.errors()}, status_code=422)
+        return render(request, "error.html", status=422, message="地址或表单的参数有误。")
+
+
+MESSAGES = {404: "没有这个页面。", 405: "不支持这种请求。", 413: "文件太大，超过了上传大小的上限。", 429: "请求太频繁，请稍后再试。"}
+
+
+def _announce_setup(app: FastAPI) -> None:
+    with app.state.db.read() as s:
+        if s.scalar(select(func.count()).select_from(Staff)):
+            return
+    url = app.state.settings.url(f"/setup?token={app.state.setup_token}")
+    message = f"还没有管理员：请在浏览器中打开下面的链接，设置第一个管理员 (no staff yet: open this link to create the first admin)\n  {url}"
+    print(message, flush=True)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from .. import api
 from ..core.result import Result
+from ..excel.layout import compact_cells
+from ..excel.marks import result_entries, summary_text
 
 MEMORY_BYTES = 1536 * 1024 * 1024  # address space of a worker: far above a report's needs (~200 MB)
 
@@ -36,7 +38,7 @@ class Checked:
     errors: int
     warnings: int
     marked: str | None = None
-    extra: dict = field(default_factory=dict)
+    view: dict = field(default_factory=dict)  # what the pages show: the add-in's conclusion and rows
 
 
 def _limit_memory() -> None:
@@ -52,7 +54,17 @@ def _checked(result: Result, name: str, lang: str, with_report: bool, marked: Pa
     result.source = name  # the name the user knows, not where the server keeps the file
     record = result.record(lang, with_report=with_report)
     marked_path = marked if marked is not None and marked.exists() else None
-    return Checked(record, result.status, result.errors, result.warnings, str(marked_path) if marked_path else None)
+    return Checked(record, result.status, result.errors, result.warnings, str(marked_path) if marked_path else None,
+                   view_of(result))
+
+
+def view_of(result: Result) -> dict:
+    """The one-line conclusion and the rows of the 校验结果 sheet the add-in draws, cells as text."""
+    if result.report is None:
+        return {"summary": result.error["zh"] if result.error else "", "rows": []}
+    rows = [[n, rule, level, text, compact_cells(cells) if cells else "", expected, actual]
+            for n, rule, level, text, cells, expected, actual in result_entries(result)]
+    return {"summary": summary_text(result), "rows": rows}
 
 
 def check_path(path: str, name: str, lang: str = "zh", with_report: bool = False, previous=None,
@@ -94,14 +106,14 @@ class Checker:
                 process.kill()  # our own workers, by handle
         broken.shutdown(wait=False, cancel_futures=True)
 
-    async def check(self, fn, *args, name: str = "", **kwargs) -> Checked:
+    async def check(self, fn, *args, name: str = "", seconds: float | None = None, **kwargs):
         """`fn(*args, **kwargs)` in a worker; a file that overruns its budget gives an unreadable
         record (once retried when another file broke the pool under it)."""
         for attempt in (1, 2):
             pool = self.pool
             future = asyncio.wrap_future(pool.submit(fn, *args, **kwargs))
             try:
-                return await asyncio.wait_for(future, self.seconds)
+                return await asyncio.wait_for(future, seconds or self.seconds)
             except asyncio.TimeoutError:
                 self._replace(pool)
                 return self._failed(name, kwargs.get("lang", "zh"), TOO_SLOW)
@@ -114,7 +126,7 @@ class Checker:
     @staticmethod
     def _failed(name: str, lang: str, reason: dict[str, str]) -> Checked:
         result = Result.unreadable(name, dict(reason))
-        return Checked(result.record(lang), result.status, 0, 0)
+        return Checked(result.record(lang), result.status, 0, 0, view=view_of(result))
 
     def close(self) -> None:
         if self._pool is not None:

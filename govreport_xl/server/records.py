@@ -1,0 +1,117 @@
+"""The office's records as the pages and the API read them: rounds, bodies and their states, the
+history of uploads, last year's reports, and the audit log. Pure bookkeeping over the database:
+what a report says comes from the stored records of the checks.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from .. import api
+from ..bulk.history import History, body_keys, name_key
+from ..core.model import Meta
+from .db import AuditEntry, Blob, Body, Round, Upload, now
+
+STATES = {"missing": "未提交", "failing": "不通过", "passing": "通过", "returned": "已退回", "confirmed": "已确认"}
+OPEN_STATES = ("missing", "failing", "returned")  # overdue once the deadline has passed
+STATUS_ZH = {"valid": "通过", "invalid": "不通过", "incomplete": "不完整", "unreadable": "无法读取"}
+
+
+def audit(session: Session, actor: str, action: str, *, round_id: int | None = None, body_id: int | None = None,
+          detail: str = "", ip: str = "") -> None:
+    """One line of the audit log, in the same transaction as what it records."""
+    session.add(AuditEntry(actor=actor[:120], action=action, round_id=round_id, body_id=body_id, detail=detail, ip=ip[:64]))
+
+
+@dataclass(frozen=True)
+class BodyState:
+    body: Body
+    upload: Upload | None  # the latest one
+    uploads: int
+    state: str
+    overdue: bool
+
+    @property
+    def label(self) -> str:
+        return STATES[self.state]
+
+
+def state_of(body: Body, latest: Upload | None) -> str:
+    if latest is None:
+        return "missing"
+    if body.review and body.review_upload_id == latest.id:  # a review holds for the upload it was made on
+        return body.review
+    return "passing" if latest.status == "valid" else "failing"
+
+
+def is_overdue(state: str, deadline: _dt.date, today: _dt.date | None = None) -> bool:
+    return state in OPEN_STATES and (today or _dt.date.today()) > deadline
+
+
+def body_states(session: Session, round_: Round, today: _dt.date | None = None) -> list[BodyState]:
+    counts = dict(session.execute(select(Upload.body_id, func.count()).join(Body, Body.id == Upload.body_id)
+                                  .where(Body.round_id == round_.id).group_by(Upload.body_id)).all())
+    rows = session.execute(select(Body, Upload).outerjoin(Upload, Upload.id == Body.latest_upload_id)
+                           .where(Body.round_id == round_.id).order_by(Body.position)).all()
+    out = []
+    for body, upload in rows:
+        state = state_of(body, upload)
+        out.append(BodyState(body, upload, counts.get(body.id, 0), state, is_overdue(state, round_.deadline, today)))
+    return out
+
+
+def one_state(session: Session, body: Body, today: _dt.date | None = None) -> BodyState:
+    upload = session.get(Upload, body.latest_upload_id) if body.latest_upload_id else None
+    round_ = session.get(Round, body.round_id)
+    count = session.scalar(select(func.count()).select_from(Upload).where(Upload.body_id == body.id))
+    state = state_of(body, upload)
+    return BodyState(body, upload, count or 0, state, is_overdue(state, round_.deadline, today))
+
+
+def history(session: Session, body: Body) -> list[Upload]:
+    return list(session.scalars(select(Upload).where(Upload.body_id == body.id).order_by(Upload.id.desc())))
+
+
+def previous_round(session: Session, round_: Round) -> Round | None:
+    return session.scalar(select(Round).where(Round.year == round_.year - 1, Round.region_code == round_.region_code))
+
+
+def report_of(upload: Upload):
+    """The report an upload held (as the check read it), or None where it could not be read."""
+    report = json.loads(upload.record).get("report")
+    return api.read(report).report if report else None
+
+
+def previous_reports(session: Session, body: Body) -> History | None:
+    """Last year's report of this body, from last year's round of the region, as the History the
+    API matches by body (None: there is no round last year, so X-01/X-02 say so)."""
+    round_ = session.get(Round, body.round_id)
+    last = previous_round(session, round_)
+    if last is None:
+        return None
+    keys = set(body_keys(Meta(name=body.name, uscc=body.uscc or None)))
+    candidates = session.execute(select(Body, Upload).join(Upload, Upload.id == Body.latest_upload_id)
+                                 .where(Body.round_id == last.id)).all()
+    found = History()
+    for other, upload in candidates:
+        if keys & set(body_keys(Meta(name=other.name, uscc=other.uscc or None))) and (report := report_of(upload)):
+            found.add(report)
+    return found
+
+
+def find_body(session: Session, round_id: int, name: str) -> Body | None:
+    key = name_key(name)
+    return next((b for b in session.scalars(select(Body).where(Body.round_id == round_id)) if name_key(b.name) == key), None)
+
+
+def add_blob(session: Session, sha256: str, size: int) -> None:
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(Blob).values(sha256=sha256, size=size, created_at=now()).on_conflict_do_nothing())
