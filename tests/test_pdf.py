@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import govreport_xl
+import pdfgen
 from govreport_xl.excel.filler import fill_workbook
 from govreport_xl.importing.importer import import_report
 from govreport_xl.render import render
@@ -69,32 +70,16 @@ def test_table_3_across_a_page_break(printed):
     _exact(pdf, report)
 
 
-def _handmade_pdf(path, content: bytes, filters: bytes = b""):
-    """A one-page PDF written by hand, its page drawn by `content` (a stream with `filters`)."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-               b"<< /Length %d %s >>\nstream\n" % (len(content), filters) + content + b"\nendstream"]
-    pdf, offsets = bytearray(b"%PDF-1.4\n"), []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(pdf))
-        pdf += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(pdf))
-    return path
-
-
 def test_a_scan_is_said_to_be_one(tmp_path):
     """A page with drawing but no text layer, as a scanner's PDF has."""
-    path = _handmade_pdf(tmp_path / "scan.pdf", b"0.5 g 50 50 400 600 re f")
+    path = pdfgen.pages(tmp_path / "scan.pdf", [pdfgen.stream(b"0.5 g 50 50 400 600 re f")])
     result = govreport_xl.audit(path)
     assert result.status == "unreadable" and "扫描件，没有文字层" in result.error["zh"]
 
 
 def test_a_pdf_bomb_is_refused_before_it_takes_the_memory(tmp_path):
-    """A page stream of 200 KB that inflates to 200 MB: inflation stops at the bound (64 MB),
-    the file is refused as a likely bomb, and pdfminer reads other PDFs uncapped afterwards."""
+    """A page stream of 200 KB that inflates to 200 MB: inflation stops at the bound, the file is
+    refused as a likely bomb, and pdfminer outside a read inflates as it always does."""
     import zlib
 
     from pdfminer import pdftypes
@@ -102,10 +87,10 @@ def test_a_pdf_bomb_is_refused_before_it_takes_the_memory(tmp_path):
     packer = zlib.compressobj(9)
     content = b"".join(packer.compress(b" " * (1 << 20)) for _ in range(200)) + packer.flush()
     assert len(content) < 1 << 20
-    path = _handmade_pdf(tmp_path / "bomb.pdf", content, b"/Filter /FlateDecode")
+    path = pdfgen.pages(tmp_path / "bomb.pdf", [pdfgen.stream(content, b"/Filter /FlateDecode")])
     result = govreport_xl.audit(path)
     assert result.status == "unreadable" and "压缩炸弹" in result.error["zh"]
-    assert pdftypes.zlib is zlib  # restored
+    assert len(pdftypes.zlib.decompress(content)) == 200 << 20
 
 
 def test_a_damaged_pdf_is_unreadable_not_a_crash(tmp_path):
@@ -205,3 +190,54 @@ def test_tables_without_ruling_lines_are_rebuilt_from_word_positions(tmp_path):
         with pdfplumber.open(pdf) as doc:
             assert not any(page.find_tables() for page in doc.pages)  # nothing ruled to go by
         _exact(pdf, report)
+
+
+def _top_aligned(src, dst, label_scale=0.55):
+    """Every cell top-aligned and the label columns narrowed: labels wrap over many lines below
+    their row's figures, as reports printed from Word often are."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = docx.Document(src)
+    for table in doc.tables:
+        grid = table._tbl.tblGrid.gridCol_lst
+        labels = len(grid) - 7 if len(grid) >= 9 else 0  # table 3: the label columns before its 7 figures
+        for i, col in enumerate(grid):
+            col.w = int(col.w * (label_scale if i < labels else 1))
+        for row in table.rows:
+            for cell in row.cells:
+                tc_pr = cell._tc.get_or_add_tcPr()
+                align = tc_pr.find(qn("w:vAlign"))
+                if align is None:
+                    align = OxmlElement("w:vAlign")
+                    tc_pr.append(align)
+                align.set(qn("w:val"), "top")
+                if (width := tc_pr.find(qn("w:tcW"))) is not None:
+                    tc_pr.remove(width)
+    doc.save(dst)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def top_aligned(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("top")
+    base = render(govreport_xl.validate(example_report()), folder / "base.docx")
+    [pdf] = convert([_top_aligned(_borderless(base, folder / "borderless.docx"), folder / "top.docx")], folder, "pdf")
+    return pdf
+
+
+def test_top_aligned_borderless_rows_never_read_wrong(top_aligned):
+    """Whatever rows are not told apart are unread (the checks needing them not checkable), never
+    re-read from the text flattened into one line, never a wrong figure, never an error finding."""
+    got = import_report(top_aligned)
+    assert got.layout == "pdf"
+    truth = example_report().values()
+    assert all(truth[c] == v for c, v in got.report.values().items() if v is not None)
+    audit = govreport_xl.audit(top_aligned)
+    assert audit.status in ("valid", "incomplete") and not [f for f in audit.findings if f.is_error]
+
+
+@pytest.mark.xfail(strict=True, reason="rows of top-aligned borderless tables are not yet told apart (issue 19 item 7)")
+def test_top_aligned_borderless_tables_read_exactly(top_aligned):
+    _exact(top_aligned, example_report())

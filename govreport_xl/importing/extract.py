@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from html.parser import HTMLParser
 from pathlib import Path
 
 from ..core.source import SourceError
@@ -38,67 +37,72 @@ def _decode(path: Path, data: bytes) -> str:
     raise SourceError(path, {"zh": "无法识别文本编码（试过 UTF-8、GB18030、Big5）", "en": "unknown text encoding (tried UTF-8, GB18030, Big5)"})
 
 
-class _HtmlText(HTMLParser):
-    BLOCKS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "section", "article", "title", "table", "tr"}
-    SKIP = {"script", "style", "noscript"}
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
-        self.current: list[str] = []
-        self.row: list[str] | None = None
-        self.cell: list[str] | None = None
-        self.skip = 0
-
-    def _flush(self):
-        text = "".join(self.current).strip()
-        if text:
-            self.lines.append(text)
-        self.current = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.SKIP:
-            self.skip += 1
-        elif tag == "tr":
-            self._flush()
-            self.row = []
-        elif tag in ("td", "th") and self.row is not None:
-            self.cell = []
-        elif tag in self.BLOCKS and self.cell is None:
-            self._flush()
-
-    def handle_endtag(self, tag):
-        if tag in self.SKIP:
-            self.skip = max(0, self.skip - 1)
-        elif tag in ("td", "th") and self.row is not None and self.cell is not None:
-            self.row.append(re.sub(r"\s+", " ", "".join(self.cell)).strip())
-            self.cell = None
-        elif tag == "tr" and self.row is not None:
-            if any(self.row):
-                self.lines.append("\t".join(self.row))
-            self.row = None
-        elif tag in self.BLOCKS and self.cell is None:
-            self._flush()
-
-    def handle_data(self, data):
-        if self.skip:
-            return
-        (self.cell if self.cell is not None else self.current).append(data)
-
-
-def html_lines(html: str) -> list[str]:
-    parser = _HtmlText()
-    parser.feed(html)
-    parser.close()
-    parser._flush()
-    return parser.lines
-
-
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _paragraph_text(p) -> str:
-    return "".join(t.text or "" for t in p.iter(f"{_W}t"))
+_ROW_WRAPPERS = (f"{_W}sdt", f"{_W}sdtContent", f"{_W}customXml")  # content controls around rows and cells
+
+
+def _cell_text(tc) -> str:
+    """A data cell's text: its paragraphs joined by spaces (one pass over the cell)."""
+    parts = []
+    for el in tc.iter():
+        if el.tag == f"{_W}p":
+            parts.append(" ")
+        elif el.tag == f"{_W}t" and el.text:
+            parts.append(el.text)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def _own(element, tag: str) -> list:
+    """Children with `tag`, looking through content controls (w:sdt) but not into other elements."""
+    out, stack = [], list(reversed(element))
+    while stack:
+        el = stack.pop()
+        if el.tag == tag:
+            out.append(el)
+        elif el.tag in _ROW_WRAPPERS:
+            stack.extend(reversed(el))
+    return out
+
+
+def document_lines(body) -> list[str]:
+    """A Word body's lines in order: each paragraph, and each row of a data table as cells
+    separated by tabs. A table holding another table is layout: its paragraphs are read as text.
+    One pass over the tree with an explicit stack, so any nesting (tables in tables, content
+    controls in content controls) costs its size, never a recursion or a walk per level."""
+    parents = {child: parent for parent in body.iter() for child in parent}
+    holding: set = set()
+    for table in body.iter(f"{_W}tbl"):
+        up = parents.get(table)
+        while up is not None:
+            if up.tag == f"{_W}tbl":
+                if up in holding:
+                    break
+                holding.add(up)
+            up = parents.get(up)
+    lines: list[str] = []
+    paragraphs: list[list[str]] = []
+    stack: list[tuple[object, bool]] = [(child, False) for child in reversed(body)]
+    while stack:
+        el, leaving = stack.pop()
+        if leaving:  # only paragraphs are revisited
+            text = "".join(paragraphs.pop())
+            lines.append(text)
+            continue
+        if el.tag == f"{_W}p":
+            paragraphs.append([])
+            stack.append((el, True))
+        elif el.tag == f"{_W}t":
+            if paragraphs and el.text:
+                paragraphs[-1].append(el.text)
+            continue
+        elif el.tag == f"{_W}tbl" and el not in holding:
+            for tr in _own(el, f"{_W}tr"):
+                lines.append("\t".join(_cell_text(tc) for tc in _own(tr, f"{_W}tc")))
+            continue
+        stack.extend((child, False) for child in reversed(el))
+    return lines
 
 
 def docx_lines(path: Path) -> list[str]:
@@ -119,21 +123,7 @@ def docx_lines(path: Path) -> list[str]:
     except (zipfile.BadZipFile, KeyError, SafeET.ParseError, DefusedXmlException, OSError) as exc:
         raise SourceError(path, {"zh": f"无法作为 .docx 打开：{exc}", "en": f"cannot be opened as .docx: {exc}"}) from None
     body = root.find(f"{_W}body")
-    lines: list[str] = []
-
-    def walk(element):
-        for child in element:
-            if child.tag == f"{_W}p":
-                lines.append(_paragraph_text(child))
-            elif child.tag == f"{_W}tbl":
-                for tr in child.iter(f"{_W}tr"):
-                    cells = [" ".join(_paragraph_text(p) for p in tc.iter(f"{_W}p")).strip() for tc in tr.iter(f"{_W}tc")]
-                    lines.append("\t".join(cells))
-            elif child.tag == f"{_W}sdt":
-                walk(child.find(f"{_W}sdtContent") or [])
-
-    walk(body if body is not None else [])
-    return lines
+    return document_lines(body) if body is not None else []
 
 
 def read_lines(path: Path) -> tuple[str, list[str]]:
@@ -154,5 +144,7 @@ def read_lines(path: Path) -> tuple[str, list[str]]:
                                  "en": f"{path.stat().st_size // 1048576} MB, over {MAX_TEXT_BYTES // 1048576} MB: not an annual report"})
     text = _decode(path, path.read_bytes())
     if suffix in HTML_SUFFIXES or re.search(r"<(html|table|body)\b", text[:2000], re.I):
-        return "html", html_lines(text)
+        from .html import page_lines
+
+        return "html", page_lines(path, text)
     return "text", text.splitlines()

@@ -184,7 +184,8 @@ def title_meta(lines: list[str]) -> dict:
 def _title(head: list[str]) -> tuple[str | None, str | None]:
     """The title line (joined with the next where it wraps: "…工作年度报" / "告"), and the line above."""
     for i, line in enumerate(head):
-        for title in (line, line + head[i + 1] if i + 1 < len(head) else None):
+        wraps = i + 1 < len(head) and not _TITLE.search(head[i + 1])  # not a line above the title, as a page's index block
+        for title in (line, line + head[i + 1] if wraps else None):
             if title and _TITLE.search(title) and len(_TITLE.split(title)[0]) <= 40:
                 return title, head[i - 1] if i else None
     return None, None
@@ -229,9 +230,9 @@ def _row_like(line: str) -> bool:
     return all(kinds[first:])
 
 
-def read_tables(text: str, parts: dict[str, list[str]]) -> tuple[dict[str, TableRead], str | None]:
-    """The three tables: row by row where the text keeps its rows, else from the flattened
-    text; ("flattened" when any table came from it)."""
+def read_tables(text: str, parts: dict[str, list[str]], flatten: bool = True) -> tuple[dict[str, TableRead], str | None]:
+    """The three tables: row by row where the text keeps its rows, else (where `flatten`) from
+    the flattened text; ("flattened" when any table came from it)."""
     tables: dict[str, TableRead] = {}
     for table in (T2, T3, T4):
         if parts[table.id]:
@@ -241,7 +242,7 @@ def read_tables(text: str, parts: dict[str, list[str]]) -> tuple[dict[str, Table
             if read.status != "missing":
                 read.notes.insert(0, Note("no_heading", {"where": table.id}))
             tables[table.id] = read
-    if all(read.status == "complete" for read in tables.values()):
+    if not flatten or all(read.status == "complete" for read in tables.values()):
         return tables, None
     layout = None
     for t, read in read_flat(text).items():
@@ -263,7 +264,8 @@ def import_report(path: str | Path) -> ImportedReport:
     if fmt in OLDER_FORMATS:
         imported.notes.append(Note("older_format"))
         return imported
-    imported.tables, flattened = read_tables(text, parts)
+    # a PDF is read by its geometry or its rows are unread: never re-read as one flattened line
+    imported.tables, flattened = read_tables(text, parts, flatten=kind != "pdf")
     imported.layout = flattened or ("pdf" if kind == "pdf" else "rows")
     values = {}
     for read in imported.tables.values():

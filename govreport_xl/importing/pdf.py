@@ -9,17 +9,15 @@ table parser passes over them. A PDF with no text layer (a scan) is said to be o
 
 from __future__ import annotations
 
-import zlib
-from contextlib import contextmanager
 from pathlib import Path
 
 from ..core.source import SourceError, refuse
 from ..core.standard import T2, T3, T4
+from . import pdf_bounds
 from .tokens import Kind, classify, is_furniture, key
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 300  # a report is a few pages to a few dozen
-MAX_STREAM_BYTES = 64 * 1024 * 1024  # one inflated stream (a page's text is kilobytes, an image a few MB)
 _LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 LINE_TOLERANCE = 2.5  # points: words this close in height are on one line
 COLUMN_BUCKET = 24  # points: label fragments this close in x are in one column
@@ -146,64 +144,37 @@ def _is_heading(line: list[dict]) -> bool:
     return key("".join(w["text"] for w in line)).startswith(_HEADING_KEYS)
 
 
-class _CappedZlib:
-    """zlib as pdfminer sees it while we read: pdfminer inflates each Flate stream whole, with no
-    limit, so a small "PDF bomb" could take all memory. Here no stream inflates past
-    MAX_STREAM_BYTES; one that would is cut off, and `hit` makes the file refused."""
-
-    error = zlib.error
-
-    def __init__(self):
-        self.hit = False
-
-    def decompress(self, data, *args):
-        inflater = self.decompressobj()
-        return inflater.decompress(data) + inflater.flush()
-
-    def decompressobj(self, *args, **kwargs):
-        if self.hit:  # pdfminer retries a failed stream a byte at a time: not this one
-            raise zlib.error("a stream already inflated past the limit")
-        return _CappedInflater(self, zlib.decompressobj(*args, **kwargs))
-
-    def __getattr__(self, name):
-        return getattr(zlib, name)
+_OVER = {  # what pdf_bounds.LIMITS[what] bounds, said to the user: (zh, en), {n} the bound
+    "stream": ("PDF 中有数据流解压后超过 {mb} MB（可能是“压缩炸弹”）", "a stream of the PDF decodes past {mb} MB (a decompression bomb?)"),
+    "decoded": ("PDF 的数据流解压后合计超过 {mb} MB（可能是“压缩炸弹”）", "the PDF's streams decode past {mb} MB in all (a decompression bomb?)"),
+    "tokens": ("PDF 的绘制指令超过 {n} 条（可能是相互引用的表单对象）", "the PDF draws more than {n} operations (forms drawing each other?)"),
+    "page_tokens": ("PDF 的一页绘制指令超过 {n} 条（可能是相互引用的表单对象）", "a page of the PDF draws more than {n} operations (forms drawing each other?)"),
+    "glyphs": ("PDF 全文超过 {n} 个字符", "the PDF draws more than {n} characters"),
+    "page_glyphs": ("PDF 的一页超过 {n} 个字符", "a page of the PDF draws more than {n} characters"),
+    "drawings": ("PDF 全文超过 {n} 个图形", "the PDF draws more than {n} shapes and images"),
+    "page_drawings": ("PDF 的一页超过 {n} 个图形", "a page of the PDF draws more than {n} shapes and images"),
+    "map": ("PDF 字体的字符映射表超过 {n} 项", "the PDF's font character maps have more than {n} entries"),
+    "depth": ("PDF 的表单对象嵌套超过 {n} 层", "the PDF's forms are nested more than {n} deep"),
+    "nesting": ("PDF 绘制指令的数组或字典嵌套超过 {n} 层", "the PDF's drawing operands nest more than {n} deep"),
+    "seconds": ("读取 PDF 超过 {n} 秒", "reading the PDF took more than {n} seconds"),
+}
 
 
-class _CappedInflater:
-    def __init__(self, cap: _CappedZlib, inner):
-        self.cap, self.inner, self.size = cap, inner, 0
-
-    def decompress(self, data, max_length: int = 0):
-        out = self.inner.decompress(data, MAX_STREAM_BYTES - self.size + 1)
-        return self._count(out)
-
-    def flush(self, *args):
-        return self._count(self.inner.flush(*args)) if not self.cap.hit else b""
-
-    def _count(self, out: bytes) -> bytes:
-        self.size += len(out)
-        if self.size > MAX_STREAM_BYTES or self.inner.unconsumed_tail:
-            self.cap.hit = True
-            raise zlib.error("stream inflates past the limit")
-        return out
+def _over(path: Path, budget) -> SourceError:
+    n = budget.limits[budget.over]
+    zh, en = (text.format(n=n, mb=n // 1048576) for text in _OVER[budget.over])
+    return refuse(path, zh + "，不像一份年度报告，不予读取", en + ": not an annual report; not read")
 
 
-@contextmanager
-def _capped_inflation(cap: _CappedZlib):
-    """pdfminer's zlib swapped for the capped one while a PDF is read (one read at a time in a
-    process: bulk work runs in processes, not threads)."""
-    from pdfminer import pdftypes
+def _pages(path: Path, pdf) -> list:
+    """The document's pages, refused past MAX_PAGES before pdfplumber makes a page of each."""
+    from itertools import islice
 
-    plain, pdftypes.zlib = pdftypes.zlib, cap
-    try:
-        yield
-    finally:
-        pdftypes.zlib = plain
+    from pdfminer.pdfpage import PDFPage
 
-
-def _bomb(path: Path) -> SourceError:
-    return refuse(path, f"PDF 中有数据流解压后超过 {MAX_STREAM_BYTES // 1048576} MB（可能是“压缩炸弹”），不予读取",
-                  f"a stream of the PDF inflates past {MAX_STREAM_BYTES // 1048576} MB (a decompression bomb?); not read")
+    if sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), MAX_PAGES + 1)) > MAX_PAGES:
+        raise refuse(path, f"PDF 超过 {MAX_PAGES} 页，不像一份年度报告", f"the PDF has more than {MAX_PAGES} pages: not an annual report")
+    return pdf.pages
 
 
 def pdf_lines(path: Path) -> list[str]:
@@ -212,31 +183,32 @@ def pdf_lines(path: Path) -> list[str]:
 
     if path.stat().st_size > MAX_PDF_BYTES:
         raise refuse(path, f"PDF 文件有 {path.stat().st_size // 1048576} MB，不像一份年度报告", "the PDF is too large for an annual report")
-    cap = _CappedZlib()
-    try:
-        with _capped_inflation(cap), pdfplumber.open(path) as pdf:
-            if len(pdf.pages) > MAX_PAGES:
-                raise refuse(path, f"PDF 有 {len(pdf.pages)} 页，不像一份年度报告", f"the PDF has {len(pdf.pages)} pages: not an annual report")
-            lines: list[str] = []
-            has_text = False
-            for page in pdf.pages:
-                has_text = has_text or bool(page.chars)
-                lines += page_lines(page)
-                page.flush_cache()  # keep memory flat over long documents
-                if cap.hit:
-                    raise _bomb(path)
-    except SourceError:
-        raise
-    except (PDFSyntaxError, ValueError, KeyError, TypeError, AssertionError, OSError, RecursionError) as exc:
-        if cap.hit:
-            raise _bomb(path) from None
-        raise refuse(path, f"无法读取这个 PDF（文件损坏或加密）：{exc!r}"[:200], f"the PDF cannot be read (damaged or encrypted): {exc!r}"[:200]) from None
-    except Exception as exc:  # pdfminer raises its own kinds for damaged files; none may stop a batch
-        if cap.hit:
-            raise _bomb(path) from None
-        raise refuse(path, f"无法读取这个 PDF：{type(exc).__name__}", f"the PDF cannot be read: {type(exc).__name__}") from None
-    if cap.hit:
-        raise _bomb(path)
+    with pdf_bounds.reading() as budget:
+        try:
+            # not pdfplumber's own close(): it makes a page of every page the document lists
+            with open(path, "rb") as stream:
+                pdf = pdfplumber.open(stream)
+                lines: list[str] = []
+                has_text = False
+                for page in _pages(path, pdf):
+                    pdf_bounds.page_layout(page, budget)
+                    has_text = has_text or bool(page.chars)
+                    lines += page_lines(page)
+                    page.flush_cache()  # keep memory flat over long documents
+                    if budget.over:  # went past a bound where pdfminer swallowed the exception
+                        raise _over(path, budget)
+        except SourceError:
+            raise
+        except (PDFSyntaxError, ValueError, KeyError, TypeError, AssertionError, OSError, RecursionError) as exc:
+            if budget.over:
+                raise _over(path, budget) from None
+            raise refuse(path, f"无法读取这个 PDF（文件损坏或加密）：{exc!r}"[:200], f"the PDF cannot be read (damaged or encrypted): {exc!r}"[:200]) from None
+        except Exception as exc:  # pdfminer raises its own kinds for damaged files; none may stop a batch
+            if budget.over:
+                raise _over(path, budget) from None
+            raise refuse(path, f"无法读取这个 PDF：{type(exc).__name__}", f"the PDF cannot be read: {type(exc).__name__}") from None
+    if budget.over:
+        raise _over(path, budget)
     if not has_text:
         raise refuse(path, "是扫描件，没有文字层：请找原始的 Word 或网页版本，或先做文字识别（OCR）",
                      "a scanned PDF with no text layer: find the Word or web version, or run OCR first")

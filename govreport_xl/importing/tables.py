@@ -16,7 +16,7 @@ import re
 from ..core.cell_values import NONE_WORDS, parse_printed
 from ..core.checks import check_relation
 from ..core.rules import RULES, Relation, relations, relations_of
-from ..core.standard import T3, T4, CellKind, Table, code, columns
+from ..core.standard import CELLS, T3, T4, CellKind, Table, code, columns
 from .notes import Note
 from .solve import Decoded, Piece, Run, can_fill, decode, piece
 from .tokens import Kind, Token, key
@@ -384,7 +384,9 @@ def put_decodings(read: TableRead, found: Sequence[tuple[str, Decoded]]) -> None
         cells = d.run.cells
         for i, c in enumerate(cells):
             options = {r[i] for r in d.readings}
-            if len(options) == 1:
+            if CELLS[c].kind is CellKind.COUNT and any(v != int(v) for v in options):
+                read.unreadable[c] = ("unreadable", d.run.raw)  # a fraction printed in a count: not a count
+            elif len(options) == 1:
                 read.values[c] = options.pop()
                 if d.run.run_together:
                     read.decoded.add(c)
