@@ -4,6 +4,8 @@ strict mode and LibreOffice (which lists the VBA modules and runs one of them)."
 from __future__ import annotations
 
 import json
+import random
+import struct
 import subprocess
 import zipfile
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 import xlwings
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oletools.olevba import VBA_Parser
+from oletools.olevba import VBA_Parser, decompress_stream
 
 from govreport_xl.addin.build import ovba
 from govreport_xl.addin.build.cfb import Entry, compare_key, write_cfb
@@ -40,12 +42,60 @@ def test_the_specifications_compression_examples(text, container):
     assert ovba.decompress(bytes.fromhex(container)) == text
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.binary(max_size=9000) | st.text("Sub x()\r\n End If ab", max_size=12000).map(str.encode))
-def test_compression_round_trips(data):
+def _chunks(container: bytes) -> list[tuple[bool, bytes]]:
+    """(compressed?, the chunk's bytes after its header) of each chunk, read from the headers alone."""
+    out, pos = [], 1
+    while pos < len(container):
+        (header,) = struct.unpack_from("<H", container, pos)
+        assert header & 0x7000 == 0x3000, "chunk signature"
+        size = (header & 0x0FFF) + 1
+        compressed = bool(header & 0x8000)
+        assert compressed or size == 4096, "a stored chunk's header says 4096 bytes"
+        out.append((compressed, container[pos + 2:pos + 2 + size]))
+        pos += 2 + size
+    return out
+
+
+def _chunk_alone(compressed: bool, body: bytes) -> bytes:
+    """A container holding this one chunk."""
+    header = ((len(body) - 1) | 0xB000) if compressed else 0x3FFF
+    return b"\x01" + struct.pack("<H", header) + body
+
+
+def _incompressible(seed: int, size: int) -> bytes:
+    return random.Random(seed).randbytes(size)
+
+
+# text as VBA is, random bytes (which do not compress), and both around the 4096-byte chunk edge
+_SIZES = st.sampled_from([1, 2, 3640, 3641, 4095, 4096, 4097, 8191, 8192, 8193]) | st.integers(0, 9000)
+_DATA = (st.binary(max_size=9000)
+         | st.text("Sub x()\r\n End If ab", max_size=12000).map(str.encode)
+         | st.builds(_incompressible, st.integers(0, 2**32), _SIZES)
+         | st.builds(lambda text, seed, n: text + _incompressible(seed, n),
+                     st.text("Sub x()\r\n", max_size=6000).map(str.encode), st.integers(0, 2**32), _SIZES))
+
+
+@settings(max_examples=80, deadline=None)
+@given(_DATA)
+def test_compression_round_trips_through_oletools(data):
     container = ovba.compress(data)
     assert ovba.decompress(container) == data
-    assert all(len(data[i:i + 4096]) for i in range(0, len(data), 4096))
+    assert bytes(decompress_stream(bytearray(container))) == data
+    chunks = _chunks(container)
+    assert len(chunks) == -(-len(data) // 4096)
+    for i, (compressed, body) in enumerate(chunks):
+        expected = data[i * 4096:(i + 1) * 4096]
+        alone = bytes(decompress_stream(bytearray(_chunk_alone(compressed, body))))
+        assert alone == expected  # every chunk holds its own 4096 bytes (the last: what is left)
+        if not compressed:
+            assert body == expected and (len(body) == 4096 or i == len(chunks) - 1)
+
+
+@pytest.mark.parametrize("size", [4095, 4096, 4097, 3641, 8191])
+def test_incompressible_data_comes_back_the_same_length(size):
+    data = _incompressible(size, size)
+    container = ovba.compress(data)
+    assert len(ovba.decompress(container)) == len(bytes(decompress_stream(bytearray(container)))) == size
 
 
 @pytest.mark.parametrize("seed", [0x00, 0x41, 0x06, 0xFF])
@@ -144,7 +194,7 @@ def test_project_stream_and_strict_compound_file(xlam, tmp_path):
     assert ovba.decrypt(values["CMG"].strip('"'))[1:] == (ovba.project_key(pid), bytes(4))  # not protected
     assert ovba.decrypt(values["DPB"].strip('"'))[2] == b"\x00"  # no password
     assert ovba.decrypt(values["GC"].strip('"'))[2] == b"\xff"  # visible
-    assert ole.openstream(["VBA", "_VBA_PROJECT"]).read() == bytes.fromhex("CC61FFFF000000")
+    assert ole.openstream(["VBA", "_VBA_PROJECT"]).read() == bytes.fromhex("CC61FFFF000100")  # as Excel writes it
 
 
 def _libreoffice_modules(xlam: Path, tmp_path: Path) -> dict[str, str]:

@@ -11,6 +11,7 @@ import struct
 
 CHUNK = 4096  # decompressed bytes per chunk
 _SIGNATURE = 0x01
+_RAW_HEADER = struct.pack("<H", (CHUNK - 1) | 0x3000)  # a stored chunk: flag 0, size field 0xFFF
 
 
 # --- 2.4.1 compression ---------------------------------------------------------------------------
@@ -39,6 +40,13 @@ def _match(data: bytes, start: int, current: int, end: int, seen: dict) -> tuple
 
 
 def _compress_chunk(data: bytes, start: int) -> bytes:
+    """One CompressedChunk of data[start:start + 4096].
+
+    A chunk whose tokens would not fit in 4096 bytes is stored raw (2.4.1.3.10). The
+    specification pads a stored chunk to 4096 bytes, so a short final chunk would come back
+    longer than it went in; it is written unpadded instead, and readers that stop at the end
+    of the container (oletools, ours) return exactly the bytes written. Only a final chunk of
+    more than 3640 bytes that hardly compresses reaches that case: VBA source never does."""
     end = min(start + CHUNK, len(data))
     out = bytearray()
     seen: dict[bytes, list[int]] = {}  # three bytes -> where they start, in order
@@ -66,9 +74,8 @@ def _compress_chunk(data: bytes, start: int) -> bytes:
             advance(current, current + length)
             current += length
         out[flag_index] = flags
-    if len(out) > CHUNK:  # incompressible: stored raw (never happens for VBA source)
-        raw = data[start:end].ljust(CHUNK, b"\x00")
-        return struct.pack("<H", (CHUNK - 1) | 0x3000) + raw
+    if len(out) > CHUNK:  # incompressible (never for VBA source): stored as it is
+        return _RAW_HEADER + data[start:end]
     return struct.pack("<H", (len(out) + 2 - 3) | 0xB000) + bytes(out)
 
 

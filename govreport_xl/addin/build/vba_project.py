@@ -162,7 +162,8 @@ def project_wm(modules: list[Module]) -> bytes:
     return b"".join(_mbcs(m.name) + b"\x00" + _utf16(m.name) + b"\x00\x00" for m in modules) + b"\x00\x00"
 
 
-VBA_PROJECT = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0000)  # interoperable: no cache
+# interoperable: version 0xFFFF and no cache; Reserved3 as Excel writes it (and [MS-OVBA] 3.1.1)
+VBA_PROJECT = struct.pack("<HHBH", 0x61CC, 0xFFFF, 0x00, 0x0001)
 
 
 def vba_project(project_name: str, modules: list[Module]) -> bytes:
