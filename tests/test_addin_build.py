@@ -21,7 +21,6 @@ from govreport_xl.addin.build import ovba
 from govreport_xl.addin.build.cfb import Entry, compare_key, write_cfb
 from govreport_xl.addin.build.vba_project import Module, standard_module, vba_project
 from govreport_xl.addin.build.xlam import ADDIN_TYPE, MACROS, UI_REL, build, chrw, modules, parts
-from govreport_xl.addin.install import NoExcelHere, config_file, config_text, install, startup_folder
 from govreport_xl.cli import main
 from libreoffice import require, require_uno
 
@@ -225,22 +224,20 @@ def test_libreoffice_runs_our_vba(tmp_path):
     with zipfile.ZipFile(xlam, "w") as z:
         for name, data in parts((MACROS / "customUI14.xml").read_text(encoding="utf-8"), vba_project("GovReportXL", ours)).items():
             z.writestr(name, data)
-    proc = subprocess.run([python, str(UNO_SCRIPT), str(xlam), "GovReport.AppTitle"], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([python, str(UNO_SCRIPT), str(xlam), "GovReport.AppTitle", "GovReport.NoReportMessage"],
+                          capture_output=True, text=True, timeout=300)
     out = json.loads(proc.stdout)
     assert out["modules"]["GovReportXL"] == sorted(m.name for m in ours)
-    assert out["result"] == "政务公开年报"
+    assert out["results"]["GovReport.AppTitle"] == "政务公开年报"
+    # a host without Protected View answers the probe with False instead of failing
+    assert out["results"]["GovReport.NoReportMessage"] == "请先打开要处理的年报工作簿。"
 
 
-def test_install_places_the_addin_and_the_interpreter(tmp_path):
-    env = {"APPDATA": str(tmp_path / "Roaming"), "USERPROFILE": str(tmp_path)}
-    done = install("C:\\Python\\python.exe", "win32", tmp_path, env)
-    assert done.addin == tmp_path / "Roaming" / "Microsoft" / "Excel" / "XLSTART" / "govreport_xl.xlam"
-    assert zipfile.is_zipfile(done.addin)
-    assert done.config.read_text() == '"INTERPRETER_WIN","C:\\Python\\python.exe"\n'
-    assert config_file("darwin", tmp_path).parts[-3:] == ("com.microsoft.Excel", "Data", "govreport_xl.conf")
-    assert startup_folder("darwin", tmp_path).name == "Excel" and config_text("/usr/bin/python3", "darwin").startswith('"INTERPRETER_MAC"')
-    with pytest.raises(NoExcelHere):
-        startup_folder("linux")
+def test_protected_view_is_told_apart_from_no_workbook():
+    """Excel's Protected View leaves ActiveWorkbook Nothing: the clerk is told to enable editing."""
+    code = {m.name: m for m in modules()}["GovReport"].code
+    assert chrw("这个工作簿在受保护的视图中打开：请先点黄色提示栏中的“启用编辑”，启用编辑后再校验。") in code
+    assert "host.ActiveProtectedViewWindow Is Nothing" in code and "Set host = Application" in code
 
 
 def test_cli_build_and_install(tmp_path, capsys):

@@ -363,17 +363,75 @@ def cmd_addin_build(args) -> int:
     return EXIT_OK
 
 
-def cmd_addin_install(args) -> int:
-    from ..addin.install import NoExcelHere, install
+NO_EXCEL = ("这台电脑上没有 Excel：加载项只能安装在装有 Excel 的 Windows 或 macOS 电脑上。\n"
+            "可以在这里生成加载项文件，再复制到那台电脑：govreport-xl addin build -o govreport_xl.xlam，"
+            "或为没有网络的电脑生成安装包：govreport-xl addin kit -o 年报校验安装包.zip\n"
+            "(Excel is needed: install on Windows or macOS, or build the .xlam or the offline kit here and copy it.)")
+
+
+def _addin_call(work) -> int:
+    """Run an install step; a reason it cannot be done is one line, never a traceback."""
+    from ..addin.install import InstallError, NoExcelHere
 
     try:
-        done = install()
+        return work()
     except NoExcelHere:
-        _say("这台电脑上没有 Excel：加载项只能安装在装有 Excel 的 Windows 或 macOS 电脑上。\n"
-             "可以在这里生成加载项文件，再复制到那台电脑：govreport-xl addin build -o govreport_xl.xlam\n"
-             "(Excel is needed: install on Windows or macOS, or build the .xlam here and copy it.)", sys.stderr)
+        _say(NO_EXCEL, sys.stderr)
+    except InstallError as exc:
+        _say(str(exc), sys.stderr)
+    return EXIT_UNREADABLE
+
+
+def cmd_addin_install(args) -> int:
+    from ..addin.install import hand_edit_note, install
+
+    def work() -> int:
+        done = install(folder=args.folder and Path(args.folder), xlam=args.xlam and Path(args.xlam))
+        lines = [f"已安装加载项：{done.addin}", f"已写入设置：{done.config}（"
+                 + "，".join(f"{k} = {v}" for k, v in done.settings.items()) + "）"]
+        if done.mac_script:
+            lines.append(f"已安装 xlwings 的 AppleScript：{done.mac_script}")
+        lines += [hand_edit_note(), "请重新启动 Excel，功能区会出现「政务公开年报」选项卡；运行 govreport-xl addin doctor 可检查安装。"]
+        _say("\n".join(lines), sys.stderr)
+        return EXIT_OK
+
+    return _addin_call(work)
+
+
+def cmd_addin_uninstall(args) -> int:
+    from ..addin.install import uninstall
+
+    def work() -> int:
+        removed = uninstall(folder=args.folder and Path(args.folder))
+        _say("\n".join(f"已删除：{p}" for p in removed) or "没有找到已安装的加载项或设置文件", sys.stderr)
+        return EXIT_OK
+
+    return _addin_call(work)
+
+
+def cmd_addin_doctor(args) -> int:
+    from ..addin.install import doctor
+
+    def work() -> int:
+        up = doctor(folder=args.folder and Path(args.folder))
+        for ok, line in up.lines:
+            _say(("✓ " if ok else "✗ ") + line)
+        return EXIT_OK if up.ok else EXIT_INVALID
+
+    return _addin_call(work)
+
+
+def cmd_addin_kit(args) -> int:
+    from ..addin.kit import KitError, build_kit
+
+    if (code := _refuse_output(args.output, (".zip",), args.lang)) is not None:
+        return code
+    try:
+        kit = build_kit(args.output, pythons=args.python, find_links=args.find_links, no_index=args.no_index, log=lambda t: _say(t, sys.stderr))
+    except KitError as exc:
+        _say(str(exc), sys.stderr)
         return EXIT_UNREADABLE
-    _say(f"已安装加载项：{done.addin}\n已写入设置：{done.config}\n请重新启动 Excel，功能区会出现「政务公开年报」选项卡。", sys.stderr)
+    _say(kit.summary(), sys.stderr)
     return EXIT_OK
 
 
@@ -497,14 +555,34 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--proxy", metavar="IP", help="前置 HTTPS 代理的地址，信任其 X-Forwarded-For/-Proto (the proxy's address)")
     sp.add_argument("--max-upload-mb", type=float, default=20, help="单个上传文件的大小上限（MB），默认 20 (upload limit)")
     sp.add_argument("--verbose", "-v", action="store_true", help="显示每个请求 (log every request)")
-    sp = command("addin", None, "Excel 加载项（校验按钮）：生成或安装 (the Excel add-in: build or install)")
+    sp = command("addin", None, "Excel 加载项（校验按钮）：生成、安装、检查、离线安装包 (the Excel add-in: build, install, check, offline kit)")
     addin = sp.add_subparsers(dest="addin_command", required=True, metavar="ACTION", parser_class=_Parser)
     bp = addin.add_parser("build", help="生成 .xlam (build the .xlam)", description="生成 .xlam 加载项 (build the .xlam add-in)")
     bp.add_argument("-o", "--output", required=True, help="输出 .xlam")
     bp.set_defaults(func=cmd_addin_build, lang="zh")
+    folder_help = "加载项所在的文件夹，默认为本用户的 XLSTART (the add-in's folder; default: this user's XLSTART)"
     ip = addin.add_parser("install", help="安装到本机 Excel (install into this PC's Excel)",
-                          description="把加载项复制到 Excel 启动文件夹并写入 Python 路径 (copy to XLSTART, set the interpreter)")
+                          description="把加载项放进 Excel 启动文件夹并写入本 Python 的路径 (place it in XLSTART, set this Python as the interpreter)")
+    ip.add_argument("--folder", metavar="DIR", help=folder_help)
+    ip.add_argument("--xlam", metavar="FILE", help="放置这个已生成（可已签名）的加载项，而不在本机生成 (place this prebuilt, maybe signed, add-in)")
     ip.set_defaults(func=cmd_addin_install, lang="zh")
+    up = addin.add_parser("uninstall", help="从本机删除加载项和设置 (remove the add-in and its settings)",
+                          description="删除加载项和本用户的设置文件 (remove the add-in and this user's conf)")
+    up.add_argument("--folder", metavar="DIR", help=folder_help)
+    up.set_defaults(func=cmd_addin_uninstall, lang="zh")
+    dp = addin.add_parser("doctor", help="检查加载项、设置和 Python 是否一致 (check add-in, conf and Python agree)",
+                          description="检查加载项、设置文件和其中的 Python（及其 xlwings 版本）是否一致 (check that they agree)")
+    dp.add_argument("--folder", metavar="DIR", help=folder_help)
+    dp.set_defaults(func=cmd_addin_doctor, lang="zh")
+    kp = addin.add_parser("kit", help="生成离线安装包 (build the offline install kit for Windows)",
+                          description="为没有网络的 Windows 电脑生成安装包：全部 wheel、加载项、install.cmd/uninstall.cmd "
+                                      "(wheels for Windows x64/x86, the add-in, install.cmd and uninstall.cmd)")
+    kp.add_argument("-o", "--output", required=True, help="输出 .zip，如 年报校验安装包.zip")
+    kp.add_argument("--python", action="append", metavar="X.Y",
+                    help="目标电脑的 Python 版本，可重复，默认为本机的版本 (target Python versions; default: this one's)")
+    kp.add_argument("--find-links", metavar="DIR", help="另在这个文件夹中找 wheel (also look for wheels here)")
+    kp.add_argument("--no-index", action="store_true", help="不访问软件包索引，只用 --find-links (offline: --find-links only)")
+    kp.set_defaults(func=cmd_addin_kit, lang="zh")
     return p
 
 

@@ -1,9 +1,9 @@
 """Runs under the system Python with LibreOffice's UNO bridge (python3-uno), not the project's venv.
 
-    python3 run_vba.py BOOK.xlam MODULE.FUNCTION
+    python3 run_vba.py BOOK.xlam MODULE.FUNCTION [MODULE.FUNCTION …]
 
 Opens the add-in in LibreOffice headless with the VBA-aware filter, lists the VBA project's
-modules and calls one function through the document's script provider. Prints JSON.
+modules and calls each function (no arguments) through the document's script provider. Prints JSON.
 """
 
 import json
@@ -23,7 +23,7 @@ def prop(name, value):
     return p
 
 
-def main(path, target):
+def main(path, *targets):
     pipe = f"govreport{os.getpid()}"
     with tempfile.TemporaryDirectory() as profile:
         office = subprocess.Popen(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
@@ -49,9 +49,10 @@ def main(path, target):
                 libraries.loadLibrary(name)
                 out["modules"][name] = sorted(libraries.getByName(name).getElementNames())
             library = next(n for n in out["libraries"] if n != "Standard")
-            script = doc.getScriptProvider().getScript(
-                f"vnd.sun.star.script:{library}.{target}?language=Basic&location=document")
-            out["result"] = script.invoke((), (), ())[0]
+            provider = doc.getScriptProvider()
+            out["results"] = {target: provider.getScript(
+                f"vnd.sun.star.script:{library}.{target}?language=Basic&location=document").invoke((), (), ())[0]
+                for target in targets}
             doc.close(True)
             try:
                 desktop.terminate()
@@ -66,4 +67,4 @@ def main(path, target):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:])

@@ -1,6 +1,6 @@
 """`govreport-xl addin build`: the .xlam add-in, built from text.
 
-The parts: our VBA module and ribbon from `macros/`, the VBA module of the *installed* xlwings
+The parts: our VBA module and ribbon from `addin/macros/`, the VBA module of the *installed* xlwings
 (so that RunPython always matches the Python package it calls) with its Dictionary class, and a
 workbook with one hidden-by-being-an-add-in sheet. The zip is deterministic: same inputs, same
 bytes.
@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
+from ... import __version__
 from ...atomic import atomic_write
 from .vba_project import WORKBOOK_BASE, WORKSHEET_BASE, Module, class_module, document_module, standard_module, vba_project
 
-MACROS = Path(__file__).resolve().parents[3] / "macros"
+MACROS = Path(__file__).resolve().parents[1] / "macros"  # package data: a wheel carries it
 PROJECT_NAME = "GovReportXL"  # the VBA project's name
 CONFIG_NAME = "govreport_xl"  # xlwings reads %USERPROFILE%\.govreport_xl\govreport_xl.conf
 _PLACEHOLDER = re.compile(r"\{\{zh:([^}]*)\}\}")
@@ -32,33 +35,57 @@ def expand_text(source: str) -> str:
     return _PLACEHOLDER.sub(lambda m: chrw(m.group(1)), source)
 
 
-def _xlwings_dir() -> Path:
+XLWINGS_FILES = ("xlwings_custom_addin.bas", "addin/Dictionary.cls")  # what the add-in takes from xlwings
+XlwingsFiles = Callable[[str], str]  # a file of the xlwings package (a name above) -> its text
+
+
+def installed_xlwings() -> XlwingsFiles:
+    """The xlwings installed beside this package (`addin install` builds against it)."""
     import xlwings
 
-    return Path(xlwings.__file__).parent
+    folder = Path(xlwings.__file__).parent
+    return lambda name: (folder / name).read_text(encoding="ascii")
 
 
-def xlwings_module() -> Module:
-    """The installed xlwings' VBA module for custom add-ins, with its config named for us."""
-    source = (_xlwings_dir() / "xlwings_custom_addin.bas").read_text(encoding="ascii")
+def wheel_xlwings(wheel: Path) -> XlwingsFiles:
+    """The xlwings of a wheel file (`addin kit` builds against the wheel it ships)."""
+    def read(name: str) -> str:
+        with zipfile.ZipFile(wheel) as z:
+            return z.read(f"xlwings/{name}").decode("ascii")
+    return read
+
+
+def xlwings_module(xlwings: XlwingsFiles | None = None) -> Module:
+    """xlwings' VBA module for custom add-ins, with its config named for us."""
+    source = (xlwings or installed_xlwings())("xlwings_custom_addin.bas")
     source, n = re.subn(r'(Public Const PROJECT_NAME As String = )"[^"]*"', rf'\1"{CONFIG_NAME}"', source)
     if n != 1:
-        raise RuntimeError("the installed xlwings VBA module has no PROJECT_NAME constant to set")
+        raise RuntimeError("the xlwings VBA module has no PROJECT_NAME constant to set")
     return standard_module(source)
 
 
-def dictionary_class() -> Module:
+def vba_xlwings_version(module: Module) -> str:
+    """The xlwings version a VBA module was taken from: its RunPython calls that version's
+    AppleScript on the Mac, and its UDF server loads that version's DLL on Windows."""
+    m = re.search(r'Public Const XLWINGS_VERSION As String = "([^"]+)"', module.code)
+    if not m:
+        raise RuntimeError("the xlwings VBA module has no XLWINGS_VERSION constant")
+    return m.group(1)
+
+
+def dictionary_class(xlwings: XlwingsFiles | None = None) -> Module:
     """xlwings' Dictionary class, which its VBA module needs on the Mac."""
-    return class_module((_xlwings_dir() / "addin" / "Dictionary.cls").read_text(encoding="ascii"))
+    return class_module((xlwings or installed_xlwings())("addin/Dictionary.cls"))
 
 
 def our_module(macros: Path = MACROS) -> Module:
     return standard_module(expand_text((macros / "GovReport.bas").read_text(encoding="utf-8")))
 
 
-def modules(macros: Path = MACROS) -> list[Module]:
+def modules(macros: Path = MACROS, xlwings: XlwingsFiles | None = None) -> list[Module]:
+    xlwings = xlwings or installed_xlwings()
     return [document_module("ThisWorkbook", WORKBOOK_BASE), document_module("Sheet1", WORKSHEET_BASE),
-            our_module(macros), xlwings_module(), dictionary_class()]
+            our_module(macros), xlwings_module(xlwings), dictionary_class(xlwings)]
 
 
 # --- the package ---------------------------------------------------------------------------------
@@ -76,7 +103,31 @@ def _rels(*rels: tuple[str, str, str]) -> str:
     return _HEAD + f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{body}</Relationships>'
 
 
-def parts(ribbon: str, vba: bytes) -> dict[str, bytes | str]:
+_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the format id of user-defined properties
+VERSION_PROPERTIES = ("govreport-xl", "xlwings")  # File > Properties > Custom in Excel; read by `addin doctor`
+
+
+def custom_properties(values: dict[str, str]) -> str:
+    body = "".join(f'<property fmtid="{_FMTID}" pid="{pid}" name="{escape(k)}"><vt:lpwstr>{escape(v)}</vt:lpwstr></property>'
+                   for pid, (k, v) in enumerate(values.items(), start=2))
+    return _HEAD + f'<Properties xmlns="{_CUSTOM}" xmlns:vt="{_VT}">{body}</Properties>'
+
+
+def built_versions(xlam: str | Path) -> dict[str, str]:
+    """The versions an add-in was built with, from its custom properties ({} if it has none)."""
+    from defusedxml import ElementTree
+
+    try:
+        with zipfile.ZipFile(xlam) as z:
+            root = ElementTree.fromstring(z.read("docProps/custom.xml"))
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return {}
+    return {p.get("name"): "".join(p.itertext()) for p in root if p.get("name") in VERSION_PROPERTIES}
+
+
+def parts(ribbon: str, vba: bytes, versions: dict[str, str] | None = None) -> dict[str, bytes | str]:
     types = (
         '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -87,6 +138,7 @@ def parts(ribbon: str, vba: bytes) -> dict[str, bytes | str]:
         '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
         '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
         '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+        '<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml"/>'
         "</Types>"
     )
     return {
@@ -96,6 +148,7 @@ def parts(ribbon: str, vba: bytes) -> dict[str, bytes | str]:
             ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties", "docProps/core.xml"),
             ("rId3", f"{_REL}/extended-properties", "docProps/app.xml"),
             ("rId4", UI_REL, "customUI/customUI14.xml"),
+            ("rId5", f"{_REL}/custom-properties", "docProps/custom.xml"),
         ),
         "docProps/core.xml": _HEAD + (
             '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
@@ -104,6 +157,7 @@ def parts(ribbon: str, vba: bytes) -> dict[str, bytes | str]:
         "docProps/app.xml": _HEAD + (
             '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
             "<Application>Microsoft Excel</Application></Properties>"),
+        "docProps/custom.xml": custom_properties(versions or {}),
         "xl/workbook.xml": _HEAD + (
             f'<workbook {_NS} {_R}><workbookPr codeName="ThisWorkbook"/>'
             '<bookViews><workbookView/></bookViews>'
@@ -126,15 +180,18 @@ def parts(ribbon: str, vba: bytes) -> dict[str, bytes | str]:
     }
 
 
-def build_bytes(path: Path, macros: Path = MACROS) -> None:
+def build_bytes(path: Path, macros: Path = MACROS, xlwings: XlwingsFiles | None = None) -> tuple[str, ...]:
     ribbon = (macros / "customUI14.xml").read_text(encoding="utf-8")
-    vba = vba_project(PROJECT_NAME, modules(macros))
+    mods = modules(macros, xlwings)
+    versions = {"govreport-xl": __version__, "xlwings": vba_xlwings_version(next(m for m in mods if m.name == "xlwings"))}
+    vba = vba_project(PROJECT_NAME, mods)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts(ribbon, vba).items():
+        for name, data in parts(ribbon, vba, versions).items():
             info = zipfile.ZipInfo(name, _ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             z.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
+    return tuple(m.name for m in mods)
 
 
 @dataclass(frozen=True)
@@ -143,7 +200,8 @@ class Built:
     modules: tuple[str, ...]
 
 
-def build(output: str | Path, macros: Path = MACROS) -> Built:
+def build(output: str | Path, macros: Path = MACROS, xlwings: XlwingsFiles | None = None) -> Built:
     """Write the add-in; the output is replaced atomically."""
-    atomic_write(output, lambda tmp: build_bytes(tmp, macros))
-    return Built(Path(output), tuple(m.name for m in modules(macros)))
+    names: list[tuple[str, ...]] = []
+    atomic_write(output, lambda tmp: names.append(build_bytes(tmp, macros, xlwings)))
+    return Built(Path(output), names[0])
