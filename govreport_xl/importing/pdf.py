@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.source import SourceError, refuse
+from ..extras import require
 from ..core.standard import T2, T3, T4
 from . import pdf_bounds
 from .tokens import Kind, classify, is_furniture, key
@@ -178,6 +179,7 @@ def _pages(path: Path, pdf) -> list:
 
 
 def pdf_lines(path: Path) -> list[str]:
+    require("pdfplumber", path)  # the [pdf] extra
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from ..atomic import atomic_text
 from ..core.result import Result
+from ..extras import require
 from .document import document
 from .html_page import html_page
-from .word import word_document
 
 SUFFIXES = (".docx", ".html", ".htm")
 
@@ -18,5 +18,8 @@ def render(result: Result, path: str | Path, narrative: str | Path | None = None
     not to be published (the CLI refuses it unless --force)."""
     doc = document(result, narrative)
     if Path(path).suffix.lower() == ".docx":
+        require("docx", path)  # python-docx: the [render] extra
+        from .word import word_document
+
         return word_document(doc, path)
     return atomic_text(path, html_page(doc))
