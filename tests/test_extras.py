@@ -11,12 +11,15 @@ import sys
 from govreport_xl.extras import OPTIONAL
 from helpers import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
 
-HEAVY = {"pdfplumber", "pypdfium2", "pillow", "python-docx", "pdfminer.six"}
+HEAVY = {"pdfplumber", "pypdfium2", "pillow", "python-docx", "pdfminer.six", "opencc"}
 
 
-def _without_extras(tmp_path, *argv) -> subprocess.CompletedProcess:
-    """The CLI in a Python where the optional packages cannot be imported."""
-    code = ("import sys; sys.modules.update(dict.fromkeys(['pdfplumber', 'pdfminer', 'docx', 'PIL', 'pypdfium2'])); "
+ALL_OPTIONAL = ["pdfplumber", "pdfminer", "docx", "PIL", "pypdfium2", "opencc"]
+
+
+def _without_extras(tmp_path, *argv, blocked=ALL_OPTIONAL) -> subprocess.CompletedProcess:
+    """The CLI in a Python where these optional packages cannot be imported."""
+    code = (f"import sys; sys.modules.update(dict.fromkeys({blocked!r})); "
             "from govreport_xl.cli import main; sys.exit(main(sys.argv[1:]))")
     return subprocess.run([sys.executable, "-c", code, *map(str, argv)], capture_output=True, text=True, cwd=tmp_path,
                           env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
@@ -30,10 +33,13 @@ def test_the_core_works_without_the_extras_and_names_them_when_needed(tmp_path):
     assert proc.returncode == 2 and 'pip install "govreport-xl[render]"' in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "r.docx").exists()
     (tmp_path / "published.pdf").write_bytes(b"%PDF-1.4\n")
-    proc = _without_extras(tmp_path, "audit", tmp_path / "published.pdf", "--json", "-q")
+    proc = _without_extras(tmp_path, "audit", tmp_path / "published.pdf", "--json", "-q", blocked=ALL_OPTIONAL[:-1])
     [record] = json.loads(proc.stdout)
     assert proc.returncode == 2 and record["status"] == "unreadable" and "Traceback" not in proc.stderr
     assert 'govreport-xl[pdf]' in json.dumps(record, ensure_ascii=False)
+    (tmp_path / "published.txt").write_text("2023年政府信息公开工作年度报告", encoding="utf-8")
+    proc = _without_extras(tmp_path, "audit", tmp_path / "published.txt", "--json", "-q")
+    assert proc.returncode == 2 and 'govreport-xl[import]' in proc.stdout and "Traceback" not in proc.stderr
 
 
 def _setup_cfg() -> configparser.ConfigParser:

@@ -30,6 +30,7 @@ from ..core.standard import (
     Table,
     code,
 )
+from ..extras import require
 from .extract import read_lines
 from .flat import inside, outside, read_flat
 from .notes import Note
@@ -253,6 +254,7 @@ def read_tables(text: str, parts: dict[str, list[str]], flatten: bool = True) ->
 
 def import_report(path: str | Path) -> ImportedReport:
     path = Path(path)
+    require("opencc", path)  # the [import] extra
     kind, raw_lines = read_lines(path)
     lines = [normalize(line) for line in raw_lines if not is_furniture(line)]
     parts = sections(lines)

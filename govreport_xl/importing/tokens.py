@@ -7,17 +7,23 @@ stream, so it needs to know nothing about the layout.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
-from opencc import OpenCC
-
 from ..core.cell_values import NONE_WORDS, printed_number
 
-_T2S = OpenCC("t2s")  # Traditional characters, as some reports are published, to Simplified
+
+@functools.cache
+def _t2s():
+    """Traditional characters, as some reports are published, to Simplified (OpenCC: the [import]
+    extra, which import_report asks for first)."""
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
 
 # Lines that are page furniture, not content: "- 3 -", "第 3 页 共 9 页", "3/9", "打印本页", navigation.
 _FURNITURE = re.compile(
@@ -35,7 +41,7 @@ _PINYIN = re.compile(r"\((?=[^)]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚ
 def normalize(text: str) -> str:
     """Full-width digits and punctuation to ASCII (NFKC), inline pinyin readings out,
     Traditional to Simplified."""
-    return _T2S.convert(_PINYIN.sub("", unicodedata.normalize("NFKC", text)))
+    return _t2s().convert(_PINYIN.sub("", unicodedata.normalize("NFKC", text)))
 
 
 def key(label: str) -> str:
