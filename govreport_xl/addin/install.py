@@ -316,7 +316,8 @@ def doctor(platform: str | None = None, env=None, folder: Path | None = None) ->
         up.say(False, f"没有设置文件：{conf}（加载项会去 PATH 中找 python；运行 govreport-xl addin install 写入）")
         return up
     python = interpreter_of(settings, platform)
-    up.say(python is not None, f"设置文件：{conf}：" + "，".join(f"{k} = {v}" for k, v in settings.items()))
+    up.say(python is not None, f"设置文件：{conf}：" + ("，".join(f"{k} = {v}" for k, v in settings.items())
+                                                    if python else "没有写明 Python（加载项会去 PATH 中找 python）"))
     if python is None:
         return up
     if not python.is_file():

@@ -39,7 +39,7 @@ def _run(cmd: list[str], what: str, stdin: str | None = None) -> str:
     proc = subprocess.run(cmd, input=stdin, capture_output=True, text=True,
                           env={**os.environ, "UV_PYTHON_DOWNLOADS": "never", "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
     if proc.returncode != 0:
-        raise KitError(f"{what}失败 ({what} failed):\n{(proc.stderr or proc.stdout).strip()[-2000:]}")
+        raise KitError(f"{what}失败：\n{(proc.stderr or proc.stdout).strip()[-2000:]}")
     return proc.stdout
 
 
