@@ -14,6 +14,7 @@ OPTIONAL = {
     "pdfplumber": ("pdf", "读取 PDF", "reading a PDF"),
     "docx": ("render", "生成 Word 文档", "writing a Word document"),
     "opencc": ("import", "导入已发布的报告", "importing a published report"),
+    "lxml": ("import", "导入已发布的报告", "importing a published report"),
 }
 
 

@@ -11,10 +11,10 @@ import sys
 from govreport_xl.extras import OPTIONAL
 from helpers import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
 
-HEAVY = {"pdfplumber", "pypdfium2", "pillow", "python-docx", "pdfminer.six", "opencc"}
+HEAVY = {"pdfplumber", "pypdfium2", "pillow", "python-docx", "pdfminer.six", "opencc", "lxml"}
 
 
-ALL_OPTIONAL = ["pdfplumber", "pdfminer", "docx", "PIL", "pypdfium2", "opencc"]
+ALL_OPTIONAL = ["pdfplumber", "pdfminer", "docx", "PIL", "pypdfium2", "opencc", "lxml"]
 
 
 def _without_extras(tmp_path, *argv, blocked=ALL_OPTIONAL) -> subprocess.CompletedProcess:
@@ -33,7 +33,7 @@ def test_the_core_works_without_the_extras_and_names_them_when_needed(tmp_path):
     assert proc.returncode == 2 and 'pip install "govreport-xl[render]"' in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "r.docx").exists()
     (tmp_path / "published.pdf").write_bytes(b"%PDF-1.4\n")
-    proc = _without_extras(tmp_path, "audit", tmp_path / "published.pdf", "--json", "-q", blocked=ALL_OPTIONAL[:-1])
+    proc = _without_extras(tmp_path, "audit", tmp_path / "published.pdf", "--json", "-q", blocked=ALL_OPTIONAL[:5])
     [record] = json.loads(proc.stdout)
     assert proc.returncode == 2 and record["status"] == "unreadable" and "Traceback" not in proc.stderr
     assert 'govreport-xl[pdf]' in json.dumps(record, ensure_ascii=False)
@@ -49,16 +49,31 @@ def _setup_cfg() -> configparser.ConfigParser:
 
 
 def _names(text: str) -> set[str]:
-    return {line.split(";")[0].split("[")[0].split(">")[0].split("<")[0].split("=")[0].strip().lower()
+    return {line.split(";")[0].split(">")[0].split("<")[0].split("=")[0].strip().lower()
             for line in text.strip().splitlines() if line.strip()}
+
+
+def _expanded(extras: dict[str, set[str]], name: str) -> set[str]:
+    """An extra's packages, its references to other extras of this package (govreport-xl[a,b]) followed."""
+    out = set()
+    for req in extras[name]:
+        if req.startswith("govreport-xl["):
+            for other in req.removeprefix("govreport-xl[").rstrip("]").split(","):
+                out |= _expanded(extras, other.strip())
+        else:
+            out.add(req.split("[")[0])
+    return out
 
 
 def test_extras_hold_together():
     cfg = _setup_cfg()
-    extras = {k: _names(v) for k, v in cfg["options.extras_require"].items()}
+    raw = {k: _names(v) for k, v in cfg["options.extras_require"].items()}
+    extras = {k: _expanded(raw, k) for k in raw}
     core = _names(cfg["options"]["install_requires"])
     assert not core & HEAVY  # a clerk's PC gets none of them
     named = {extra for extra, _, _ in OPTIONAL.values()}
     assert named <= set(extras)  # every message names an extra that exists
+    for module, (extra, _, _) in OPTIONAL.items():  # and that extra installs the module
+        assert {"docx": "python-docx"}.get(module, module) in extras[extra]
     assert extras["all"] == set().union(*(v for k, v in extras.items() if k not in ("all", "test", "bench")))
     assert extras["all"] <= extras["test"]  # `pip install -e '.[test]'` installs what every test needs

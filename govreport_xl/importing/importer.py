@@ -254,7 +254,8 @@ def read_tables(text: str, parts: dict[str, list[str]], flatten: bool = True) ->
 
 def import_report(path: str | Path) -> ImportedReport:
     path = Path(path)
-    require("opencc", path)  # the [import] extra
+    for module in ("opencc", "lxml"):  # the [import] extra
+        require(module, path)
     kind, raw_lines = read_lines(path)
     lines = [normalize(line) for line in raw_lines if not is_furniture(line)]
     parts = sections(lines)
