@@ -151,6 +151,9 @@ def test_doctor_says_what_is_missing_or_misread(windows):
     done.config.write_bytes(f'"INTERPRETER_WIN","{python}"\r\n'.encode("gbk"))
     up = inst.doctor("win32", env)  # an empty file is no Python
     assert not up.ok and "无法导入" in up.lines[-1][1]
+    done.config.write_bytes(b'"PYTHONPATH",""\r\n')
+    up = inst.doctor("win32", env)
+    assert not up.ok and "没有写明 Python" in up.lines[-1][1]
 
 
 def test_uninstall_removes_what_install_placed(windows):
