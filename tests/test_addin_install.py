@@ -4,9 +4,7 @@ AppleScript and the version coupling between the add-in, the conf and the Python
 
 from __future__ import annotations
 
-import os
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
