@@ -87,11 +87,14 @@ class Browser:
         token = self.server.setup_url.rsplit("=", 1)[1]
         assert self.post("/setup", {"token": token, "username": username, "password": password}).status_code == 303
 
-    def round_with_bodies(self, year: int, region: str, names: list[str]) -> tuple[str, dict[str, str]]:
+    def round_with_bodies(self, year: int, region: str, bodies: list) -> tuple[str, dict[str, str]]:
+        """A new round and its list (names, or rows of 机关名称, 统一社会信用代码, 行政区划代码, 机关层级, 联系人);
+        the links by name."""
         r = self.post("/office/rounds", {"year": str(year), "title": "测试市", "region_code": region, "deadline": "2099-01-31"})
         assert r.status_code == 303, r.text
         url = r.headers["location"]
-        table = "机关名称\n" + "".join(n + "\n" for n in names)
+        rows = [b if isinstance(b, tuple) else (b,) for b in bodies]
+        table = "机关名称,统一社会信用代码,行政区划代码,机关层级,联系人\n" + "".join(",".join(r) + "\n" for r in rows)
         assert self.post(f"{url}/bodies", files={"file": ("名单.csv", table.encode(), "text/csv")}).status_code == 303
         text = self.http.get(f"{url}/links.csv").content.decode("utf-8-sig")
         links = {}
