@@ -6,7 +6,6 @@ with last year's round as `--previous`; each download runs in a worker process.
 
 from __future__ import annotations
 
-import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from .. import api
 from ..bulk.consolidate import Member, consolidate, write_consolidation
 from ..bulk.history import History
+from ..bulk.inputs import Input
 from ..bulk.summary import SummaryWriter
 from ..formats.export import writer
 
@@ -34,6 +34,8 @@ class Item:
     path: str  # the stored file
     name: str  # 机关名称/文件名, as the downloads show it
     returned: str | None = None  # the office's note, where it returned the report
+    state: str = ""  # the body's state (records.STATES)
+    zip_name: str = ""  # its marked copy's name in the zip of the failures
 
 
 def _results(items: list[Item], previous: History | None):
@@ -64,18 +66,25 @@ def make(kind: str, items: list[Item], out: str, *, previous: History | None, mi
                 done.left_out.append(Member(item.name, (meta and meta.name) or "", (meta and meta.uscc) or "",
                                             meta and meta.year, f"已被退回：{item.returned}"))
         write_consolidation(done, out)
+    elif kind == "marked.zip":
+        _marked_zip(items, out, previous)
     else:
         raise ValueError(kind)
     return out
 
 
-def marked_zip(entries: list[tuple[str, Path]]) -> bytes:
-    """(name inside the zip, stored marked copy) → the zip's bytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, path in entries:
-            z.write(path, name)
-    return buffer.getvalue()
+def _marked_zip(items: list[Item], out: str, previous: History | None) -> None:
+    """The marked copies of the reports that fail (`validate --marked`), zipped under the bodies'
+    names; the copies are written under numbers, never under a name from a list or an upload."""
+    failing = [i for i in items if i.state == "failing"]
+    folder = Path(out).parent / "marked"
+    inputs = [Input(Path(item.path), Path(f"{n:05d}.xlsx")) for n, item in enumerate(failing)]
+    for _ in api.validate_many(inputs, jobs=1, previous=previous, marked=folder):
+        pass
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, item in enumerate(failing):
+            if (copy := folder / f"{n:05d}.xlsx").exists():
+                z.write(copy, item.zip_name)
 
 
 _UNSAFE = str.maketrans({c: "_" for c in '<>:"/\\|?*\0'})

@@ -15,7 +15,7 @@ from .. import __version__, api
 from .db import Body, Round, Upload
 from .intake import Refused, display_name, kind_of, spool
 from .records import STATUS_ZH, history, one_state
-from .submissions import accept
+from .submissions import accept, marked_copy
 from .web import XLSX, PageError, client_ip, download, form_with_csrf, render
 
 router = APIRouter(include_in_schema=False)
@@ -89,12 +89,12 @@ def _own_upload(request: Request, token: str, upload_id: int) -> tuple[Body, Upl
 
 
 @router.get("/b/{token}/uploads/{upload_id}/marked.xlsx")
-def body_marked(request: Request, token: str, upload_id: int):
-    body, upload = _own_upload(request, token, upload_id)
-    if not upload.marked_sha256:
+async def body_marked(request: Request, token: str, upload_id: int):
+    body, upload = await run_in_threadpool(_own_upload, request, token, upload_id)
+    path = await marked_copy(request.app, upload)
+    if path is None:
         raise PageError(404, "这次上传没有发现问题，没有标记副本。")
-    data = request.app.state.store.path(upload.marked_sha256).read_bytes()
-    return download(data, f"{body.name}_校验结果_{upload.id}.xlsx", XLSX)
+    return download(path.read_bytes(), f"{body.name}_校验结果_{upload.id}.xlsx", XLSX)
 
 
 @router.get("/b/{token}/uploads/{upload_id}/file.xlsx")

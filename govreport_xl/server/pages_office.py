@@ -19,8 +19,9 @@ from starlette.concurrency import run_in_threadpool
 from ..bulk.history import History
 from .bodylist import ListError, read_list
 from .db import ApiToken, AuditEntry, Body, Round, Staff, StaffSession, Upload, now
-from .downloads import KINDS, Item, make, marked_zip, safe_name
+from .downloads import KINDS, Item, make, safe_name
 from .records import STATES, STATUS_ZH, audit, body_states, history, one_state, previous_round, report_of
+from .submissions import marked_copy
 from .security import LinkSigner, check_password, hash_password, new_token, neutral
 from .web import (SESSION_COOKIE, SESSION_HOURS, XLSX, PageError, client_ip, current_staff, download, form_with_csrf,
                   render, require_staff)
@@ -330,12 +331,13 @@ def upload_file(request: Request, upload_id: int):
 
 
 @router.get("/office/uploads/{upload_id}/marked.xlsx")
-def upload_marked(request: Request, upload_id: int):
-    require_staff(request)
-    upload, body = _upload(request, upload_id)
-    if not upload.marked_sha256:
-        raise PageError(404, "这次上传没有标记副本。")
-    return download(request.app.state.store.path(upload.marked_sha256).read_bytes(), f"{body.name}_校验结果_{upload.id}.xlsx", XLSX)
+async def upload_marked(request: Request, upload_id: int):
+    await run_in_threadpool(require_staff, request)
+    upload, body = await run_in_threadpool(_upload, request, upload_id)
+    path = await marked_copy(request.app, upload)
+    if path is None:
+        raise PageError(404, "这次上传没有发现问题，没有标记副本。")
+    return download(path.read_bytes(), f"{body.name}_校验结果_{upload.id}.xlsx", XLSX)
 
 
 # --- downloads ----------------------------------------------------------------------------------
@@ -352,37 +354,32 @@ def _round_items(request: Request, round_: Round):
                 if row.upload is not None and (report := report_of(row.upload)) is not None:
                     previous.add(report)
     items = [Item(str(store.path(r.upload.blob_sha256)), f"{r.body.name}/{r.upload.filename}",
-                  r.body.review_note if r.state == "returned" else None) for r in rows if r.upload is not None]
+                  r.body.review_note if r.state == "returned" else None, r.state,
+                  f"{n:04d}_{safe_name(r.body.name)}_校验结果.xlsx") for n, r in enumerate(rows, start=1) if r.upload is not None]
     missing = [r.body.name for r in rows if r.upload is None]
     return rows, items, missing, previous
 
 
 @router.get("/office/rounds/{round_id}/download/{kind}")
 async def round_download(request: Request, round_id: int, kind: str):
-    staff = require_staff(request)
+    staff = await run_in_threadpool(require_staff, request)
     if kind not in KINDS:
         raise PageError(404, "没有这种下载。")
-    round_ = _round(request, round_id)
-    rows, items, missing, previous = await run_in_threadpool(_round_items, request, round_)
+    round_ = await run_in_threadpool(_round, request, round_id)
+    _, items, missing, previous = await run_in_threadpool(_round_items, request, round_)
     suffix, media, _ = KINDS[kind]
     filename = f"{round_.title}{round_.year}年度_{suffix}"
-    if kind == "marked.zip":
-        store = request.app.state.store
-        entries = [(f"{n:04d}_{safe_name(r.body.name)}_校验结果.xlsx", store.path(r.upload.marked_sha256))
-                   for n, r in enumerate(rows, start=1) if r.upload is not None and r.upload.marked_sha256 and r.state == "failing"]
-        data = await run_in_threadpool(marked_zip, entries)
-    else:
-        folder = Path(tempfile.mkdtemp(prefix="download-", dir=request.app.state.store.tmp))
-        try:
-            out = folder / ("out" + Path(kind).suffix)
-            done = await request.app.state.checker.check(
-                make, kind, items, str(out), previous=previous, missing=missing, title=round_.title, year=round_.year,
-                region=round_.region_code, name=filename, seconds=max(120.0, 2.0 * len(items)))
-            if not isinstance(done, str):
-                raise PageError(503, "生成下载文件超时，请稍后再试。")
-            data = out.read_bytes()
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix="download-", dir=request.app.state.store.tmp))
+    try:
+        out = folder / ("out" + Path(kind).suffix)
+        done = await request.app.state.checker.check(
+            make, kind, items, str(out), previous=previous, missing=missing, title=round_.title, year=round_.year,
+            region=round_.region_code, name=filename, seconds=max(120.0, 2.0 * len(items)))
+        if not isinstance(done, str):
+            raise PageError(503, "生成下载文件超时，请稍后再试。")
+        data = out.read_bytes()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     with request.app.state.db.write() as s, s.begin():
         audit(s, staff.username, "download", round_id=round_.id, detail=kind, ip=client_ip(request))
     return download(data, filename, media)
