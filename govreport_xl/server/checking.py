@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -133,6 +132,3 @@ class Checker:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
-
-def default_workers() -> int:
-    return max(1, min(2, os.cpu_count() or 1))

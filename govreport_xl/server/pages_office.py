@@ -22,7 +22,7 @@ from .db import ApiToken, AuditEntry, Body, Round, Staff, StaffSession, Upload, 
 from .downloads import KINDS, Item, make, safe_name
 from .records import STATES, STATUS_ZH, audit, body_states, history, one_state, previous_round, report_of
 from .submissions import marked_copy
-from .security import LinkSigner, check_password, hash_password, new_token, neutral
+from .security import LinkSigner, check_password, hash_password, neutral, new_token, selector_of
 from .web import (SESSION_COOKIE, SESSION_HOURS, XLSX, PageError, client_ip, current_staff, download, form_with_csrf,
                   render, require_staff)
 
@@ -91,7 +91,7 @@ async def logout(request: Request):
     if staff is not None:
         token = request.cookies.get(SESSION_COOKIE, "")
         with request.app.state.db.write() as s, s.begin():
-            s.query(StaffSession).filter(StaffSession.selector == token[:12]).delete()
+            s.query(StaffSession).filter(StaffSession.selector == selector_of(token)).delete()
             audit(s, staff.username, "logout", ip=client_ip(request))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")

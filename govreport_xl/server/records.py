@@ -15,13 +15,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .. import api
-from ..bulk.history import History, body_keys, name_key
+from ..bulk.history import History, body_keys
 from ..core.model import Meta
+from ..formats.export import STATUS_ZH  # noqa: F401  (the pages name a check's result as the exports do)
 from .db import AuditEntry, Blob, Body, Round, Upload, now
 
 STATES = {"missing": "未提交", "failing": "不通过", "passing": "通过", "returned": "已退回", "confirmed": "已确认"}
 OPEN_STATES = ("missing", "failing", "returned")  # overdue once the deadline has passed
-STATUS_ZH = {"valid": "通过", "invalid": "不通过", "incomplete": "不完整", "unreadable": "无法读取"}
 
 
 def audit(session: Session, actor: str, action: str, *, round_id: int | None = None, body_id: int | None = None,
@@ -97,18 +97,14 @@ def previous_reports(session: Session, body: Body) -> History | None:
     if last is None:
         return None
     keys = set(body_keys(Meta(name=body.name, uscc=body.uscc or None)))
-    candidates = session.execute(select(Body, Upload).join(Upload, Upload.id == Body.latest_upload_id)
-                                 .where(Body.round_id == last.id)).all()
+    matching = [upload_id for upload_id, name, uscc in session.execute(
+        select(Body.latest_upload_id, Body.name, Body.uscc).where(Body.round_id == last.id, Body.latest_upload_id.is_not(None)))
+        if keys & set(body_keys(Meta(name=name, uscc=uscc or None)))]  # names compared as History compares them
     found = History()
-    for other, upload in candidates:
-        if keys & set(body_keys(Meta(name=other.name, uscc=other.uscc or None))) and (report := report_of(upload)):
+    for upload in session.scalars(select(Upload).where(Upload.id.in_(matching))) if matching else ():
+        if (report := report_of(upload)) is not None:
             found.add(report)
     return found
-
-
-def find_body(session: Session, round_id: int, name: str) -> Body | None:
-    key = name_key(name)
-    return next((b for b in session.scalars(select(Body).where(Body.round_id == round_id)) if name_key(b.name) == key), None)
 
 
 def add_blob(session: Session, sha256: str, size: int) -> None:
