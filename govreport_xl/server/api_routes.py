@@ -19,7 +19,7 @@ from .intake import Refused, display_name, kind_of, report_json, spool
 from .db import ApiToken, Round, Staff, Upload
 from .records import body_states
 from .security import selector_of, token_matches
-from .web import PageError, client_ip
+from .web import PageError, client_ip, round_of
 
 router = APIRouter(prefix="/api", tags=["api"])
 TOO_MANY = {"zh": "请求太频繁，请稍后再试", "en": "too many requests: try again later"}
@@ -105,14 +105,6 @@ def staff_token(request: Request) -> Staff:
 Token = Depends(staff_token)
 
 
-def _round(request: Request, round_id: int) -> Round:
-    with request.app.state.db.read() as s:
-        round_ = s.get(Round, round_id)
-    if round_ is None:
-        raise PageError(404, "没有这个报送轮次")
-    return round_
-
-
 def _round_json(r: Round) -> dict:
     return {"id": r.id, "year": r.year, "region_code": r.region_code, "title": r.title, "deadline": r.deadline.isoformat()}
 
@@ -134,7 +126,7 @@ def _body_json(row) -> dict:
 
 @router.get("/rounds/{round_id}/bodies", summary="A round's bodies and their states (staff token)")
 def round_bodies(request: Request, round_id: int, staff: Staff = Token) -> dict:
-    round_ = _round(request, round_id)
+    round_ = round_of(request, round_id)
     with request.app.state.db.read() as s:
         rows = body_states(s, round_)
     return {"round": _round_json(round_), "bodies": [_body_json(r) for r in rows]}
@@ -143,7 +135,7 @@ def round_bodies(request: Request, round_id: int, staff: Staff = Token) -> dict:
 @router.get("/rounds/{round_id}/records", summary="The latest record of every body that uploaded, as JSON Lines (staff token)",
             description="One `validate --json` record a line (Chinese messages, with the report), as checked when it was uploaded.")
 def round_records(request: Request, round_id: int, staff: Staff = Token):
-    round_ = _round(request, round_id)
+    round_ = round_of(request, round_id)
     with request.app.state.db.read() as s:
         rows = [r for r in body_states(s, round_) if r.upload is not None]
     lines = (json.dumps({"body_id": r.body.id, "upload_id": r.upload.id, "state": r.state, "record": json.loads(r.upload.record)},

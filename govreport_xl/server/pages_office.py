@@ -24,7 +24,7 @@ from .records import STATES, STATUS_ZH, audit, body_states, history, one_state, 
 from .submissions import marked_copy
 from .security import LinkSigner, check_password, hash_password, neutral, new_token, selector_of
 from .web import (SESSION_COOKIE, SESSION_HOURS, XLSX, PageError, client_ip, current_staff, download, form_with_csrf,
-                  render, require_staff)
+                  render, require_staff, round_of)
 
 router = APIRouter(include_in_schema=False)
 MIN_PASSWORD = 10
@@ -170,18 +170,10 @@ async def create_round(request: Request):
     return RedirectResponse(f"/office/rounds/{round_.id}", status_code=303)
 
 
-def _round(request: Request, round_id: int) -> Round:
-    with request.app.state.db.read() as s:
-        round_ = s.get(Round, round_id)
-    if round_ is None:
-        raise PageError(404, "没有这个报送轮次。")
-    return round_
-
-
 @router.get("/office/rounds/{round_id}")
 def dashboard(request: Request, round_id: int, state: str = "", region: str = "", overdue: str = "", message: str = ""):
     require_staff(request)
-    round_ = _round(request, round_id)
+    round_ = round_of(request, round_id)
     with request.app.state.db.read() as s:
         rows = body_states(s, round_)
         last = previous_round(s, round_)
@@ -197,7 +189,7 @@ def dashboard(request: Request, round_id: int, state: str = "", region: str = ""
 @router.post("/office/rounds/{round_id}/bodies")
 async def import_bodies(request: Request, round_id: int):
     staff = require_staff(request, admin=True)
-    round_ = _round(request, round_id)
+    round_ = round_of(request, round_id)
     form = await form_with_csrf(request)
     file = form.get("file")
     if file is None or isinstance(file, str):
@@ -230,7 +222,7 @@ async def import_bodies(request: Request, round_id: int):
 @router.get("/office/rounds/{round_id}/links.csv")
 def links(request: Request, round_id: int):
     staff = require_staff(request, admin=True)
-    round_ = _round(request, round_id)
+    round_ = round_of(request, round_id)
     signer, settings = request.app.state.links, request.app.state.settings
     out = io.StringIO()
     table = csv.writer(out, lineterminator="\r\n")
@@ -248,7 +240,7 @@ def links(request: Request, round_id: int):
 # --- a body -------------------------------------------------------------------------------------
 
 def _body(request: Request, round_id: int, body_id: int) -> tuple[Round, Body]:
-    round_ = _round(request, round_id)
+    round_ = round_of(request, round_id)
     with request.app.state.db.read() as s:
         body = s.get(Body, body_id)
     if body is None or body.round_id != round_.id:
@@ -365,7 +357,7 @@ async def round_download(request: Request, round_id: int, kind: str):
     staff = await run_in_threadpool(require_staff, request)
     if kind not in KINDS:
         raise PageError(404, "没有这种下载。")
-    round_ = await run_in_threadpool(_round, request, round_id)
+    round_ = await run_in_threadpool(round_of, request, round_id)
     _, items, missing, previous = await run_in_threadpool(_round_items, request, round_)
     suffix, media, _ = KINDS[kind]
     filename = f"{round_.title}{round_.year}年度_{suffix}"

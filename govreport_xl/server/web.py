@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
 from .. import __version__
-from .db import Staff, StaffSession, now
+from .db import Round, Staff, StaffSession, now
 from .security import csrf_matches, csrf_token, selector_of, token_matches
 
 HERE = Path(__file__).resolve().parent
@@ -99,6 +99,15 @@ def require_staff(request: Request, admin: bool = False) -> Staff:
         raise PageError(403, "只有管理员可以这样做。")
     request.state.staff = staff
     return staff
+
+
+def round_of(request: Request, round_id: int) -> Round:
+    """The round of a URL, or a 404 in words."""
+    with request.app.state.db.read() as s:
+        round_ = s.get(Round, round_id)
+    if round_ is None:
+        raise PageError(404, "没有这个报送轮次。")
+    return round_
 
 
 class LoginNeeded(Exception):
