@@ -25,6 +25,7 @@ from govreport_xl.excel.marks import RESULTS_SHEET  # noqa: E402
 from govreport_xl.server.db import AuditEntry, Upload  # noqa: E402
 from cases import build  # noqa: E402
 from helpers import EXAMPLE_XLSX, example_report  # noqa: E402
+from hostile import zip_bomb  # noqa: E402
 from server_support import PASSWORD, Office, database, make_app  # noqa: E402
 
 USCC = "11640200MB1234567" + check_character("11640200MB1234567")
@@ -296,6 +297,13 @@ def test_importing_a_list(office, tmp_path):
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;局" in page
     table = office.client.get(f"{url}/links.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in table and "'@赵六" in table  # a formula in a name stays text in Excel
+
+
+def test_a_hostile_list_is_read_within_the_bounds(office, tmp_path):
+    url = office.new_round(2022, "640219")
+    r = office.import_list(url, [], filename="名单.xlsx", data=zip_bomb(tmp_path).read_bytes())
+    assert r.status_code == 400 and "无法读取" in r.text
+    assert office.client.get(url).status_code == 200  # the server carries on
 
 
 def test_text_from_an_upload_is_escaped_in_pages(office, tmp_path):

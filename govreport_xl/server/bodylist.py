@@ -64,6 +64,10 @@ def _rows_of_xlsx(data: bytes) -> list[list[str]]:
             if len(rows) > MAX_ROWS + 1:
                 raise ListError([f"名单超过 {MAX_ROWS} 行"])
         return rows
+    except ListError:
+        raise
+    except Exception as exc:  # a damaged sheet (openpyxl's own checks): said, never a traceback
+        raise ListError([f"无法读取该 .xlsx 文件（{type(exc).__name__}）"]) from None
     finally:
         wb.close()
 

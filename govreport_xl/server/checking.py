@@ -79,6 +79,12 @@ def check_report(report: dict, name: str, lang: str = "zh", with_report: bool = 
     return _checked(api.validate(report, previous=previous), name, lang, with_report, None)
 
 
+class Overrun(Exception):
+    def __init__(self, reason: dict[str, str]):
+        super().__init__(reason["en"])
+        self.reason = reason
+
+
 class Checker:
     """A pool of worker processes, replaced whole when one of them overruns or dies."""
 
@@ -105,9 +111,9 @@ class Checker:
                 process.kill()  # our own workers, by handle
         broken.shutdown(wait=False, cancel_futures=True)
 
-    async def check(self, fn, *args, name: str = "", seconds: float | None = None, **kwargs):
-        """`fn(*args, **kwargs)` in a worker; a file that overruns its budget gives an unreadable
-        record (once retried when another file broke the pool under it)."""
+    async def run(self, fn, *args, seconds: float | None = None, **kwargs):
+        """`fn(*args, **kwargs)` in a worker, within the time budget; raises Overrun (with why) when
+        it overruns or its worker dies (once retried when another task broke the pool under it)."""
         for attempt in (1, 2):
             pool = self.pool
             future = asyncio.wrap_future(pool.submit(fn, *args, **kwargs))
@@ -115,12 +121,19 @@ class Checker:
                 return await asyncio.wait_for(future, seconds or self.seconds)
             except asyncio.TimeoutError:
                 self._replace(pool)
-                return self._failed(name, kwargs.get("lang", "zh"), TOO_SLOW)
+                raise Overrun(TOO_SLOW) from None
             except (BrokenProcessPool, MemoryError):
                 self._replace(pool)
                 if attempt == 2:
-                    return self._failed(name, kwargs.get("lang", "zh"), TOO_BIG)
+                    raise Overrun(TOO_BIG) from None
         raise AssertionError("unreachable")
+
+    async def check(self, fn, *args, name: str = "", **kwargs) -> Checked:
+        """A check in a worker; one past its budget is an unreadable record, like the CLI's."""
+        try:
+            return await self.run(fn, *args, **kwargs)
+        except Overrun as overrun:
+            return self._failed(name, kwargs.get("lang", "zh"), overrun.reason)
 
     @staticmethod
     def _failed(name: str, lang: str, reason: dict[str, str]) -> Checked:

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..bulk.history import History
 from .bodylist import ListError, read_list
+from .checking import Overrun
 from .db import ApiToken, AuditEntry, Body, Round, Staff, StaffSession, Upload, now
 from .downloads import KINDS, Item, make, safe_name
 from .records import STATES, STATUS_ZH, audit, body_states, history, one_state, previous_round, report_of
@@ -195,8 +196,10 @@ async def import_bodies(request: Request, round_id: int):
     if file is None or isinstance(file, str):
         raise PageError(400, "请选择名单文件（.xlsx 或 .csv）。")
     data = await file.read()
-    try:
-        rows = await run_in_threadpool(read_list, data)
+    try:  # in a worker, with its time and memory budget: a list is a file from outside too
+        rows = await request.app.state.checker.run(read_list, data)
+    except Overrun as overrun:
+        raise PageError(400, f"名单文件无法读取：{overrun.reason['zh']}") from None
     except ListError as exc:
         return render(request, "office_import_error.html", status=400, round=round_, problems=exc.problems[:200],
                       more=max(0, len(exc.problems) - 200))
@@ -364,12 +367,12 @@ async def round_download(request: Request, round_id: int, kind: str):
     folder = Path(tempfile.mkdtemp(prefix="download-", dir=request.app.state.store.tmp))
     try:
         out = folder / ("out" + Path(kind).suffix)
-        done = await request.app.state.checker.check(
+        await request.app.state.checker.run(
             make, kind, items, str(out), previous=previous, missing=missing, title=round_.title, year=round_.year,
-            region=round_.region_code, name=filename, seconds=max(120.0, 2.0 * len(items)))
-        if not isinstance(done, str):
-            raise PageError(503, "生成下载文件超时，请稍后再试。")
+            region=round_.region_code, seconds=max(120.0, 2.0 * len(items)))
         data = out.read_bytes()
+    except Overrun:
+        raise PageError(503, "生成下载文件超时或超出内存限制，请稍后再试。") from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     with request.app.state.db.write() as s, s.begin():
