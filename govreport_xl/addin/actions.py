@@ -98,18 +98,24 @@ def _folder(book, folder) -> Path | None:
     return full.parent if full.is_absolute() and full.parent.is_dir() else None
 
 
-def export_json(book=None, folder: str | Path | None = None) -> str:
-    """导出JSON: the report's JSON (as `govreport-xl export` writes it) beside the workbook."""
+def export_json(book=None, folder: str | Path | None = None, deliver=None) -> str:
+    """导出JSON: the report's JSON (as `govreport-xl export` writes it) beside the workbook, or,
+    where the workbook has no folder here (the office server's add-in), handed to deliver(file name,
+    text), which says in a few words where it went."""
     book = _book(book)
 
     def work(reading: Reading) -> str:
-        where = _folder(book, folder)
-        if where is None:
+        where = None if deliver is not None else _folder(book, folder)
+        if deliver is None and where is None:
             return "无法确定工作簿所在的文件夹（网页版 Excel 或尚未保存的工作簿），请先保存到电脑上，或用命令行 govreport-xl export 导出。"
         result = evaluate(reading)
-        path = where / (Path(book.name).stem + ".json")
-        atomic_text(path, json.dumps([result.record("zh", with_report=True)], ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps([result.record("zh", with_report=True)], ensure_ascii=False, indent=2) + "\n"
         status = "（校验通过）" if result.valid else f"（{result.errors} 个错误，请先改正）"
+        name = Path(book.name).stem + ".json"
+        if deliver is not None:
+            return deliver(name, text) + status
+        path = where / name
+        atomic_text(path, text)
         return f"已导出到 {path}{status}"
 
     return _on_report(book, work)
