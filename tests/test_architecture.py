@@ -19,7 +19,7 @@ ALLOWED = {
     "addin": {"core", "excel", "formats", "atomic", "api"},
     "api": {"core", "excel", "formats", "importing", "addin", "atomic", "bulk"},
     "cli": {"core", "excel", "formats", "importing", "api", "atomic", "addin", "bulk", "render", "server"},
-    "server": {"core", "excel", "formats", "api", "atomic", "bulk"},
+    "server": {"core", "excel", "formats", "api", "atomic", "bulk", "addin"},
 }
 
 

@@ -14,7 +14,6 @@ from urllib.parse import urlparse
 
 import openpyxl
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from lxml import etree
 
@@ -23,7 +22,8 @@ from govreport_xl.core.standard import CELLS, META_FIELDS
 from govreport_xl.excel.layout import SHEET_CHECKS, SHEET_OF_TABLE, address
 from govreport_xl.excel.marks import (APP_TITLE, MARK_ERROR, MARK_WARNING, RESULTS_HEADER, RESULTS_SHEET,
                                       TEMPLATE_INPUT, TEMPLATE_TOTAL)
-from govreport_xl.server import officejs
+from govreport_xl.server.app import create_app
+from govreport_xl.server.settings import Settings
 from helpers import ROOT
 from officejs_payload import payload
 from test_addin import colours, expected_marks, run, written_rows
@@ -33,10 +33,10 @@ PUBLIC = "https://report.example.gov.cn"
 SCHEMA = ROOT / "tests" / "office_manifest_schema" / "OfficeAppManifestV1_1.xsd"
 
 
-def make_app(settings: officejs.AddinSettings = officejs.AddinSettings(public_url=PUBLIC)) -> FastAPI:
-    app = FastAPI()
-    app.include_router(officejs.router(settings))
-    return app
+def make_app(public_url: str = PUBLIC, **extra):
+    """The office server as `govreport-xl serve` builds it (its lifespan, and so its worker
+    processes, is not started: the add-in's routes do not use them)."""
+    return create_app(Settings(public_url=public_url, extra=extra))
 
 
 @pytest.fixture(scope="module")
@@ -174,9 +174,9 @@ def test_without_the_engines_licence_key_it_says_what_to_set(recalculated_cases,
     """xlwings remembers a key once it has seen one: a fresh process, as a server started without it."""
     body = tmp_path / "click.json"
     body.write_text(json.dumps(payload(recalculated_cases["example"][1]), ensure_ascii=False), encoding="utf-8")
-    code = ("import sys, json; from fastapi import FastAPI; from fastapi.testclient import TestClient; "
-            "from govreport_xl.server import officejs; app = FastAPI(); app.include_router(officejs.router()); "
-            "r = TestClient(app).post('/addin/api/check', content=open(sys.argv[1], 'rb').read()); "
+    code = ("import sys, json; from fastapi.testclient import TestClient; "
+            "from govreport_xl.server.app import create_app; "
+            "r = TestClient(create_app()).post('/addin/api/check', content=open(sys.argv[1], 'rb').read()); "
             "print(json.dumps([r.status_code, r.json()]))")
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
     proc = subprocess.run([sys.executable, "-c", code, str(body)], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
@@ -216,23 +216,19 @@ def test_the_manifest_is_valid_against_microsofts_schema_and_points_at_this_serv
 
 
 def test_the_manifest_id_is_stable_per_deployment():
-    def id_of(settings):
-        text = TestClient(make_app(settings)).get("/addin/manifest.xml").text
+    def id_of(app):
+        text = TestClient(app).get("/addin/manifest.xml").text
         return etree.fromstring(text.encode()).findtext("{http://schemas.microsoft.com/office/appforoffice/1.1}Id")
 
-    here = id_of(officejs.AddinSettings(public_url=PUBLIC))
-    assert here == id_of(officejs.AddinSettings(public_url=PUBLIC + "/"))  # the same deployment, restarted
-    assert here != id_of(officejs.AddinSettings(public_url="https://other.example.gov.cn"))
+    here = id_of(make_app())
+    assert here == id_of(make_app(PUBLIC + "/"))  # the same deployment, restarted
+    assert here != id_of(make_app("https://other.example.gov.cn"))
     chosen = "0f8fad5b-d9cb-469f-a165-70867728950e"
-    assert id_of(officejs.AddinSettings(public_url=PUBLIC, addin_id=chosen)) == chosen
-    # with no public URL set, the manifest says what the request came to
-    asked = TestClient(make_app(officejs.AddinSettings()), base_url="https://intranet.local").get("/addin/manifest.xml")
-    assert _urls(asked.text) and all(u.startswith("https://intranet.local/addin/") for u in _urls(asked.text))
+    assert id_of(make_app(addin_id=chosen)) == chosen
 
 
 def test_the_task_pane_has_the_three_buttons_and_loads_office_js_from_the_setting():
-    settings = officejs.AddinSettings(public_url=PUBLIC, office_js_url="https://intranet.local/office.js")
-    page = TestClient(make_app(settings)).get("/addin/taskpane.html")
+    page = TestClient(make_app(office_js_url="https://intranet.local/office.js")).get("/addin/taskpane.html")
     assert page.headers["content-type"].startswith("text/html") and page.headers["cache-control"] == "no-cache"
     html = etree.HTML(page.text)
     assert [b.text for b in html.iterfind(".//button")] == ["校验", "清除标记", "导出JSON"]

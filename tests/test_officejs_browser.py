@@ -21,7 +21,8 @@ import govreport_xl
 from govreport_xl.core.standard import CELLS, META_FIELDS
 from govreport_xl.excel.layout import address
 from govreport_xl.excel.marks import MARK_ERROR, MARK_WARNING, RESULTS_HEADER, RESULTS_SHEET, TEMPLATE_INPUT, TEMPLATE_TOTAL
-from govreport_xl.server import officejs
+from govreport_xl.server.app import create_app
+from govreport_xl.server.settings import Settings
 from helpers import ROOT
 from officejs_payload import payload
 from test_addin import expected_marks
@@ -33,28 +34,28 @@ pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
+    """`govreport-xl serve`'s app in uvicorn on a free port of 127.0.0.1, its office.js the stub."""
     import uvicorn
-    from fastapi import FastAPI
     from fastapi.responses import FileResponse
 
-    app = FastAPI()
-    app.include_router(officejs.router(officejs.AddinSettings(public_url="https://report.example.gov.cn",
-                                                              office_js_url="/test/office-stub.js")))
-    app.get("/test/office-stub.js")(lambda: FileResponse(STUB, media_type="text/javascript"))
+    settings = Settings(data_dir=tmp_path_factory.mktemp("data"), public_url="https://report.example.gov.cn",
+                        check_workers=1, extra={"office_js_url": "/test/office-stub.js"})
+    app = create_app(settings)
+    app.get("/test/office-stub.js", include_in_schema=False)(lambda: FileResponse(STUB, media_type="text/javascript"))
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
-    for _ in range(200):
-        if srv.started:
-            break
+    deadline = time.monotonic() + 60
+    while not srv.started and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert srv.started, "the server did not start"
     yield f"http://127.0.0.1:{port}"
     srv.should_exit = True
-    thread.join(10)
+    thread.join(30)
 
 
 @pytest.fixture(scope="module")

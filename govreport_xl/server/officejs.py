@@ -43,9 +43,15 @@ LICENCE_MISSING = ("服务器没有启用 xlwings 远程引擎：请信息中心
 
 @dataclass(frozen=True)
 class AddinSettings:
-    public_url: str | None = None  # https://… as Excel on the clerk's PC reaches the server; None: as asked
+    public_url: str  # https://… as Excel on the clerk's PC reaches the server (the server's public_url)
     addin_id: str | None = None  # the manifest's <Id>; None: derived from public_url, stable per deployment
     office_js_url: str = OFFICE_JS  # a copy on the intranet where the clerks' PCs cannot reach Microsoft's CDN
+
+    @classmethod
+    def of(cls, settings) -> "AddinSettings":
+        """From the server's Settings: its public_url, and `extra` keys addin_id / office_js_url."""
+        extra = getattr(settings, "extra", None) or {}
+        return cls(settings.public_url, extra.get("addin_id"), extra.get("office_js_url") or OFFICE_JS)
 
 
 def addin_id(base_url: str, settings: AddinSettings) -> str:
@@ -59,9 +65,9 @@ def _manifest_version() -> str:
     return ".".join(parts + ["0"] * (4 - len(parts)))
 
 
-def manifest(base_url: str, settings: AddinSettings = AddinSettings()) -> str:
+def manifest(settings: AddinSettings) -> str:
     """The add-in-only XML manifest (what shared-folder catalogs and the admin center take)."""
-    base = base_url.rstrip("/")
+    base = settings.public_url.rstrip("/")
     url = lambda path: quoteattr(f"{base}{PREFIX}/{path}")  # noqa: E731
     ids = {"check": "govreportValidate", "clear": "govreportClear"}
     buttons = "".join(f"""
@@ -310,10 +316,8 @@ def _segment(x, y, a, b) -> float:
 _PAGE_HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
 
 
-def _base_url(request: Request, settings: AddinSettings) -> str:
-    if settings.public_url:
-        return settings.public_url.rstrip("/")
-    return str(request.base_url).rstrip("/")
+def _settings(request: Request) -> AddinSettings:
+    return AddinSettings.of(request.app.state.settings)
 
 
 def page(name: str, settings: AddinSettings) -> str:
@@ -323,53 +327,61 @@ def page(name: str, settings: AddinSettings) -> str:
     return text.replace("{{office_js}}", settings.office_js_url.replace('"', "%22")).replace("{{config}}", config)
 
 
-def router(settings: AddinSettings = AddinSettings()) -> APIRouter:
-    r = APIRouter(prefix=PREFIX, tags=["Office.js add-in"])
+router = APIRouter(prefix=PREFIX, tags=["Office.js add-in"])
 
-    @r.get("/manifest.xml", summary="The add-in's manifest, for the shared-folder catalog or the admin center")
-    def get_manifest(request: Request, download: bool = False) -> Response:
-        headers = {"Cache-Control": "no-cache"}
-        if download:
-            headers["Content-Disposition"] = 'attachment; filename="govreport-xl-addin.xml"'
-        return Response(manifest(_base_url(request, settings), settings), media_type="application/xml", headers=headers)
 
-    for name in ("taskpane.html", "commands.html", "dialog.html"):
-        def get_page(name: str = name) -> Response:
-            return Response(page(name, settings), media_type="text/html; charset=utf-8", headers=_PAGE_HEADERS)
+@router.get("/manifest.xml", summary="The add-in's manifest, for the shared-folder catalog or the admin center")
+def get_manifest(request: Request, download: bool = False) -> Response:
+    headers = {"Cache-Control": "no-cache"}
+    if download:
+        headers["Content-Disposition"] = 'attachment; filename="govreport-xl-addin.xml"'
+    return Response(manifest(_settings(request)), media_type="application/xml", headers=headers)
 
-        r.add_api_route(f"/{name}", get_page, methods=["GET"], include_in_schema=False)
 
-    for name, kind in (("addin.js", "text/javascript; charset=utf-8"), ("addin.css", "text/css; charset=utf-8")):
-        def get_file(name: str = name, kind: str = kind) -> Response:
-            return Response((PAGES / name).read_bytes(), media_type=kind, headers=_PAGE_HEADERS)
+def _page_route(name: str):
+    def get_page(request: Request) -> Response:
+        return Response(page(name, _settings(request)), media_type="text/html; charset=utf-8", headers=_PAGE_HEADERS)
 
-        r.add_api_route(f"/{name}", get_file, methods=["GET"], include_in_schema=False)
+    return get_page
 
-    @r.get("/icon-{size}.png", include_in_schema=False)
-    def get_icon(size: int) -> Response:
-        if size not in ICON_SIZES:
-            return Response(status_code=404)
-        return Response(icon_png(size), media_type="image/png", headers={"Cache-Control": "max-age=86400"})
 
-    @r.post("/api/{action}", summary="A click of the add-in: the workbook's values in, the actions to apply out")
-    async def post_action(action: Literal["check", "clear", "export"], request: Request) -> JSONResponse:
-        try:
-            data = json.loads(await _body(request))
-            check_payload(data)
-        except PayloadError as exc:
-            return _error(exc.status, str(exc))
-        except ValueError:
-            return _error(400, "请求的内容不是 JSON")
-        try:
-            out = await run_in_threadpool(run_action, action, data)
-        except Exception as exc:  # noqa: BLE001 — the clerk gets a sentence, IT gets the class
-            import xlwings as xw
+def _file_route(name: str, kind: str):
+    def get_file() -> Response:
+        return Response((PAGES / name).read_bytes(), media_type=kind, headers=_PAGE_HEADERS)
 
-            if isinstance(exc, xw.LicenseError):
-                return _error(503, LICENCE_MISSING)
-            if isinstance(exc, xw.XlwingsError):
-                return _error(400, f"无法打开发送来的工作簿数据：{exc}")
-            return _error(500, f"{actions.INTERNAL}{exc!r}")
-        return JSONResponse(out, headers={"Cache-Control": "no-store"})
+    return get_file
 
-    return r
+
+for _name in ("taskpane.html", "commands.html", "dialog.html"):
+    router.add_api_route(f"/{_name}", _page_route(_name), methods=["GET"], include_in_schema=False)
+for _name, _kind in (("addin.js", "text/javascript; charset=utf-8"), ("addin.css", "text/css; charset=utf-8")):
+    router.add_api_route(f"/{_name}", _file_route(_name, _kind), methods=["GET"], include_in_schema=False)
+
+
+@router.get("/icon-{size}.png", include_in_schema=False)
+def get_icon(size: int) -> Response:
+    if size not in ICON_SIZES:
+        return Response(status_code=404)
+    return Response(icon_png(size), media_type="image/png", headers={"Cache-Control": "max-age=86400"})
+
+
+@router.post("/api/{action}", summary="A click of the add-in: the workbook's values in, the actions to apply out")
+async def post_action(action: Literal["check", "clear", "export"], request: Request) -> JSONResponse:
+    try:
+        data = json.loads(await _body(request))
+        check_payload(data)
+    except PayloadError as exc:
+        return _error(exc.status, str(exc))
+    except ValueError:
+        return _error(400, "请求的内容不是 JSON")
+    try:
+        out = await run_in_threadpool(run_action, action, data)
+    except Exception as exc:  # noqa: BLE001 — the clerk gets a sentence, IT gets the class
+        import xlwings as xw
+
+        if isinstance(exc, xw.LicenseError):
+            return _error(503, LICENCE_MISSING)
+        if isinstance(exc, xw.XlwingsError):
+            return _error(400, f"无法打开发送来的工作簿数据：{exc}")
+        return _error(500, f"{actions.INTERNAL}{exc!r}")
+    return JSONResponse(out, headers={"Cache-Control": "no-store"})
