@@ -22,6 +22,7 @@ from govreport_xl.core.standard import CELLS, META_FIELDS
 from govreport_xl.excel.layout import SHEET_CHECKS, SHEET_OF_TABLE, address
 from govreport_xl.excel.marks import (APP_TITLE, MARK_ERROR, MARK_WARNING, RESULTS_HEADER, RESULTS_SHEET,
                                       TEMPLATE_INPUT, TEMPLATE_TOTAL)
+from govreport_xl.server import officejs
 from govreport_xl.server.app import create_app
 from govreport_xl.server.settings import Settings
 from helpers import ROOT
@@ -175,7 +176,8 @@ def test_without_the_engines_licence_key_it_says_what_to_set(recalculated_cases,
     body = tmp_path / "click.json"
     body.write_text(json.dumps(payload(recalculated_cases["example"][1]), ensure_ascii=False), encoding="utf-8")
     code = ("import sys, json; from fastapi.testclient import TestClient; "
-            "from govreport_xl.server.app import create_app; "
+            "from govreport_xl.server import officejs
+from govreport_xl.server.app import create_app; "
             "r = TestClient(create_app()).post('/addin/api/check', content=open(sys.argv[1], 'rb').read()); "
             "print(json.dumps([r.status_code, r.json()]))")
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
@@ -225,6 +227,13 @@ def test_the_manifest_id_is_stable_per_deployment():
     assert here != id_of(make_app("https://other.example.gov.cn"))
     chosen = "0f8fad5b-d9cb-469f-a165-70867728950e"
     assert id_of(make_app(addin_id=chosen)) == chosen
+
+
+def test_the_addin_settings_come_from_the_environment_where_serve_has_no_option():
+    settings = Settings(public_url=PUBLIC)
+    env = {"GOVREPORT_ADDIN_ID": "0f8fad5b-d9cb-469f-a165-70867728950e", "GOVREPORT_OFFICE_JS_URL": "https://intranet.local/office.js"}
+    assert officejs.AddinSettings.of(settings, env) == officejs.AddinSettings(PUBLIC, *env.values())
+    assert officejs.AddinSettings.of(settings, {}) == officejs.AddinSettings(PUBLIC, None, officejs.OFFICE_JS)
 
 
 def test_the_task_pane_has_the_three_buttons_and_loads_office_js_from_the_setting():

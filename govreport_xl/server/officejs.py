@@ -10,6 +10,7 @@ workbook's file never leaves the clerk's PC; only the values of the sheets the c
 from __future__ import annotations
 
 import json
+import os
 import struct
 import threading
 import uuid
@@ -48,10 +49,12 @@ class AddinSettings:
     office_js_url: str = OFFICE_JS  # a copy on the intranet where the clerks' PCs cannot reach Microsoft's CDN
 
     @classmethod
-    def of(cls, settings) -> "AddinSettings":
-        """From the server's Settings: its public_url, and `extra` keys addin_id / office_js_url."""
+    def of(cls, settings, env=os.environ) -> "AddinSettings":
+        """From the server's Settings: its public_url, and addin_id / office_js_url from its
+        `extra`, else from GOVREPORT_ADDIN_ID / GOVREPORT_OFFICE_JS_URL in the environment."""
         extra = getattr(settings, "extra", None) or {}
-        return cls(settings.public_url, extra.get("addin_id"), extra.get("office_js_url") or OFFICE_JS)
+        return cls(settings.public_url, extra.get("addin_id") or env.get("GOVREPORT_ADDIN_ID") or None,
+                   extra.get("office_js_url") or env.get("GOVREPORT_OFFICE_JS_URL") or OFFICE_JS)
 
 
 def addin_id(base_url: str, settings: AddinSettings) -> str:
