@@ -176,8 +176,7 @@ def test_without_the_engines_licence_key_it_says_what_to_set(recalculated_cases,
     body = tmp_path / "click.json"
     body.write_text(json.dumps(payload(recalculated_cases["example"][1]), ensure_ascii=False), encoding="utf-8")
     code = ("import sys, json; from fastapi.testclient import TestClient; "
-            "from govreport_xl.server import officejs
-from govreport_xl.server.app import create_app; "
+            "from govreport_xl.server.app import create_app; "
             "r = TestClient(create_app()).post('/addin/api/check', content=open(sys.argv[1], 'rb').read()); "
             "print(json.dumps([r.status_code, r.json()]))")
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
