@@ -156,6 +156,7 @@ def test_the_vba_client_posts_the_same_payload(client, recalculated_cases):
 
 @pytest.mark.parametrize("change, status, words", [
     (lambda p: "不是 JSON", 400, "不是 JSON"),
+    (lambda p: json.dumps(p)[:-1] + ', "x": NaN}', 400, "不是 JSON"),
     (lambda p: {k: v for k, v in p.items() if k != "sheets"}, 400, "sheets"),
     (lambda p: {**p, "client": "Google Apps Script"}, 400, "client"),
     (lambda p: {**p, "sheets": [{"name": "封面", "values": [[{"x": 1}]]}]}, 400, "sheets.0.values.0.0"),

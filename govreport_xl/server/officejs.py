@@ -276,6 +276,10 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")  # NaN and Infinity: Python reads them, JSON has none
+
+
 def _error(status: int, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status, headers={"Cache-Control": "no-store"})
 
@@ -371,7 +375,7 @@ def get_icon(size: int) -> Response:
 @router.post("/api/{action}", summary="A click of the add-in: the workbook's values in, the actions to apply out")
 async def post_action(action: Literal["check", "clear", "export"], request: Request) -> JSONResponse:
     try:
-        data = json.loads(await _body(request))
+        data = json.loads(await _body(request), parse_constant=_not_json)
         check_payload(data)
     except PayloadError as exc:
         return _error(exc.status, str(exc))
