@@ -34,15 +34,15 @@ PUBLIC = "https://report.example.gov.cn"
 SCHEMA = ROOT / "tests" / "office_manifest_schema" / "OfficeAppManifestV1_1.xsd"
 
 
-def make_app(public_url: str = PUBLIC, **extra):
+def make_app(data_dir, public_url: str = PUBLIC, **extra):
     """The office server as `govreport-xl serve` builds it (its lifespan, and so its worker
     processes, is not started: the add-in's routes do not use them)."""
-    return create_app(Settings(public_url=public_url, extra=extra))
+    return create_app(Settings(data_dir=data_dir, public_url=public_url, extra=extra))
 
 
 @pytest.fixture(scope="module")
-def client():
-    return TestClient(make_app())
+def client(tmp_path_factory):
+    return TestClient(make_app(tmp_path_factory.mktemp("data")))
 
 
 def click(client, pay: dict, action: str = "check") -> dict:
@@ -177,11 +177,11 @@ def test_without_the_engines_licence_key_it_says_what_to_set(recalculated_cases,
     body = tmp_path / "click.json"
     body.write_text(json.dumps(payload(recalculated_cases["example"][1]), ensure_ascii=False), encoding="utf-8")
     code = ("import sys, json; from fastapi.testclient import TestClient; "
-            "from govreport_xl.server.app import create_app; "
-            "r = TestClient(create_app()).post('/addin/api/check', content=open(sys.argv[1], 'rb').read()); "
+            "from govreport_xl.server.app import create_app; from govreport_xl.server.settings import Settings; "
+            "r = TestClient(create_app(Settings(data_dir=sys.argv[2]))).post('/addin/api/check', content=open(sys.argv[1], 'rb').read()); "
             "print(json.dumps([r.status_code, r.json()]))")
     env = {k: v for k, v in os.environ.items() if k != "XLWINGS_LICENSE_KEY"}
-    proc = subprocess.run([sys.executable, "-c", code, str(body)], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
+    proc = subprocess.run([sys.executable, "-c", code, str(body), str(tmp_path / "data")], capture_output=True, text=True, env=env, cwd=ROOT, check=True)
     status, answer = json.loads(proc.stdout.strip().splitlines()[-1])
     assert status == 503 and "XLWINGS_LICENSE_KEY=noncommercial" in answer["detail"]
 
@@ -217,16 +217,16 @@ def test_the_manifest_is_valid_against_microsofts_schema_and_points_at_this_serv
     assert "attachment" in download.headers["content-disposition"]
 
 
-def test_the_manifest_id_is_stable_per_deployment():
+def test_the_manifest_id_is_stable_per_deployment(tmp_path):
     def id_of(app):
         text = TestClient(app).get("/addin/manifest.xml").text
         return etree.fromstring(text.encode()).findtext("{http://schemas.microsoft.com/office/appforoffice/1.1}Id")
 
-    here = id_of(make_app())
-    assert here == id_of(make_app(PUBLIC + "/"))  # the same deployment, restarted
-    assert here != id_of(make_app("https://other.example.gov.cn"))
+    here = id_of(make_app(tmp_path))
+    assert here == id_of(make_app(tmp_path, PUBLIC + "/"))  # the same deployment, restarted
+    assert here != id_of(make_app(tmp_path, "https://other.example.gov.cn"))
     chosen = "0f8fad5b-d9cb-469f-a165-70867728950e"
-    assert id_of(make_app(addin_id=chosen)) == chosen
+    assert id_of(make_app(tmp_path, addin_id=chosen)) == chosen
 
 
 def test_the_addin_settings_come_from_the_environment_where_serve_has_no_option():
@@ -236,9 +236,15 @@ def test_the_addin_settings_come_from_the_environment_where_serve_has_no_option(
     assert officejs.AddinSettings.of(settings, {}) == officejs.AddinSettings(PUBLIC, None, officejs.OFFICE_JS)
 
 
-def test_the_task_pane_has_the_three_buttons_and_loads_office_js_from_the_setting():
-    page = TestClient(make_app(office_js_url="https://intranet.local/office.js")).get("/addin/taskpane.html")
+def test_the_task_pane_has_the_three_buttons_and_loads_office_js_from_the_setting(tmp_path):
+    app = TestClient(make_app(tmp_path, office_js_url="https://intranet.local/office.js"))
+    page = app.get("/addin/taskpane.html")
     assert page.headers["content-type"].startswith("text/html") and page.headers["cache-control"] == "no-cache"
+    # Excel on the web shows the pane in a frame; the server's own pages stay unframeable
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self' https://appsforoffice.microsoft.com https://intranet.local;" in policy
+    assert "frame-ancestors 'self' https:" in policy and "x-frame-options" not in page.headers
+    assert app.get("/healthz").headers["x-frame-options"] == "DENY"
     html = etree.HTML(page.text)
     assert [b.text for b in html.iterfind(".//button")] == ["校验", "清除标记", "导出JSON"]
     assert [b.get("data-action") for b in html.iterfind(".//button")] == ["check", "clear", "export"]

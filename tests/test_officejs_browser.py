@@ -178,8 +178,14 @@ def test_the_three_buttons_end_to_end(server, browser, recalculated_cases, tmp_p
     assert kind == "status done" and text.startswith(f"已生成 {path.stem}.json")
     link = browser.find_element("id", "download")
     assert link.is_displayed() and link.get_attribute("download") == f"{path.stem}.json"
-    saved = browser.execute_async_script(
-        "const done = arguments[0]; fetch(document.getElementById('download').href).then(r => r.text()).then(done);")
+    downloads = tmp_path / "downloads"
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    link.click()  # as the clerk does: the file lands in the download folder
+    target = downloads / f"{path.stem}.json"
+    deadline = time.monotonic() + 30
+    while not target.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    saved = target.read_text(encoding="utf-8")
     cli = tmp_path / "cli.json"
     subprocess.run([sys.executable, "-m", "govreport_xl", "export", str(path), "-o", str(cli)], cwd=ROOT, check=False)
     assert json.loads(saved)[0]["report"] == json.loads(cli.read_text(encoding="utf-8"))[0]["report"]

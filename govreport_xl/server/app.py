@@ -99,8 +99,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
+        framed = request.url.path.startswith("/addin/")  # Excel on the web frames the add-in's pages
         for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+            if not (framed and name == "X-Frame-Options"):
+                response.headers.setdefault(name, value)
         return response
 
     @app.get("/healthz", include_in_schema=False)

@@ -323,6 +323,18 @@ def _segment(x, y, a, b) -> float:
 _PAGE_HEADERS = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
 
 
+def page_policy(settings: AddinSettings) -> str:
+    """The add-in pages' Content-Security-Policy: office.js from Microsoft's CDN (or the intranet
+    copy), and framing by Office — Excel on the web shows the task pane in a frame of an office.com
+    page, so these pages, unlike the server's own, may be framed (by HTTPS pages only)."""
+    office_js = settings.office_js_url if "://" in settings.office_js_url else ""
+    origin = "/".join(office_js.split("/")[:3]) if office_js else ""
+    return ("default-src 'self'; "
+            f"script-src 'self' https://appsforoffice.microsoft.com {origin}".rstrip() + "; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self' https:; "
+            "frame-src 'self' https:; frame-ancestors 'self' https:")
+
+
 def _settings(request: Request) -> AddinSettings:
     return AddinSettings.of(request.app.state.settings)
 
@@ -347,7 +359,9 @@ def get_manifest(request: Request, download: bool = False) -> Response:
 
 def _page_route(name: str):
     def get_page(request: Request) -> Response:
-        return Response(page(name, _settings(request)), media_type="text/html; charset=utf-8", headers=_PAGE_HEADERS)
+        settings = _settings(request)
+        headers = {**_PAGE_HEADERS, "Content-Security-Policy": page_policy(settings)}
+        return Response(page(name, settings), media_type="text/html; charset=utf-8", headers=headers)
 
     return get_page
 
