@@ -251,3 +251,13 @@ def test_the_task_pane_has_the_three_buttons_and_loads_office_js_from_the_settin
     assert [s.get("src") for s in html.iterfind(".//script") if s.get("src")] == ["https://intranet.local/office.js", "addin.js"]
     config = json.loads(html.find(".//script[@id='govreport-config']").text)
     assert config["sheets"] == ["封面", *SHEET_OF_TABLE.values()] and "T3_R01_C1" in config["names"]
+
+
+def test_clicks_are_rate_limited_per_address_like_the_validate_api(tmp_path, recalculated_cases):
+    app = make_app(tmp_path)
+    client = TestClient(app)
+    limiter = app.state.limits["validate"]
+    for _ in range(limiter.limit):
+        assert limiter.allow("testclient")
+    response = client.post("/addin/api/check", json=payload(recalculated_cases["example"][1]))
+    assert response.status_code == 429 and "请求太频繁" in response.json()["detail"]

@@ -29,6 +29,8 @@ from .. import __version__
 from ..addin import actions
 from ..excel.layout import VERSION_NAME, defined_name, positions, sheets
 from ..excel.marks import APP_TITLE
+from .api_routes import TOO_MANY
+from .web import client_ip
 
 PREFIX = "/addin"
 PAGES = Path(__file__).with_name("officejs_pages")
@@ -388,6 +390,9 @@ def get_icon(size: int) -> Response:
 
 @router.post("/api/{action}", summary="A click of the add-in: the workbook's values in, the actions to apply out")
 async def post_action(action: Literal["check", "clear", "export"], request: Request) -> JSONResponse:
+    limits = getattr(request.app.state, "limits", {})
+    if "validate" in limits and not limits["validate"].allow(client_ip(request)):  # as POST /api/validate
+        return _error(429, TOO_MANY["zh"])
     try:
         data = json.loads(await _body(request), parse_constant=_not_json)
         check_payload(data)
