@@ -415,3 +415,13 @@ def test_pages_carry_security_headers(office):
     assert r.headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in r.headers["content-security-policy"]
     assert office.client.get("/static/app.css").status_code == 200
     assert office.client.get("/nowhere").status_code == 404 and "没有这个页面" in office.client.get("/nowhere").text
+
+
+def test_the_small_routes(office):
+    assert office.client.get("/", follow_redirects=False).headers["location"] == "/office"
+    assert office.client.get("/healthz").json()["ok"] is True
+    assert office.client.get("/setup?token=wrong").status_code == 404
+    newest = re.findall(r"\?before=(\d+)", office.client.get("/office/audit").text)
+    older = office.client.get(f"/office/audit?before={newest[0] if newest else 2}")
+    assert older.status_code == 200 and "操作记录" in older.text
+    assert office.client.get("/login").status_code == 200
