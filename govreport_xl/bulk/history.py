@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 from ..core.findings import Reason
 from ..core.model import Meta, Report
+from ..core.reading import Reading
+
+Previous = Report | Reading  # a Reading also knows which of last year's cells could not be read
 
 
 def name_key(name: str | None) -> str | None:
@@ -33,20 +36,25 @@ def body_label(meta: Meta) -> str:
     return meta.name or meta.uscc or "（未填机关名称）"
 
 
+def _meta(entry: Previous) -> Meta:
+    return entry.report.meta if isinstance(entry, Reading) else entry.meta
+
+
 @dataclass
 class History:
-    """Previous reports by body. `lookup` gives this year's body its last year's report, or why not."""
+    """Previous reports by body. `lookup` gives this year's body its last year's report (as it
+    was given: a Reading or a Report), or why not."""
 
-    reports: dict[str, list[Report]] = field(default_factory=lambda: defaultdict(list))
+    reports: dict[str, list[Previous]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, report: Report) -> None:
-        for key in body_keys(report.meta):
-            self.reports[key].append(report)
+    def add(self, entry: Previous) -> None:
+        for key in body_keys(_meta(entry)):
+            self.reports[key].append(entry)
 
     def __len__(self) -> int:
         return len({id(r) for rs in self.reports.values() for r in rs})
 
-    def lookup(self, meta: Meta) -> tuple[Report | None, Reason | None]:
+    def lookup(self, meta: Meta) -> tuple[Previous | None, Reason | None]:
         keys = body_keys(meta)
         if not keys:
             return None, Reason("previous_unnamed")
@@ -55,14 +63,14 @@ class History:
         candidates = next((self.reports[k] for k in uscc_keys if self.reports.get(k)), None)
         if candidates is None:
             candidates = [r for k in keys if k.startswith("name:") for r in self.reports.get(k, [])
-                          if not (r.meta.uscc and meta.uscc and r.meta.uscc.upper() != meta.uscc.upper())]
+                          if not (_meta(r).uscc and meta.uscc and _meta(r).uscc.upper() != meta.uscc.upper())]
         if not candidates:
             return None, Reason("previous_not_found", body_label(meta))
         if meta.year is not None:
             for r in candidates:
-                if r.meta.year == meta.year - 1:
+                if _meta(r).year == meta.year - 1:
                     return r, None
-        years = "、".join(sorted({str(r.meta.year) for r in candidates}))
+        years = "、".join(sorted({str(_meta(r).year) for r in candidates}))
         return None, Reason("previous_wrong_year", f"{years} 年度（本报告 {meta.year} 年度）")
 
 

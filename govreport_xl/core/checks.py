@@ -69,7 +69,7 @@ class NarrativeBalance:
 @dataclass
 class Context:
     reading: Reading
-    previous: Report | None = None
+    previous: Report | Reading | None = None  # last year's: a Reading knows which cells it could not read
     narrative: Sequence[NarrativeFigure | NarrativeBalance] | None = None
     today: _dt.date | None = None
 
@@ -77,6 +77,7 @@ class Context:
         self.values: dict[str, Number] = spreadsheet_values(self.reading.report.values(), self.reading.problems.values())
         self.today = self.today or _dt.date.today()
         self.roots = wrong_roots(self.reading)
+        self.last_values, self.last_unread = last_year(self.previous) if self.previous is not None else ({}, {})
 
     def missing(self, rule: Rule, codes: Sequence[str]) -> Unchecked | None:
         """The Unchecked of an instance that involves cells the source lacks; None if it has them all."""
@@ -103,6 +104,18 @@ def wrong_roots(reading: Reading) -> dict[str, tuple[str, ...]]:
         if under:
             roots[code] = under
     return roots
+
+
+def last_year(previous: Report | Reading) -> tuple[dict[str, Number], dict[str, Reason]]:
+    """Last year's figures, and the cells among them that cannot be compared, with why. From a
+    Reading: the cells it could not read or refused (and the totals resting on them); a blank
+    counts 0 as it does this year. From a bare Report, where None is blank or unread alike, every
+    None is left out: never a 0 for what may not have been read."""
+    if isinstance(previous, Reading):
+        unread = {c: Reason("previous_unread") for c in (*previous.absent, *wrong_roots(previous))}
+        return spreadsheet_values(previous.report.values()), unread
+    values = spreadsheet_values(previous.values())
+    return values, {c: Reason("previous_blank") for c, v in values.items() if v is None}
 
 
 def _num(values: Mapping[str, Number], code: str) -> Decimal:
@@ -198,15 +211,18 @@ def _rule_maker(rule: Rule, ctx: Context) -> Iterator[Outcome]:
 
 @checks("X-01", "X-02")
 def _previous_year(rule: Rule, ctx: Context) -> Iterator[Outcome]:
-    last = spreadsheet_values(ctx.previous.values())
     for check in previous_year_relations():
         if check.rule is not rule:
             continue
         if (gone := ctx.unchecked(rule, check.codes)) is not None:
             yield gone
             continue
+        if unread := [t.code for t in check.expected_last if t.code in ctx.last_unread]:
+            why = ctx.last_unread[unread[0]]
+            yield Unchecked(rule.id, tuple(check.codes), Reason(why.key, " ".join(unread)))
+            continue
         got = total(ctx.values, check.actual)
-        want = total(ctx.values, check.expected) + total(last, check.expected_last)
+        want = total(ctx.values, check.expected) + total(ctx.last_values, check.expected_last)
         if got != want:
             yield Finding(rule.id, check.params, check.codes, expected=want, actual=got)
 

@@ -42,7 +42,7 @@ def _scope(reading: Reading, previous, narrative, no_previous_because) -> dict[N
 def evaluate(
     reading: Reading,
     *,
-    previous: Report | None = None,
+    previous: Report | Reading | None = None,
     narrative: Sequence[NarrativeFigure | NarrativeBalance] | None = None,
     rules: Iterable[str] | None = None,
     skip: Iterable[str] | None = None,

@@ -31,6 +31,10 @@ REASONS: dict[str, dict[str, str]] = {
     },
     "unreadable": {"zh": "无法识别「{raw}」", "en": "'{raw}' cannot be read"},
     "not_finite": {"zh": "不是一个数（{raw}）", "en": "is not a number ({raw})"},
+    "out_of_range": {
+        "zh": "数字「{raw}」位数过多或指数过大，不是表中的数字",
+        "en": "the number '{raw}' has too many digits or too large an exponent to be a figure of these tables",
+    },
     "too_large": {"zh": "数字 {raw} 太大，超出表格能精确保存的 15 位", "en": "{raw} is too large to be kept exactly (15 digits)"},
     "ambiguous": {"zh": "数字连在一起「{raw}」，有不止一种拆法，无法确定", "en": "digits run together '{raw}' split more than one way"},
     "ambiguous_blanks": {
@@ -81,6 +85,14 @@ REASONS: dict[str, dict[str, str]] = {
     },
     "not_a_workbook": {"zh": "不是工作簿", "en": "not a workbook"},
     "no_previous": {"zh": "未提供上年度报告", "en": "no previous report given"},
+    "previous_unread": {
+        "zh": "上年度报告中的 {raw} 未能读出或填写有误，无法比较",
+        "en": "last year's {raw} could not be read or was filled in wrong: not compared",
+    },
+    "previous_blank": {
+        "zh": "上年度报告中的 {raw} 为空或未能读出，无法比较",
+        "en": "last year's {raw} is blank or was not read: not compared",
+    },
     "previous_not_found": {"zh": "上年度报告中没有「{raw}」的报告", "en": "no report of '{raw}' among last year's"},
     "previous_wrong_year": {"zh": "找到的本机关报告是 {raw}，不是上一年度的", "en": "this body's other report is for {raw}, not the year before"},
     "previous_unnamed": {"zh": "本报告没有机关名称和统一社会信用代码，无法对应上年度报告", "en": "no body name or code to match last year's report by"},

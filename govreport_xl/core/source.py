@@ -88,11 +88,12 @@ class MappingSource:
     workbook: WorkbookFacts | None = None
     format: str | None = None
     absent: frozenset[str] = field(default_factory=frozenset)
+    reasons: dict[str, Reason] = field(default_factory=dict)  # cells whose value could not be taken, and why
 
     def cell(self, code: str) -> RawCell | None:
         if code in self.absent:
             return None
-        return RawCell(self.values.get(code))
+        return RawCell(self.values.get(code), reason=self.reasons.get(code))
 
 
 def meta_values(meta) -> dict[str, object]:
