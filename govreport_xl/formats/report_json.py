@@ -1,4 +1,4 @@
-"""Report JSON as a cell source, and the JSON a report is written as.
+"""Report JSON as a cell source.
 
 Accepted: a bare report ({"format", "meta", "cells"}), an exported or imported record (with a
 "report" key), a list of either, or JSON Lines of either. Values are handed to the engine as they
@@ -9,14 +9,71 @@ report at all (malformed JSON, unknown keys or cell codes, another format) refus
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..core.model import FORMAT_ID, Report
+from ..core.findings import Reason
+from ..core.model import FORMAT_ID
 from ..core.source import MappingSource, refuse
 from ..core.standard import CELLS, META_FIELDS, CellKind
 
 META_KEYS = {f.key: f.name for f in META_FIELDS}
+
+# A number is bounded where it is parsed: a figure of these tables has at most 15 digits, so a
+# literal of more than 40 digits, or an exponent beyond ±40, is not one. Unbounded, such a
+# literal costs without end later: `int(Decimal("1e1000000"))`, or printing 1e-999999999 in full.
+MAX_DIGITS = 40
+MAX_EXPONENT = 40
+SHOWN = 24  # characters of such a literal shown in a message
+
+
+@dataclass(frozen=True)
+class OutOfRange:
+    """A number literal past the bounds, kept as (the start of) its text; `large` where its
+    magnitude alone (10^15 or more) rules it out."""
+
+    literal: str
+    large: bool = False
+
+    @property
+    def reason(self) -> Reason:
+        return Reason("too_large" if self.large else "out_of_range", self.shown)
+
+    @property
+    def shown(self) -> str:
+        return self.literal if len(self.literal) <= SHOWN else f"{self.literal[:SHOWN]}…（{len(self.literal)} 个字符）"
+
+    def __str__(self) -> str:
+        return self.shown
+
+
+def _bounded_int(literal: str) -> int | OutOfRange:
+    return OutOfRange(literal, large=True) if len(literal.lstrip("-")) > MAX_DIGITS else int(literal)
+
+
+def bounded_decimal(literal: str) -> Decimal | OutOfRange:
+    """A decimal literal as a Decimal where it is within the bounds."""
+    try:
+        d = Decimal(literal)
+    except (InvalidOperation, ValueError):
+        raise ValueError(literal) from None
+    if d.is_finite() and (len(d.as_tuple().digits) > MAX_DIGITS or abs(d.adjusted()) > MAX_EXPONENT):
+        return OutOfRange(literal, large=d.adjusted() >= 15)
+    return d
+
+
+def _bounded(value):
+    """A number handed over as an object (a report dict from Python) under the same bounds."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        return value
+    if isinstance(value, int):
+        return OutOfRange(f"约 2^{value.bit_length()}", large=True) if value.bit_length() > 133 else value
+    return bounded_decimal(str(value)) if value.is_finite() else value
+
+
+def _loads(text: str):
+    return json.loads(text, parse_float=bounded_decimal, parse_int=_bounded_int)
 
 
 def _parse(path: Path) -> list:
@@ -28,8 +85,8 @@ def _parse(path: Path) -> list:
         raise refuse(path, f"无法读取：{exc}", f"cannot be read: {exc}") from None
     try:
         if path.suffix.lower() == ".jsonl":
-            return [json.loads(line, parse_float=Decimal) for line in text.splitlines() if line.strip()]
-        data = json.loads(text, parse_float=Decimal)
+            return [_loads(line) for line in text.splitlines() if line.strip()]
+        data = _loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:
         raise refuse(path, f"不是有效的 JSON：{exc}", f"not valid JSON: {exc}") from None
     return data if isinstance(data, list) else [data]
@@ -53,15 +110,20 @@ def source_from_dict(data: dict, name: str) -> MappingSource:
         raise refuse(name, f"未知的字段或单元格代码：{', '.join(unknown)}", f"unknown keys or cell codes: {', '.join(unknown)}")
     if data.get("format", FORMAT_ID) != FORMAT_ID:
         raise refuse(name, f"未知的格式「{data['format']}」", f"unknown format '{data['format']}'")
-    values = {META_KEYS[k]: v for k, v in meta.items()}
+    values = {META_KEYS[k]: (b.shown if isinstance(b := _bounded(v), OutOfRange) else b) for k, v in meta.items()}
+    reasons = {}
     for code, raw in cells.items():
         if CELLS[code].kind is CellKind.AMOUNT and isinstance(raw, str):
             try:  # amounts travel as exact decimal strings
-                raw = Decimal(raw.strip())
-            except InvalidOperation:
+                raw = bounded_decimal(raw.strip())
+            except ValueError:
                 pass
+        raw = _bounded(raw)
+        if isinstance(raw, OutOfRange):
+            reasons[code] = raw.reason
+            raw = None
         values[code] = raw
-    return MappingSource(name, values)
+    return MappingSource(name, values, reasons=reasons)
 
 
 def report_sources(path: str | Path) -> list[MappingSource]:
@@ -72,16 +134,3 @@ def report_sources(path: str | Path) -> list[MappingSource]:
         raise refuse(path, "文件中没有报告", "the file holds no report")
     names = [str(path)] if len(items) == 1 else [f"{path}#{i}" for i in range(1, len(items) + 1)]
     return [source_from_dict(_report_of(item, name), name) for item, name in zip(items, names)]
-
-
-def read_report_json(path: str | Path) -> MappingSource:
-    """The one report of a JSON file."""
-    sources = report_sources(path)
-    if len(sources) > 1:
-        raise refuse(path, f"含 {len(sources)} 份报告，这里只能用一份", f"holds {len(sources)} reports where one is expected")
-    return sources[0]
-
-
-def write_report_json(report: Report) -> str:
-    return json.dumps(report.to_json_dict(), ensure_ascii=False, indent=2) + "\n"
-
