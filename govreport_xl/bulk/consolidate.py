@@ -16,6 +16,7 @@ from pathlib import Path
 from ..core.model import Report
 from ..core.reading import complete_totals
 from ..core.result import Result
+from ..core.safe_text import as_text
 from ..core.standard import CELLS, INPUT_CODES, TOTAL_CODES, CellKind
 from .history import body_keys, body_label
 
@@ -98,11 +99,12 @@ def write_consolidation(c: Consolidation, path: str | Path) -> Path:
 
     def add_account(wb) -> None:
         ws = wb.create_sheet(ACCOUNT_SHEET)
-        for row in account_rows(c):
-            ws.append(row)
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # names and paths stay text
+        for r, row in enumerate(account_rows(c), start=1):
+            for col, value in enumerate(row, start=1):
+                if isinstance(value, str):
+                    as_text(ws.cell(r, col), value)  # names and paths stay text, never a formula
+                elif value is not None:
+                    ws.cell(r, col, value)
         ws["A1"].font = Font(bold=True, size=13)
         for col, width in zip("ABCDEF", (6, 30, 22, 8, 50, 40)):
             ws.column_dimensions[col].width = width

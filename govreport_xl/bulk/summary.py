@@ -15,7 +15,8 @@ from openpyxl.utils import get_column_letter
 from ..atomic import atomic_path
 from ..core.result import Result
 from ..core.rules import RULES, Severity
-from ..formats.export import STATUS_ZH
+from ..core.safe_text import as_text
+from ..formats.export import STATUS_ZH, abandon
 
 FILE_COLUMNS = (("机关名称", 28), ("统一社会信用代码", 22), ("行政区划代码", 12), ("机关层级", 16), ("年度", 8),
                 ("结果", 10), ("错误", 8), ("警告", 8), ("主要问题", 70), ("文件", 50))
@@ -76,18 +77,21 @@ class SummaryWriter:
             cell.font, cell.fill = _BOLD, _HEADER
         return cell
 
-    def _text(self, value: str):
-        cell = WriteOnlyCell(self.files, value)
-        cell.data_type, cell.number_format = "s", "@"
+    def _text(self, value: str, code: bool = False):
+        """Text from a report or a file name: text in the workbook, never a formula."""
+        cell = as_text(WriteOnlyCell(self.files), value)
+        if code:
+            cell.number_format = "@"
         return cell
 
     def add(self, result: Result) -> None:
         self.tally.add(result)
         meta = result.report.meta if result.report is not None else None
         self.files.append([
-            (meta and meta.name) or "", self._text((meta and meta.uscc) or ""), self._text((meta and meta.region) or ""),
-            meta.level.value if meta and meta.level else "", meta.year if meta and meta.year else "",
-            STATUS_ZH[result.status], result.errors, result.warnings, first_problems(result), result.source,
+            self._text((meta and meta.name) or ""), self._text((meta and meta.uscc) or "", True),
+            self._text((meta and meta.region) or "", True), meta.level.value if meta and meta.level else "",
+            meta.year if meta and meta.year else "", STATUS_ZH[result.status], result.errors, result.warnings,
+            self._text(first_problems(result)), self._text(result.source),
         ])
 
     def save(self, notes: list[str] = ()) -> Path:
@@ -96,7 +100,7 @@ class SummaryWriter:
         counts = "，".join(f"{STATUS_ZH[s]} {t.statuses[s]} 份" for s in ("valid", "invalid", "incomplete", "unreadable"))
         self.files.append([self._styled(self.files, f"合计：{t.total} 份（{counts}）")])
         for note in notes:
-            self.files.append([note])
+            self.files.append([self._text(note)])
         for rule in RULES.values():
             severity = "错误" if rule.severity is Severity.ERROR else "警告"
             self.rules.append([rule.id, severity, rule.summary["zh"], t.files_failing_rule[rule.id], t.findings_of_rule[rule.id]])
@@ -105,3 +109,7 @@ class SummaryWriter:
         with atomic_path(self.path) as tmp:
             self.wb.save(tmp)
         return self.path
+
+    def discard(self) -> None:
+        """A run stopped before the end: nothing is written (the previous summary stays)."""
+        abandon(self.wb)

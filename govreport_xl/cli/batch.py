@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from ..bulk.inputs import Inputs, expand
 from ..core.result import Result
+from ..core.safe_text import shown, terminal_line
 from .render import FAIL_MARK, UI
 
 
@@ -20,6 +21,8 @@ class Console:
         self.bar = None
 
     def say(self, text: str, err: bool = False) -> None:
+        """Print a line; text from inputs in it is escaped (no terminal control sequence gets through)."""
+        text = terminal_line(text)
         stream = sys.stderr if err else sys.stdout
         if self.bar is not None and stream.isatty():
             self.bar.write(text, file=stream)
@@ -48,7 +51,7 @@ UNMATCHED = {"zh": "没有与之匹配的文件", "en": "no file matches it"}
 def gather(names: list[str], suffixes: tuple[str, ...], console: Console, lang: str) -> Inputs:
     inputs = expand(names, suffixes)
     for path, why in inputs.skipped:
-        console.say(SKIPPED[lang].format(path=path, why=why), err=True)
+        console.say(SKIPPED[lang].format(path=shown(path), why=why), err=True)
     return inputs
 
 
@@ -65,4 +68,4 @@ def failing_lines(failing: list[tuple[str, str]], lang: str) -> list[str]:
     if not failing:
         return []
     paren = UI[lang]["paren"]
-    return [FAILING[lang].format(n=len(failing)), *(f"  {FAIL_MARK} {src}{paren.format(STATUS[lang][status])}" for src, status in failing)]
+    return [FAILING[lang].format(n=len(failing)), *(f"  {FAIL_MARK} {shown(src)}{paren.format(STATUS[lang][status])}" for src, status in failing)]

@@ -8,6 +8,7 @@ from collections import defaultdict
 from ..core.findings import Finding, Reason, plain
 from ..core.result import Result
 from ..core.rules import RULES, Severity
+from ..core.safe_text import shown
 from ..excel.layout import compact_cells
 
 COLLAPSE_AT = 6  # more V-03 findings than this are shown as one line
@@ -86,15 +87,15 @@ def unchecked_lines(result: Result, lang: str) -> list[str]:
 def headline(result: Result, lang: str) -> str:
     t = UI[lang]
     if result.error is not None:
-        return f"{FAIL_MARK} {result.error_message(lang)}"
+        return f"{FAIL_MARK} {shown(result.source)}{t['colon']}{result.error[lang]}"
     meta = result.report.meta
-    who = meta.name or t["unnamed"]
+    who = shown(meta.name) if meta.name else t["unnamed"]
     year = t["year"].format(y=meta.year) if meta.year else ""
     counts = t["counts"].format(e=result.errors, w=result.warnings)
     if unchecked := sum(not u.waits_for_a_fix for u in result.unchecked):  # waiting ones are told with their cause
         counts += t["unchecked_count"].format(n=unchecked)
     mark = PASS_MARK if result.valid else FAIL_MARK
-    return f"{mark} {result.source}{t['colon']}{who} {year} — {t[result.status]}{t['paren'].format(counts)}"
+    return f"{mark} {shown(result.source)}{t['colon']}{who} {year} — {t[result.status]}{t['paren'].format(counts)}"
 
 
 def render_result(result: Result, lang: str = "zh") -> str:
@@ -116,7 +117,3 @@ def render_result(result: Result, lang: str = "zh") -> str:
     lines += unchecked_lines(result, lang)
     return "\n".join(lines)
 
-
-def totals_line(results: list[Result], lang: str = "zh") -> str:
-    count = lambda status: sum(r.status == status for r in results)  # noqa: E731
-    return UI[lang]["total"].format(n=len(results), ok=count("valid"), bad=count("invalid"), inc=count("incomplete"), err=count("unreadable"))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..core.model import Report
 from ..core.reading import complete_totals, spreadsheet_values, total_value
+from ..core.safe_text import as_text
 from ..core.source import meta_values
 from ..core.standard import CELLS
 from ..atomic import atomic_save
@@ -34,9 +35,10 @@ def _put(wb, writes: dict[str, object]) -> dict[tuple[str, int, int], object]:
         sheet, r, c = positions()[code]
         cell = wb[sheet].cell(r, c)
         before[(sheet, r, c)] = cell.value
-        cell.value = value
         if isinstance(value, str):
-            cell.data_type = "s"  # text stays text, even "=…" from an imported page: never a formula
+            as_text(cell, value)  # text stays text, even "=…" from an imported page: never a formula
+        else:
+            cell.value = value
     return before
 
 

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..atomic import atomic_save
+from ..core.safe_text import as_text
 from . import styles
 from .layout import LINE_HEIGHT, text_units
 from .marks import HEADER_ROW, RESULTS_HEADER, RESULTS_SHEET, RESULTS_WIDTHS, MarkPlan
@@ -33,9 +34,11 @@ def draw(wb, plan: MarkPlan) -> None:
     for r, row in enumerate(plan.rows, start=1):
         for c, value in enumerate(row, start=1):
             if value != "":
-                cell = ws.cell(r, c, value)
+                cell = ws.cell(r, c)
                 if isinstance(value, str) and not value.startswith("=HYPERLINK("):
-                    cell.data_type = "s"  # a finding's text is never a formula
+                    as_text(cell, value)  # a finding's text is never a formula; a name's control characters are escaped
+                else:
+                    cell.value = value
                 centred = r >= HEADER_ROW and c <= 3
                 cell.alignment = Alignment(vertical="top", wrap_text=c == 4, horizontal="center" if centred else None)
         if r > HEADER_ROW and len(row) >= 4:  # spreadsheets do not fit row heights on open

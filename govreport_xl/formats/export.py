@@ -21,6 +21,7 @@ from pathlib import Path
 from ..atomic import atomic_path
 from ..core.findings import plain
 from ..core.result import Result
+from ..core.safe_text import as_text, csv_text, json_safe
 from ..core.standard import CELLS, cell_label
 
 FORMATS = (".json", ".jsonl", ".csv", ".xlsx")
@@ -47,6 +48,11 @@ def report_fields(result: Result, lang: str = "zh") -> dict:
         "valid": result.valid, "errors": result.errors, "warnings": result.warnings,
         "error": result.error[lang] if result.error else "",
     }
+
+
+def _csv_row(values) -> list:
+    """Text cells neutralised for a spreadsheet (numbers are left as numbers)."""
+    return [csv_text(v) if isinstance(v, str) else v for v in values]
 
 
 def cell_values(result: Result) -> list:
@@ -95,7 +101,7 @@ class _TextWriter(_Writer):
 
 class JsonListWriter(_TextWriter):
     def write(self, result: Result) -> None:
-        record = json.dumps(result.record(self.lang, with_report=True), ensure_ascii=False, indent=2)
+        record = json_safe(json.dumps(result.record(self.lang, with_report=True), ensure_ascii=False, indent=2))
         self.fh.write(("[\n" if self.count == 1 else ",\n") + "  " + record.replace("\n", "\n  "))
 
     def finish(self) -> None:
@@ -104,7 +110,7 @@ class JsonListWriter(_TextWriter):
 
 class JsonLinesWriter(_TextWriter):
     def write(self, result: Result) -> None:
-        self.fh.write(json.dumps(result.record(self.lang, with_report=True), ensure_ascii=False) + "\n")
+        self.fh.write(json_safe(json.dumps(result.record(self.lang, with_report=True), ensure_ascii=False)) + "\n")
 
 
 class LongCsvWriter(_TextWriter):
@@ -118,9 +124,10 @@ class LongCsvWriter(_TextWriter):
 
     def write(self, result: Result) -> None:
         base = report_fields(result, self.lang) | {"valid": str(result.valid).lower()}
+        base = {k: csv_text(v) if isinstance(v, str) else v for k, v in base.items()}
         base["uscc"] = excel_safe_code(base["uscc"])
         if result.report is None:
-            self.csv.writerow(base | {"code": "", "label": result.error_message(self.lang), "value": ""})
+            self.csv.writerow(base | {"code": "", "label": csv_text(result.error_message(self.lang)), "value": ""})
             return
         for code, value in zip(CELLS, cell_values(result)):
             self.csv.writerow(base | {"code": code, "label": cell_label(code), "value": value})
@@ -141,9 +148,10 @@ class WideCsvWriter(_TextWriter):
 
     def write(self, result: Result) -> None:
         fields = report_fields(result, self.lang)
-        fields["uscc"] = excel_safe_code(fields["uscc"])
         fields["valid"] = str(fields["valid"]).lower()
-        self.csv.writerow([*(fields[c] for c in REPORT_COLUMNS), *cell_values(result)])
+        row = _csv_row(fields[c] for c in REPORT_COLUMNS)
+        row[REPORT_COLUMNS.index("uscc")] = excel_safe_code(row[REPORT_COLUMNS.index("uscc")])
+        self.csv.writerow([*row, *cell_values(result)])
 
 
 class XlsxWriter(_Writer):
@@ -167,15 +175,17 @@ class XlsxWriter(_Writer):
                 cells.append(c)
             self.ws.append(cells)
 
-    def _text(self, value):
-        c = self._cell(self.ws, value)
-        c.data_type, c.number_format = "s", "@"
+    def _text(self, value, code: bool = False):
+        """Text from a report or a file name: text in the workbook, never a formula."""
+        c = as_text(self._cell(self.ws), value)
+        if code:
+            c.number_format = "@"
         return c
 
     def write(self, result: Result) -> None:
         fields = report_fields(result, self.lang)
         fields["status"] = STATUS_ZH[fields["status"]] if self.lang == "zh" else fields["status"]
-        row = [self._text(str(v)) if c in ("uscc", "region") and v != "" else v for c, v in fields.items()]
+        row = [self._text(str(v), c in ("uscc", "region")) if isinstance(v, str) and v != "" else v for c, v in fields.items()]
         self.ws.append([*row, *cell_values(result)])
 
     def finish(self) -> None:
@@ -183,6 +193,24 @@ class XlsxWriter(_Writer):
 
         self.ws.auto_filter.ref = f"A2:{get_column_letter(len(REPORT_COLUMNS) + len(CELLS))}{self.count + 2}"
         self.wb.save(self.tmp)
+
+    def close(self, ok: bool = True) -> None:
+        if not ok:
+            abandon(self.wb)
+        super().close(ok)
+
+
+def abandon(workbook) -> None:
+    """Close a write-only workbook's half-written sheets in order (rows, then the sheet), so that
+    an interrupted export ends quietly: closed by the garbage collector in any order, openpyxl's
+    streams print a traceback. Its temporary files are openpyxl's, removed at exit."""
+    for ws in getattr(workbook, "_sheets", []):
+        for stream in (getattr(ws, "_rows", None), getattr(getattr(ws, "_writer", None), "xf", None)):
+            if stream is not None:
+                try:
+                    stream.close()
+                except Exception:  # noqa: BLE001 - half-written: nothing to keep
+                    pass
 
 
 def writer(path: str | Path, lang: str = "zh", wide: bool = False) -> _Writer:
@@ -203,9 +231,9 @@ def write_records(records: Iterable[dict], path: str | Path) -> Path:
     """.json (a list) or .jsonl of ready records."""
     records = list(records)
     if Path(path).suffix.lower() == ".jsonl":
-        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        text = "".join(json_safe(json.dumps(r, ensure_ascii=False)) + "\n" for r in records)
     else:
-        text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+        text = json_safe(json.dumps(records, ensure_ascii=False, indent=2)) + "\n"
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..core.model import Report
 from ..core.result import Result
+from ..core.safe_text import shown
 from .grid import Grid, grids
 
 SECTIONS = {"一": "一、总体情况", "五": "五、存在的主要问题及改进情况", "六": "六、其他需要报告的事项"}
@@ -44,11 +45,11 @@ def narrative(path: str | Path | None) -> dict[str, Section]:
         m = _HEADING.match(line.strip())
         if m:
             number = m.group(1)
-            current = out.setdefault(number, Section(f"{number}、{m.group(2).strip() or SECTIONS.get(number, '')}"))
+            current = out.setdefault(number, Section(f"{number}、{shown(m.group(2).strip()) or SECTIONS.get(number, '')}"))
             if number not in SECTIONS:
                 current = None  # 二、三、四 are the tables: their text is not taken
             continue
-        text = line.strip().lstrip("#").strip()
+        text = shown(line.strip().lstrip("#").strip())  # a control character would break the .docx
         if text and current is not None:
             current.paragraphs.append(text)
     return {k: v for k, v in out.items() if k in SECTIONS}
@@ -56,14 +57,14 @@ def narrative(path: str | Path | None) -> dict[str, Section]:
 
 def title(report: Report) -> str:
     meta = report.meta
-    return f"{meta.name or ''}{meta.year or ''}年度政府信息公开工作年度报告"
+    return f"{shown(meta.name or '')}{meta.year or ''}年度政府信息公开工作年度报告"
 
 
 def document(result: Result, narrative_path: str | Path | None = None) -> Document:
     sections = narrative(narrative_path)
     warning = None
     if not result.valid:
-        problems = "；".join(f"{f.rule} {f.message('zh')}" for f in result.findings if f.is_error)[:300]
+        problems = shown("；".join(f"{f.rule} {f.message('zh')}" for f in result.findings if f.is_error)[:300])
         warning = NOT_VALIDATED.format(problems=problems or result.status)
     return Document(
         title(result.report),

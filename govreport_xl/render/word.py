@@ -69,19 +69,21 @@ def _table(doc, g: Grid) -> None:
     widths = WIDTHS[g.table.id]
     for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths):  # what Word and LibreOffice lay out by
         col.w = Mm(width)
+    # every cell once, before any merge: table.cell() walks the whole table on each call
+    grid = [table._cells[r * g.columns:(r + 1) * g.columns] for r in range(len(g.rows))]
     for r, row in enumerate(g.rows):
         _row_property(table.rows[r], "w:cantSplit")  # a row is never broken across pages
         if r < g.header_rows:
             _row_property(table.rows[r], "w:tblHeader")  # repeated at the top of each page
         for c in range(g.columns):
-            table.cell(r, c).width = Mm(widths[c])
+            grid[r][c].width = Mm(widths[c])
     for r, row in enumerate(g.rows):
         for c, cell in enumerate(row):
             if cell is None:
                 continue
-            target = table.cell(r, c)
+            target = grid[r][c]
             if cell.rowspan > 1 or cell.colspan > 1:
-                target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+                target = target.merge(grid[r + cell.rowspan - 1][c + cell.colspan - 1])
             target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             paragraph = target.paragraphs[0]
             paragraph.alignment = {"header": WD_ALIGN_PARAGRAPH.CENTER, "group": WD_ALIGN_PARAGRAPH.CENTER,
@@ -98,7 +100,7 @@ def _sections(doc, sections: list[Section]) -> None:
 
 def word_document(doc: Document, path: str | Path) -> Path:
     word = new_document()
-    word.core_properties.title = doc.title
+    word.core_properties.title = doc.title[:255]  # the property holds at most 255 characters
     word.core_properties.author = "govreport-xl"
     word.core_properties.created = word.core_properties.modified = _STAMP
     _page(word.sections[0], landscape=False)
