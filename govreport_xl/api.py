@@ -14,24 +14,40 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
-from collections import deque
+import stat
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .bulk.history import History
+from .bulk.pool import KILLED, MEMORY, TIME, Budget, budgeted_map, in_this_process, worker_count
 from .core.evaluate import evaluate, unknown_rules
 from .core.model import Report
 from .core.reading import Reading
 from .core.reading import read as read_cells
 from .core.result import Result
 from .core.source import CellSource, SourceError, refuse, report_source
+from .atomic import remove_leftovers
 from .formats.report_json import report_sources, source_from_dict
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 JSON_SUFFIXES = (".json", ".jsonl")
 INTERNAL = {"zh": "读取时发生内部错误（请报告此问题）：", "en": "internal error while reading (please report it): "}
+OVERRUN = {
+    TIME: ("超出处理时限（每个文件 {seconds:g} 秒），未处理完：文件可能异常或是恶意构造的",
+           "took longer than the {seconds:g} s allowed per file: the file may be malformed or hostile"),
+    MEMORY: ("超出内存限制（每个文件 {memory} MB），未处理完：文件可能异常或是恶意构造的",
+             "needed more than the {memory} MB of memory allowed per file: the file may be malformed or hostile"),
+    KILLED: ("处理时进程被系统终止（通常是内存不足），未处理完",
+             "the process reading it was killed by the system (usually for lack of memory)"),
+}
+DEFAULT_BUDGET = Budget()
+
+
+def overrun_reason(kind: str, budget: Budget) -> dict[str, str]:
+    zh, en = OVERRUN[kind]
+    values = {"seconds": budget.seconds or 0, "memory": budget.memory_mb or 0}
+    return {"zh": zh.format(**values), "en": en.format(**values)}
 
 
 def text_suffixes() -> tuple[str, ...]:
@@ -41,9 +57,27 @@ def text_suffixes() -> tuple[str, ...]:
     return SUFFIXES
 
 
+def _regular_file(path: Path) -> None:
+    """Refuse what is not a regular file before opening it: a named pipe would block the read, a
+    device never ends, a symlink loop cannot be opened."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.lexists(path):
+            raise refuse(path, "符号链接指向的文件不存在", "a symbolic link to a file that does not exist") from None
+        raise refuse(path, "文件不存在", "no such file") from None
+    except OSError as exc:  # ELOOP, EACCES, a name too long …
+        raise refuse(path, f"无法打开（{exc.strerror or exc}）", f"cannot be opened ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise refuse(path, "是文件夹", "is a folder")
+    if not stat.S_ISREG(mode):
+        raise refuse(path, "不是普通文件（命名管道、设备等），不读取", "not a regular file (a pipe, a device …): not read")
+
+
 def sources_of(path: str | Path) -> list[CellSource]:
     """The report sources in one file: a workbook, or every report of a JSON / JSON Lines file."""
     path = Path(path)
+    _regular_file(path)
     suffix = path.suffix.lower()
     if suffix in JSON_SUFFIXES:
         return list(report_sources(path))
@@ -106,19 +140,33 @@ def read(source) -> Reading:
     return _read_closed(source_of(source))
 
 
-def load_history(paths: Iterable[str | Path]) -> History:
-    """Last year's reports from files, folders and patterns (workbooks, report JSON, JSON Lines
-    exports). A file that cannot be read stops here with a SourceError: comparing this year's
-    reports with half of last year's would say nothing true."""
-    from .bulk.inputs import expand
+def _read_previous(path) -> tuple[bool, object]:
+    """Every report of one of last year's files as Readings, or why the file cannot be read."""
+    try:
+        return True, [_read_closed(src) for src in sources_of(path)]
+    except SourceError as exc:
+        return False, (str(exc.path), exc.reason)
+    except MemoryError:
+        return False, (str(path), overrun_reason(MEMORY, _budget))
 
-    inputs = expand([str(p) for p in paths], WORKBOOK_SUFFIXES + JSON_SUFFIXES)
+
+def load_history(paths, *, jobs: int | None = None, budget: Budget | None = DEFAULT_BUDGET) -> History:
+    """Last year's reports from files, folders and patterns (workbooks, report JSON, JSON Lines
+    exports), each read under `budget` as in validate_many. A file that cannot be read stops
+    here with a SourceError: comparing this year's reports with half of last year's would say
+    nothing true."""
+    from .bulk.inputs import Inputs, expand
+
+    inputs = paths if isinstance(paths, Inputs) else expand([str(p) for p in paths], WORKBOOK_SUFFIXES + JSON_SUFFIXES)
     if inputs.unmatched:
         raise refuse(inputs.unmatched[0], "没有与之匹配的上年度报告文件", "no file of last year's reports matches")
     history = History()
-    for item in inputs.files:
-        for src in sources_of(item.path):
-            history.add(_read_closed(src).report)
+    overrun = lambda path, reason: (False, (str(path), reason))  # noqa: E731
+    for ok, value in _mapped(_read_previous, inputs.paths, jobs, Options(), budget, overrun):
+        if not ok:
+            raise SourceError(*value)
+        for reading in value:
+            history.add(reading)
     return history
 
 
@@ -151,6 +199,7 @@ class Options:
             raise ValueError(f"unknown rule ids: {', '.join(bad)}")
 
     def run(self, src: CellSource, relative: Path | None = None) -> Result:
+        """Validate one source; a marked copy (where asked) goes to `marked / relative`."""
         reading = _read_closed(src)
         previous, why_not = (self.previous.lookup(reading.report.meta) if isinstance(self.previous, History)
                              else (self.previous, None))
@@ -169,26 +218,41 @@ def _guarded(name, work) -> list[Result]:
         return work()
     except SourceError as exc:
         return [Result.unreadable(str(exc.path), exc.reason)]
+    except MemoryError:  # past the worker's memory limit (or this process out of memory)
+        return [Result.unreadable(str(name), overrun_reason(MEMORY, _budget))]
     except Exception as exc:  # a bug of ours must not stop a batch or hide the other files
         return [Result.unreadable(str(name), {lang: f"{INTERNAL[lang]}{exc!r}" for lang in INTERNAL})]
 
 
 _worker_options: Options | None = None
+_budget: Budget = DEFAULT_BUDGET
 
 
-def _set_options(options: Options) -> None:
-    global _worker_options
-    _worker_options = options
+def _set_options(options: Options, budget: Budget = DEFAULT_BUDGET) -> None:
+    global _worker_options, _budget
+    _worker_options, _budget = options, budget
 
 
-def _item(item) -> tuple[Path, Path | None]:
-    """(path, path relative to its input folder) of a plain path or a `bulk.inputs.Input`."""
-    return (item.path, item.relative) if hasattr(item, "relative") else (Path(item), None)
+def _item(item) -> tuple[Path, Path, Path | None]:
+    """(path, path relative to its input folder, that folder) of a plain path or a `bulk.inputs.Input`."""
+    if hasattr(item, "relative"):
+        return item.path, item.relative, getattr(item, "root", None)
+    return Path(item), Path(Path(item).name), None
 
 
-def _validate_item(item) -> list[Result]:
-    path, relative = _item(item)
-    return _guarded(path, lambda: [_worker_options.run(src, relative=relative) for src in sources_of(path)])
+def _validate_item(task) -> list[Result]:
+    path, marked_as = task
+    return _guarded(path, lambda: [_worker_options.run(src, relative=marked_as) for src in sources_of(path)])
+
+
+def _mapped(fn, tasks: list, jobs: int | None, options: "Options", budget: Budget | None, overrun, abandoned=None) -> Iterator:
+    """fn over tasks in input order: in worker processes under `budget` (None: in this process,
+    without limits, as an embedding program that manages its own may want)."""
+    if budget is None:
+        return in_this_process(fn, tasks, _set_options, (options, DEFAULT_BUDGET))
+    jobs = max(1, min(worker_count(jobs), len(tasks)))  # no more workers than files
+    return budgeted_map(fn, tasks, jobs, budget, lambda task, kind: overrun(task, overrun_reason(kind, budget)),
+                        _set_options, (options, budget), abandoned)
 
 
 def _options(previous, rules, skip, today, marked=None) -> Options:
@@ -207,45 +271,44 @@ def validate(source, *, previous=None, rules: Iterable[str] | None = None, skip:
     return result
 
 
-def ordered_map(fn, items: Iterable, jobs: int | None, init=None, init_args: tuple = ()) -> Iterator:
-    """fn(item) for every item, in input order, in `jobs` worker processes (1: in this process).
-    `init(*init_args)` runs once in each worker first. At most a few tasks per worker are in
-    flight, so memory stays flat however many items there are."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1:
-        if init is not None:
-            init(*init_args)
-        yield from map(fn, items)
-        return
-    with ProcessPoolExecutor(jobs, initializer=init, initargs=init_args) as pool:
-        pending: deque = deque()
-        for item in items:
-            pending.append(pool.submit(fn, item))
-            if len(pending) >= jobs * 4:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-
 def validate_many(paths: Iterable, *, jobs: int | None = None, previous=None,
                   rules: Iterable[str] | None = None, skip: Iterable[str] | None = None,
-                  today: _dt.date | None = None, marked: str | Path | None = None) -> Iterator[Result]:
+                  today: _dt.date | None = None, marked: str | Path | None = None,
+                  budget: Budget | None = DEFAULT_BUDGET) -> Iterator[Result]:
     """One Result per report, in input order (a JSON Lines file yields one per line). `paths`
-    may be paths or `bulk.inputs.Input`s; `marked` names a folder for marked copies."""
+    may be paths or `bulk.inputs.Input`s; `marked` names a folder for marked copies (each at its
+    relative path, told apart where two inputs share one). Each file is read in a worker process
+    under `budget` (time, memory): a file past it, or whose worker the system killed, is an
+    unreadable Result saying so, and the others go on. `budget=None` reads in this process."""
+    from .bulk.inputs import mirrored_names
+
     options = _options(previous, rules, skip, today, marked)
-    for results in ordered_map(_validate_item, paths, jobs, _set_options, (options,)):
+    items = [_item(p) for p in paths]
+    names = mirrored_names(items) if marked is not None else [None] * len(items)
+    tasks = [(path, name) for (path, _, _), name in zip(items, names)]
+
+    def abandoned(task) -> None:  # a worker killed mid-way may leave a marked copy's temporary file
+        if options.marked is not None and task[1] is not None:
+            remove_leftovers(options.marked / task[1])
+
+    overrun = lambda task, reason: [Result.unreadable(str(task[0]), reason)]  # noqa: E731
+    for results in _mapped(_validate_item, tasks, jobs, options, budget, overrun, abandoned):
         yield from results
 
 
 def _audit(path, options: Options) -> Result:
     from .importing.audit import audit_path
 
-    [result] = _guarded(path, lambda: [audit_path(path, rules=options.rules, skip=options.skip, today=options.today)])
+    def work() -> list[Result]:
+        _regular_file(Path(path))
+        return [audit_path(path, rules=options.rules, skip=options.skip, today=options.today)]
+
+    [result] = _guarded(path, work)
     return result
 
 
-def _audit_item(item) -> Result:
-    return _audit(_item(item)[0], _worker_options)
+def _audit_item(path) -> Result:
+    return _audit(path, _worker_options)
 
 
 def audit(path: str | Path, *, rules: Iterable[str] | None = None, skip: Iterable[str] | None = None,
@@ -255,9 +318,12 @@ def audit(path: str | Path, *, rules: Iterable[str] | None = None, skip: Iterabl
 
 
 def audit_many(paths: Iterable, *, jobs: int | None = None, rules: Iterable[str] | None = None,
-               skip: Iterable[str] | None = None, today: _dt.date | None = None) -> Iterator[Result]:
-    """One Result per published report, in input order."""
-    yield from ordered_map(_audit_item, paths, jobs, _set_options, (_options(None, rules, skip, today),))
+               skip: Iterable[str] | None = None, today: _dt.date | None = None,
+               budget: Budget | None = DEFAULT_BUDGET) -> Iterator[Result]:
+    """One Result per published report, in input order, each read under `budget` as in validate_many."""
+    tasks = [_item(p)[0] for p in paths]
+    overrun = lambda path, reason: Result.unreadable(str(path), reason)  # noqa: E731
+    yield from _mapped(_audit_item, tasks, jobs, _options(None, rules, skip, today), budget, overrun)
 
 
 def fill(report, path: str | Path) -> Path:

@@ -26,6 +26,8 @@ from govreport_xl.excel.marks import RESULTS_SHEET
 from helpers import EXAMPLE_XLSX, ROOT, example_report, file_hash
 from published import made_up_report
 
+pytestmark = pytest.mark.slow  # the command line in subprocesses
+
 USCC = "91640200MB1234567" + check_character("91640200MB1234567")
 
 
@@ -177,10 +179,10 @@ def test_consolidation_adds_exactly_and_says_who_is_in(office, tmp_path):
 
 def test_duplicates_are_left_out_of_a_consolidation_and_flagged_in_validate(tmp_path):
     for name in ("a.xlsx", "b.xlsx"):
-        fill_workbook(_report(7, "同一个局"), tmp_path / name)
-    proc = run("validate", tmp_path, "-q")
+        fill_workbook(_report(7, "同一个局"), tmp_path / "in" / name)
+    proc = run("validate", tmp_path / "in", "-q")
     assert "同一机关同一年度有两份以上报告" in proc.stdout
-    assert main(["consolidate", str(tmp_path), "-o", str(tmp_path / "out" / "s.xlsx"), "--name", "x", "--year", "2022", "-q"]) == 0
+    assert main(["consolidate", str(tmp_path / "in"), "-o", str(tmp_path / "out" / "s.xlsx"), "--name", "x", "--year", "2022", "-q"]) == 0
     text = json.dumps([[c.value for c in r] for r in openpyxl.load_workbook(tmp_path / "out" / "s.xlsx")[ACCOUNT_SHEET].iter_rows()],
                       ensure_ascii=False, default=str)
     assert "是同一机关的报告（重复）" in text and "计入 1 份" in text

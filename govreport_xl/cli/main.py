@@ -21,7 +21,11 @@ from ..core.result import Result
 from ..core.rules import RULES
 from ..core.source import SourceError
 from ..bulk.history import duplicates
+from ..bulk.inputs import Inputs, expand, mirrored_names, same_file
+from ..bulk.outputs import Clash, InputIndex
+from ..bulk.pool import Budget
 from ..bulk.summary import SummaryWriter, Tally
+from ..core.safe_text import file_stem, json_safe, shown, terminal_line
 from ..excel.reader import OLD_FORMATS
 from ..formats.export import FORMATS, write_records, writer
 from .batch import Console, failing_lines, gather, unmatched
@@ -31,7 +35,7 @@ EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 
 def _say(text: str, stream=None) -> None:
-    print(text, file=stream or sys.stdout)
+    print(terminal_line(text), file=stream or sys.stdout)
 
 
 def _status(statuses) -> int:
@@ -49,33 +53,22 @@ def _selection(args) -> dict:
 OUTPUT_ERRORS = {
     "folder": ("「{path}」是文件夹，这里要的是一个文件名", "'{path}' is a folder; a file name is needed here"),
     "suffix": ("输出文件应以 {suffixes} 结尾：{path}", "the output must end in {suffixes}: {path}"),
-    "input": ("输出文件「{path}」也是输入文件之一，不能覆盖", "the output '{path}' is one of the inputs and is never overwritten"),
     "not_folder": ("「{path}」已存在且不是文件夹", "'{path}' exists and is not a folder"),
 }
 
 
-def output_problem(path: str, suffixes: tuple[str, ...] | None, lang: str, inputs=(), folder: bool = False) -> str | None:
-    """Why an output cannot be written where asked, said before any work starts; None if it can."""
+def output_problem(path: str, suffixes: tuple[str, ...] | None, lang: str, folder: bool = False) -> str | None:
+    """Why an output cannot be written where asked (a folder for a file, the wrong suffix), said
+    before any work starts; None if it can. Clashes with inputs are `_refuse_clash`'s."""
     p = Path(path)
     zh_en = 0 if lang == "zh" else 1
     if folder:
-        return OUTPUT_ERRORS["not_folder"][zh_en].format(path=path) if p.exists() and not p.is_dir() else None
+        return OUTPUT_ERRORS["not_folder"][zh_en].format(path=shown(path)) if p.exists() and not p.is_dir() else None
     if p.is_dir() or path.endswith(("/", "\\")):
-        return OUTPUT_ERRORS["folder"][zh_en].format(path=path)
+        return OUTPUT_ERRORS["folder"][zh_en].format(path=shown(path))
     if suffixes and p.suffix.lower() not in suffixes:
-        return OUTPUT_ERRORS["suffix"][zh_en].format(path=path, suffixes=" / ".join(suffixes))
-    target = p.resolve()
-    if any(Path(i).resolve() == target for i in inputs):
-        return OUTPUT_ERRORS["input"][zh_en].format(path=path)
+        return OUTPUT_ERRORS["suffix"][zh_en].format(path=shown(path), suffixes=" / ".join(suffixes))
     return None
-
-
-def _refuse_output_folder(folder: Path, inputs, lang: str) -> int | None:
-    """Marked copies mirror the inputs' relative paths: a folder that would put one onto an input is refused."""
-    clash = next((i.path for i in inputs.files if (folder / i.relative).resolve() == i.path.resolve()), None)
-    if clash is None:
-        return None
-    return _refuse_output(str(clash), None, lang, [clash])
 
 
 def _refuse_output(*args, **kw) -> int | None:
@@ -86,21 +79,34 @@ def _refuse_output(*args, **kw) -> int | None:
     return EXIT_UNREADABLE
 
 
+def _refuse_clash(clash, lang: str) -> int | None:
+    """Exit 2 with the reason where an output would land on (or among) the run's inputs."""
+    if clash is None:
+        return None
+    _say(clash.message(lang), sys.stderr)
+    return EXIT_UNREADABLE
+
+
+def _explicit(*names: str) -> Inputs:
+    """Files named outright, as inputs of the run (for the output checks)."""
+    return expand([n for n in names if n], ())
+
+
 REPORT_SUFFIXES = api.WORKBOOK_SUFFIXES + api.JSON_SUFFIXES + OLD_FORMATS  # old formats are told what to do
+
+
+def _budget(args) -> Budget:
+    return Budget(args.time_limit, args.memory_limit)
 
 
 def _results(args, console: Console, inputs, history=None, marked=None) -> Iterator[Result]:
     yield from unmatched(inputs)
-    yield from api.validate_many(inputs.files, jobs=args.jobs, previous=history, marked=marked, **_selection(args))
-
-
-def _history(args):
-    """Last year's reports, read once (a file that cannot be read stops the run: exit 2)."""
-    return api.load_history(args.previous) if getattr(args, "previous", None) else None
+    yield from api.validate_many(inputs.files, jobs=args.jobs, previous=history, marked=marked, budget=_budget(args),
+                                 **_selection(args))
 
 
 def _closing(console: Console, tally: Tally, lang: str, duplicate_groups=()) -> list[str]:
-    notes = [DUPLICATE[lang].format(files="、".join(group) if lang == "zh" else ", ".join(group)) for group in duplicate_groups]
+    notes = [DUPLICATE[lang].format(files=("、" if lang == "zh" else ", ").join(map(shown, group))) for group in duplicate_groups]
     if tally.total > 1:  # one report's own lines already say all
         for line in notes + failing_lines(tally.failing, lang) + [totals_from_tally(tally, lang)]:
             console.say(line)
@@ -112,37 +118,48 @@ DUPLICATE = {"zh": "同一机关同一年度有两份以上报告：{files}", "e
 
 def cmd_validate(args) -> int:
     console = Console(args.quiet)
-    for out in filter(None, (args.summary,)):
-        if (code := _refuse_output(out, (".xlsx",), args.lang)) is not None:
-            return code
+    if args.summary and (code := _refuse_output(args.summary, (".xlsx",), args.lang)) is not None:
+        return code
     if args.marked and (code := _refuse_output(args.marked, None, args.lang, folder=True)) is not None:
         return code
     inputs = gather(args.files, REPORT_SUFFIXES, console, args.lang)
-    if args.summary and (code := _refuse_output(args.summary, (".xlsx",), args.lang, inputs.paths)) is not None:
+    previous = expand(args.previous, api.WORKBOOK_SUFFIXES + api.JSON_SUFFIXES) if args.previous else None
+    index = InputIndex([inputs, previous])
+    if args.summary and (code := _refuse_clash(index.file_clash(args.summary), args.lang)) is not None:
         return code
-    if args.marked and (code := _refuse_output_folder(Path(args.marked), inputs, args.lang)) is not None:
-        return code
-    history = _history(args)
+    if args.marked:
+        planned = [n for n in mirrored_names([(i.path, i.relative, i.root) for i in inputs.files])
+                   if n.suffix.lower() in api.WORKBOOK_SUFFIXES]
+        if (code := _refuse_clash(index.folder_clash(args.marked, planned), args.lang)) is not None:
+            return code
+        if args.summary and any(same_file(Path(args.marked) / n, args.summary) for n in planned):
+            return _refuse_clash(Clash("each_other", args.summary, str(Path(args.marked))), args.lang)
+    history = api.load_history(previous) if previous is not None else None  # unreadable: exit 2, said why
     summary = SummaryWriter(args.summary) if args.summary else None
     tally, bodies = Tally(), []
     total = len(inputs.files) + len(inputs.unmatched)
     if args.json:
         console.say("[")
-    for r in console.progress(_results(args, console, inputs, history, args.marked), total):
-        tally.add(r)
+    try:
+        for r in console.progress(_results(args, console, inputs, history, args.marked), total):
+            tally.add(r)
+            if summary is not None:
+                summary.add(r)
+            if r.report is not None:
+                bodies.append((r.source, r.report.meta))
+            _show_result(console, r, args, first=tally.total == 1)
+    except BaseException:
         if summary is not None:
-            summary.add(r)
-        if r.report is not None:
-            bodies.append((r.source, r.report.meta))
-        _show_result(console, r, args, first=tally.total == 1)
+            summary.discard()
+        raise
     if args.json:
         console.say("]")
-        notes = [DUPLICATE[args.lang].format(files="、".join(g)) for g in duplicates(bodies)]
+        notes = [DUPLICATE[args.lang].format(files="、".join(map(shown, g))) for g in duplicates(bodies)]
     else:
         notes = _closing(console, tally, args.lang, duplicates(bodies))
     if summary is not None:
         summary.save(notes)
-        console.say(UI[args.lang]["wrote"].format(path=args.summary), err=True)
+        console.say(UI[args.lang]["wrote"].format(path=shown(args.summary)), err=True)
     return _status(tally.statuses)
 
 
@@ -158,7 +175,7 @@ def _show_result(console: Console, r: Result, args, first: bool) -> None:
     """One result as validate and audit print it: a JSON record (the list is opened and closed by
     the caller), or its lines (only the headlines of those that fail with --failures-only)."""
     if args.json:
-        console.say(("" if first else ",") + json.dumps(r.record(args.lang), ensure_ascii=False, indent=2))
+        console.say(("" if first else ",") + json_safe(json.dumps(r.record(args.lang), ensure_ascii=False, indent=2)))
     elif _told_unreadable(console, r, args.lang):
         return
     elif not args.failures_only:
@@ -174,18 +191,18 @@ def totals_from_tally(tally: Tally, lang: str) -> str:
 
 def cmd_export(args) -> int:
     console = Console(args.quiet)
-    if (code := _refuse_output(args.output, FORMATS, args.lang, args.files)) is not None:
+    if (code := _refuse_output(args.output, FORMATS, args.lang)) is not None:
         return code
     inputs = gather(args.files, REPORT_SUFFIXES, console, args.lang)
-    if any(i.path.resolve() == Path(args.output).resolve() for i in inputs.files):
-        return _refuse_output(args.output, None, args.lang, [args.output])
+    if (code := _refuse_clash(InputIndex([inputs]).file_clash(args.output), args.lang)) is not None:
+        return code
     tally = Tally()
     with writer(args.output, args.lang, wide=args.wide) as out:
         for r in console.progress(_results(args, console, inputs), len(inputs.files) + len(inputs.unmatched)):
             tally.add(r)
             out.add(r)
             _told_unreadable(console, r, args.lang)
-    console.say(UI[args.lang]["written_n"].format(n=out.count, path=args.output), err=True)
+    console.say(UI[args.lang]["written_n"].format(n=out.count, path=shown(args.output)), err=True)
     _closing(console, tally, args.lang)
     return _status(tally.statuses)
 
@@ -195,18 +212,17 @@ def _lost_in_fill(result: Result) -> list:
     return [f for f in result.findings if f.rule != "M-01" or f.params["reason"].key != "blank"]
 
 
-_UNSAFE = str.maketrans({c: "_" for c in '<>:"/\\|?*'})
-
-
 def _file_name(result: Result, index: int, used: set[str], suffix: str = ".xlsx") -> str:
-    """"机关名称_年度.xlsx", safe on Windows and unique within one run."""
+    """"机关名称_年度.xlsx": safe on Windows, short enough for any file system, and unique within
+    one run as Windows compares names (no output of a run overwrites another)."""
     meta = result.report.meta
-    stem = f"{meta.name or Path(result.source.split('#')[0]).stem}{'_' + str(meta.year) if meta.year else ''}"
-    stem = stem.translate(_UNSAFE).strip(" .") or f"report_{index}"
+    year = f"_{meta.year}" if meta.year else ""
+    stem = file_stem(meta.name or Path(result.source.split("#")[0]).stem)
+    stem = f"{stem}{year}" if stem else f"report_{index}"
     name, n = stem + suffix, 2
-    while name in used:
+    while name.casefold() in used:
         name, n = f"{stem}_{n}{suffix}", n + 1
-    used.add(name)
+    used.add(name.casefold())
     return name
 
 
@@ -218,34 +234,38 @@ def cmd_fill(args) -> int:
         _say(results[0].error_message(args.lang), sys.stderr)
         return EXIT_UNREADABLE
     if len(results) > 1 and not many_out:
-        _say(f"{args.report} 含 {len(results)} 份报告：请用 -o 指定一个文件夹 (several reports: give -o a folder)", sys.stderr)
+        _say(f"{shown(args.report)} 含 {len(results)} 份报告：请用 -o 指定一个文件夹 (several reports: give -o a folder)", sys.stderr)
         return EXIT_UNREADABLE
-    code = _refuse_output(args.output, None, args.lang, folder=True) if many_out and len(results) > 1 else \
-        _refuse_output(args.output, (".xlsx",), args.lang, [args.report])
-    if code is not None:
+    index = InputIndex([_explicit(args.report)])
+    folder = many_out and len(results) > 1
+    code = _refuse_output(args.output, None, args.lang, folder=True) if folder else _refuse_output(args.output, (".xlsx",), args.lang)
+    if code is not None or (code := _refuse_clash(index.file_clash(args.output) if not folder else index.folder_clash(args.output), args.lang)) is not None:
         return code
     lost = [(r, f) for r in results for f in _lost_in_fill(r)]
     for r, f in lost:  # write nothing rather than drop a value
-        _say(f"{r.source}：{f.rule} {f.message(args.lang)}", sys.stderr)
+        _say(f"{shown(r.source)}：{f.rule} {f.message(args.lang)}", sys.stderr)
     if lost:
         return EXIT_UNREADABLE
     if len(results) == 1 and not many_out:
         api.fill(results[0].report, args.output)
-        _say(UI[args.lang]["wrote"].format(path=args.output), sys.stderr)
+        _say(UI[args.lang]["wrote"].format(path=shown(args.output)), sys.stderr)
         return EXIT_OK
     from ..excel.filler import fill_many
 
     used: set[str] = set()
     paths = [Path(args.output) / _file_name(r, i, used) for i, r in enumerate(results, start=1)]
+    if (code := _refuse_clash(index.folder_clash(args.output, [p.name for p in paths]), args.lang)) is not None:
+        return code
     fill_many((r.report for r in results), paths)
-    _say(UI[args.lang]["written_n"].format(n=len(paths), path=args.output), sys.stderr)
+    _say(UI[args.lang]["written_n"].format(n=len(paths), path=shown(args.output)), sys.stderr)
     return EXIT_OK
 
 
 def _audited(args, console: Console) -> Iterator[Result]:
     inputs = gather(args.files, api.text_suffixes(), console, args.lang)
     yield from unmatched(inputs)
-    yield from console.progress(api.audit_many(inputs.files, jobs=args.jobs, **_selection(args)), len(inputs.files))
+    yield from console.progress(api.audit_many(inputs.files, jobs=args.jobs, budget=_budget(args), **_selection(args)),
+                                len(inputs.files))
 
 
 def cmd_audit(args) -> int:
@@ -266,7 +286,9 @@ def cmd_audit(args) -> int:
 def cmd_import(args) -> int:
     console = Console(args.quiet)
     out = args.output
-    if out and (code := _refuse_output(out, (".json", ".jsonl", ".xlsx"), args.lang, args.files)) is not None:
+    if out and (code := _refuse_output(out, (".json", ".jsonl", ".xlsx"), args.lang)) is not None:
+        return code
+    if out and (code := _refuse_clash(InputIndex([expand(args.files, api.text_suffixes())]).file_clash(out), args.lang)) is not None:
         return code
     results = list(_audited(args, console))
     for r in results:
@@ -279,9 +301,9 @@ def cmd_import(args) -> int:
     elif out:
         write_records([r.record(args.lang, with_report=True) for r in results], out)
     else:
-        _say(json.dumps([r.record(args.lang, with_report=True) for r in results], ensure_ascii=False, indent=2))
+        _say(json_safe(json.dumps([r.record(args.lang, with_report=True) for r in results], ensure_ascii=False, indent=2)))
     if out and results:
-        _say(UI[args.lang]["written_n"].format(n=len(results), path=out), sys.stderr)
+        _say(UI[args.lang]["written_n"].format(n=len(results), path=shown(out)), sys.stderr)
     return _status(r.status for r in results)
 
 
@@ -289,15 +311,17 @@ def cmd_consolidate(args) -> int:
     from ..bulk.consolidate import consolidate, write_consolidation
 
     console = Console(args.quiet)
-    if (code := _refuse_output(args.output, (".xlsx",), args.lang, args.files)) is not None:
+    if (code := _refuse_output(args.output, (".xlsx",), args.lang)) is not None:
         return code
     inputs = gather(args.files, REPORT_SUFFIXES, console, args.lang)
+    if (code := _refuse_clash(InputIndex([inputs]).file_clash(args.output), args.lang)) is not None:
+        return code
     results = console.progress(_results(args, console, inputs), len(inputs.files) + len(inputs.unmatched))
     done = consolidate(results, args.name, args.year, args.region)
     write_consolidation(done, args.output)
-    console.say(f"已汇总 {len(done.included)} 份报告到 {args.output}（未计入 {len(done.left_out)} 份）", err=True)
+    console.say(f"已汇总 {len(done.included)} 份报告到 {shown(args.output)}（未计入 {len(done.left_out)} 份）", err=True)
     for m in done.left_out:
-        console.say(f"  未计入 {m.source}：{m.reason}")
+        console.say(f"  未计入 {shown(m.source)}：{m.reason}")
     return EXIT_OK if done.included else EXIT_INVALID
 
 
@@ -308,25 +332,30 @@ def cmd_render(args) -> int:
     console = Console(args.quiet)
     inputs = gather(args.files, REPORT_SUFFIXES, console, args.lang)
     many = len(inputs.files) + len(inputs.unmatched) > 1 or Path(args.output).suffix.lower() not in SUFFIXES
-    code = _refuse_output(args.output, None, args.lang, folder=True) if many else _refuse_output(args.output, SUFFIXES, args.lang, inputs.paths)
-    if code is not None:
+    code = _refuse_output(args.output, None, args.lang, folder=True) if many else _refuse_output(args.output, SUFFIXES, args.lang)
+    index = InputIndex([inputs, _explicit(args.narrative)])
+    if code is not None or (code := _refuse_clash(index.folder_clash(args.output) if many else index.file_clash(args.output), args.lang)) is not None:
         return code
-    tally, used = Tally(), set()
+    tally, used, not_written = Tally(), set(), 0
     for r in console.progress(_results(args, console, inputs), len(inputs.files)):
         tally.add(r)
         if _told_unreadable(console, r, args.lang):
             continue
         if not r.valid and not args.force:  # wrong figures are not published
             console.say(render_result(r, args.lang))
-            console.say(REFUSED[args.lang].format(path=r.source), err=True)
+            console.say(REFUSED[args.lang].format(path=shown(r.source)), err=True)
             continue
         if not r.valid:
             console.say(render_result(r, args.lang))
         target = Path(args.output) / _file_name(r, tally.total, used, args.format) if many else Path(args.output)
+        if many and (clash := index.file_clash(target)) is not None:
+            console.say(clash.message(args.lang), err=True)
+            not_written += 1
+            continue
         render(r, target, args.narrative)
-        console.say(UI[args.lang]["wrote"].format(path=target) + ("" if r.valid else NOT_VALID[args.lang]), err=True)
+        console.say(UI[args.lang]["wrote"].format(path=shown(target)) + ("" if r.valid else NOT_VALID[args.lang]), err=True)
     _closing(console, tally, args.lang)
-    return _status(tally.statuses)
+    return EXIT_UNREADABLE if not_written else _status(tally.statuses)
 
 
 REFUSED = {"zh": "{path}：数字未通过校验，不生成发布文件（确需生成请加 --force，文件中会注明未通过校验）",
@@ -470,16 +499,25 @@ def _selection_args(sp) -> None:
     sp.add_argument("--skip", type=_rule_ids, metavar="IDS", help="不校验这些规则，逗号分隔 (skip these rules)")
 
 
-def _jobs(text: str) -> int:
-    n = int(text)
-    if n < 1:
-        raise argparse.ArgumentTypeError("至少为 1 (at least 1)")
-    return n
+def _positive(kind):
+    """An argparse type: a number of `kind` above 0."""
+    def parse(text: str):
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError("应大于 0 (must be more than 0)")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its message
+    return parse
 
 
 def _batch_args(sp) -> None:
-    sp.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N", help="并行处理的进程数，默认为 CPU 核数 (worker processes)")
+    sp.add_argument("--jobs", "-j", type=_positive(int), default=None, metavar="N", help="并行处理的进程数，默认为 CPU 核数 (worker processes)")
     sp.add_argument("--quiet", "-q", action="store_true", help="不显示进度条 (no progress bar)")
+    sp.add_argument("--time-limit", type=_positive(float), default=api.DEFAULT_BUDGET.seconds, metavar="SECONDS",
+                    help=f"每个文件最多处理的秒数，超出的记为无法读取，默认 {api.DEFAULT_BUDGET.seconds:g} (seconds allowed per file)")
+    sp.add_argument("--memory-limit", type=_positive(int), default=api.DEFAULT_BUDGET.memory_mb, metavar="MB",
+                    help=f"每个文件最多使用的内存（MB），默认 {api.DEFAULT_BUDGET.memory_mb} (memory allowed per file)")
 
 
 def build_parser() -> argparse.ArgumentParser:

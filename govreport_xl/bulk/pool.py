@@ -1,0 +1,226 @@
+"""Worker processes with a budget per item: a batch survives its worst file.
+
+Each item runs in a worker process under a time limit (the parent kills the worker when it is
+past its deadline, whatever it is doing, C code included) and a memory limit (the worker's
+address space, where the platform has one). An item past either limit, or whose worker the
+operating system killed (what the OOM killer does), gives the caller's record for it, and a fresh
+worker takes the next item: the item costs only itself. Results come back in input order with a
+bounded number in flight, so memory stays flat however many items there are.
+
+Stopping (Ctrl-C, SIGTERM turned into KeyboardInterrupt by the CLI) asks every worker to stop,
+gives them a moment to remove their temporary files, then kills what is left.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+
+TIME, MEMORY, KILLED = "time", "memory", "killed"
+_STOP_GRACE = 2.0  # seconds a stopped worker gets to clean up before it is killed
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Per item: wall-clock seconds, and megabytes of address space for the worker (None: no limit)."""
+
+    seconds: float | None = 60.0
+    memory_mb: int | None = 1024
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    if megabytes is None:
+        return
+    try:
+        import resource
+    except ImportError:  # Windows: no per-process address-space limit here; the time limit still holds
+        return
+    limit = megabytes * 1024 * 1024
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _limit_cpu(seconds: float | None) -> None:
+    """A backstop for a worker whose parent died: the CPU it may still use for this item."""
+    if seconds is None:
+        return
+    try:
+        import resource
+    except ImportError:
+        return
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    spent = used.ru_utime + used.ru_stime
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    want = int(spent + 2 * seconds + 5)
+    if hard == resource.RLIM_INFINITY or want <= hard:
+        resource.setrlimit(resource.RLIMIT_CPU, (want, hard))
+
+
+def _stop_here(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _worker(conn, fn, init, init_args, budget: Budget) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, _stop_here)  # unwinds, so temporary outputs are removed
+    try:
+        _limit_memory(budget.memory_mb)
+        if init is not None:
+            init(*init_args)
+        while True:
+            try:
+                task = conn.recv()
+            except (EOFError, OSError):
+                return
+            if task is None:
+                return
+            index, item = task
+            _limit_cpu(budget.seconds)
+            try:
+                reply = (index, True, fn(item))
+            except MemoryError:
+                reply = (index, False, MEMORY)
+            try:
+                conn.send(reply)
+            except MemoryError:
+                conn.send((index, False, MEMORY))
+    except (KeyboardInterrupt, BrokenPipeError, EOFError):
+        return
+
+
+class _Worker:
+    def __init__(self, ctx, fn, init, init_args, budget: Budget):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker, args=(child, fn, init, init_args, budget), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: tuple[int, object] | None = None
+        self.deadline: float | None = None
+
+    def give(self, index: int, item, seconds: float | None) -> None:
+        self.task = (index, item)
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self.conn.send(self.task)
+
+    def end(self, hard: bool = False) -> None:
+        if hard:
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+def budgeted_map(fn: Callable, items: Iterable, jobs: int, budget: Budget, overrun: Callable[[object, str], object],
+                 init: Callable | None = None, init_args: tuple = (), abandoned: Callable[[object], None] | None = None) -> Iterator:
+    """fn(item) for every item, in input order, in `jobs` worker processes, each item under
+    `budget`. An item past its budget yields `overrun(item, TIME | MEMORY | KILLED)` instead;
+    `abandoned(item)` is called for an item whose worker was killed mid-way (to remove what it
+    left half written)."""
+    ctx = mp.get_context()
+    source = enumerate(items)
+    ahead = max(1, jobs) * 4
+    workers: list[_Worker] = []
+    done: dict[int, object] = {}
+    next_out = 0
+    exhausted = False
+    pending: tuple[int, object] | None = None
+
+    def fresh() -> _Worker:
+        return _Worker(ctx, fn, init, init_args, budget)
+
+    def replace(w: _Worker, kind: str, hard: bool) -> None:
+        index, item = w.task
+        w.end(hard=hard)
+        if hard and abandoned is not None:
+            abandoned(item)
+        done[index] = overrun(item, kind)
+        workers[workers.index(w)] = fresh()
+
+    try:
+        workers.extend(fresh() for _ in range(max(1, jobs)))
+        while True:
+            for w in workers:  # hand out work, staying at most `ahead` items past the next to yield
+                if w.task is not None or exhausted:
+                    continue
+                if pending is None:
+                    pending = next(source, None)
+                    if pending is None:
+                        exhausted = True
+                        break
+                if pending[0] >= next_out + ahead:
+                    break
+                w.give(*pending, budget.seconds)
+                pending = None
+            while next_out in done:
+                yield done.pop(next_out)
+                next_out += 1
+            busy = [w for w in workers if w.task is not None]
+            if not busy:
+                if exhausted and pending is None:
+                    return
+                continue
+            deadlines = [w.deadline for w in busy if w.deadline is not None]
+            timeout = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+            ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], timeout)
+            now = time.monotonic()
+            for w in busy:
+                if w.conn in ready:
+                    try:
+                        index, ok, value = w.conn.recv()
+                    except (EOFError, OSError):  # died while answering: the OS killed it
+                        replace(w, KILLED, hard=True)
+                        continue
+                    done[index] = value if ok else overrun(w.task[1], value)
+                    w.task = w.deadline = None
+                    if not ok:  # after a MemoryError the worker starts afresh
+                        w.end()
+                        workers[workers.index(w)] = fresh()
+                elif w.process.sentinel in ready:
+                    replace(w, KILLED, hard=True)
+                elif w.deadline is not None and now >= w.deadline:
+                    replace(w, TIME, hard=True)
+    finally:
+        _stop(workers, abandoned)
+
+
+def _stop(workers: list[_Worker], abandoned) -> None:
+    """Idle workers are told to leave; busy ones are asked to stop (they remove their temporary
+    files as they unwind) and killed if they have not within a moment."""
+    for w in workers:
+        if w.task is None:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        elif w.process.is_alive():
+            w.process.terminate()
+    end = time.monotonic() + _STOP_GRACE
+    for w in workers:
+        w.process.join(max(0.0, end - time.monotonic()))
+        if w.process.is_alive():
+            w.process.kill()
+            w.process.join(5)
+            if w.task is not None and abandoned is not None:
+                abandoned(w.task[1])
+        try:
+            w.conn.close()
+        except OSError:
+            pass
+
+
+def in_this_process(fn: Callable, items: Iterable, init: Callable | None = None, init_args: tuple = ()) -> Iterator:
+    """The same map without workers or budget (an embedding program that manages its own)."""
+    if init is not None:
+        init(*init_args)
+    yield from map(fn, items)
+
+
+def worker_count(jobs: int | None) -> int:
+    return jobs or os.cpu_count() or 1
