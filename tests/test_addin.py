@@ -21,6 +21,8 @@ from govreport_xl.excel.marks import MARK_ERROR, MARK_WARNING, RESULTS_HEADER, R
 from helpers import ROOT
 from xlwings_payload import payload
 
+pytestmark = pytest.mark.slow  # xlwings' remote engine
+
 WHEN = dt.datetime(2027, 1, 15, 9, 30)
 CHECKED = ["example", "t3_01_received", "t3_02_total_overwritten", "v_01_text", "v_01_negative", "v_02_amount_text",
            "v_03_blanks", "p_01_in_force", "many"]

@@ -207,6 +207,7 @@ def _libreoffice_modules(xlam: Path, tmp_path: Path) -> dict[str, str]:
                 if n.startswith("Basic/") and n.endswith(".xml") and not Path(n).stem.startswith("script-")}
 
 
+@pytest.mark.slow
 def test_libreoffice_opens_the_addin_and_reads_its_vba(xlam, tmp_path):
     found = _libreoffice_modules(xlam, tmp_path)
     assert set(found) == {m.name for m in modules()}
@@ -214,6 +215,7 @@ def test_libreoffice_opens_the_addin_and_reads_its_vba(xlam, tmp_path):
     assert "a.validate()" in found["GovReport"]
 
 
+@pytest.mark.slow
 def test_libreoffice_runs_our_vba(tmp_path):
     """LibreOffice compiles and runs our module (and decodes its ChrW text). It cannot compile
     xlwings' modules (conditional compilation, DLL declarations), and a library with one module

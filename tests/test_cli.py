@@ -14,6 +14,8 @@ from govreport_xl.cli import main
 from govreport_xl.excel.layout import address
 from helpers import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT, example_report
 
+pytestmark = pytest.mark.slow  # the command line in subprocesses
+
 
 def run(*args):
     proc = subprocess.run([sys.executable, "-m", "govreport_xl", *map(str, args)], capture_output=True, text=True, cwd=ROOT)

@@ -20,6 +20,8 @@ from govreport_xl.core.rules import RULES, in_sheet_checks
 from govreport_xl.api import validate as validate_path
 from cases import CASES
 
+pytestmark = pytest.mark.slow  # LibreOffice recalculates every case
+
 @pytest.fixture(scope="module")
 def recalculated(recalculated_cases):
     return recalculated_cases

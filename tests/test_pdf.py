@@ -14,6 +14,8 @@ from helpers import example_report
 from libreoffice import convert
 from published import made_up_report
 
+pytestmark = pytest.mark.slow  # the command line in subprocesses, LibreOffice
+
 LONG_NARRATIVE = "# 一、总体情况\n" + "\n".join(f"第{i}段：本机关认真贯彻落实《中华人民共和国政府信息公开条例》，"
                                                  "不断完善公开制度、扩大公开领域、加强平台建设。" * 3 for i in range(1, 7))
 

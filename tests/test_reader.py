@@ -57,6 +57,7 @@ def test_example_reads_exactly(tmp_path):
     (None, "V-03", "未填写"),
     ("  ", "V-03", "未填写"),
 ])
+@pytest.mark.slow
 def test_bad_count_cell(tmp_path, value, rule, words):
     code = "T3.R07.C1"  # 三、依申请公开!D12
     outcome = validate_path(edited(tmp_path, put(code, value)))
@@ -72,6 +73,7 @@ def test_bad_count_cell(tmp_path, value, rule, words):
         assert {r for r, _ in others} == {"T3-01"}
 
 
+@pytest.mark.slow
 def test_amount_cell_keeps_decimals_and_refuses_text(tmp_path):
     outcome = validate_path(edited(tmp_path, put("T2.R6.C1", 5949.088667)))
     assert outcome.report.value("T2.R6.C1") == Decimal("5949.088667") and outcome.valid
@@ -114,6 +116,7 @@ def test_missing_name_falls_back_to_template_position(tmp_path):
     assert outcome.report.value("T3.R05.C1") == 4
 
 
+@pytest.mark.slow
 def test_unknown_or_missing_version(tmp_path):
     def bump(wb):
         for p in wb.custom_doc_props:
@@ -221,6 +224,7 @@ def test_a_formula_in_an_input_cell(tmp_path):
     assert cached.findings == [] and cached.report.value(code) == 78
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("error", ["#REF!", "#DIV/0!", "#N/A"])
 def test_error_values_are_named_as_such(tmp_path, error):
     code = "T3.R03.C2"
@@ -241,6 +245,7 @@ ODD_VALUES = {
 }
 
 
+@pytest.mark.slow
 def test_single_pass_reader_matches_openpyxl(tmp_path):
     """The reader gets formulas and cached results in one pass; on the same files it gives
     exactly what openpyxl gives (values, formulas, types), odd cells and cached totals included."""

@@ -16,6 +16,8 @@ from govreport_xl.render import render
 from helpers import EXAMPLE_XLSX, ROOT, example_report
 from published import made_up_report
 
+pytestmark = pytest.mark.slow  # the command line in subprocesses, LibreOffice
+
 NARRATIVE = """# 一、总体情况
 本年度，本机关认真贯彻《条例》，全年收到申请 203 件。
 

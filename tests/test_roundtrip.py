@@ -10,6 +10,9 @@ from govreport_xl.core.model import Report
 from govreport_xl.core.standard import CELLS, INPUT_CODES, TOTAL_CODES, CellKind, Level
 from govreport_xl.api import validate as validate_path
 from govreport_xl.excel.filler import fill_workbook
+import pytest
+
+pytestmark = pytest.mark.slow  # workbooks written, read back and exported, many times
 
 counts = st.one_of(st.none(), st.integers(0, 10), st.integers(0, 10**9))
 amounts = st.one_of(

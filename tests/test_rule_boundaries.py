@@ -9,6 +9,8 @@ from govreport_xl.core.reading import read
 from govreport_xl.core.rules import RULES
 from strategies import TODAY, CaseSource, cases
 
+pytestmark = pytest.mark.slow  # many generated cases through the whole engine
+
 
 def run(case, rule_id):
     result = evaluate(read(CaseSource(case)), previous=case.previous, narrative=case.narrative, today=TODAY)

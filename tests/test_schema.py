@@ -28,6 +28,7 @@ def test_example_json_conforms():
     jsonschema.validate(data, json_schema())
 
 
+@pytest.mark.slow
 def test_schema_refuses_what_the_model_refuses():
     data = json.loads((ROOT / "examples" / "shizuishan_2022.json").read_text(encoding="utf-8"))
     for bad in ({"T3.R01.C1": -1}, {"T3.R01.C1": 1.5}, {"T9.R1.C1": 1}, {"T3.R01.C1": "12"}):

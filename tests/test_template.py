@@ -21,11 +21,13 @@ def wb(fresh):
     return openpyxl.load_workbook(fresh)
 
 
+@pytest.mark.slow
 def test_committed_template_is_current(fresh):
     """Regenerate with: govreport-xl template -o templates/report_template.xlsx"""
     assert workbook_digest(TEMPLATE) == workbook_digest(fresh)
 
 
+@pytest.mark.slow
 def test_generation_is_deterministic(fresh, tmp_path):
     assert workbook_digest(write_template(tmp_path / "again.xlsx")) == workbook_digest(fresh)
 
@@ -105,6 +107,7 @@ def test_names_follow_the_excel_name_grammar(wb):
         assert name.upper() not in ("TRUE", "FALSE") and not a1.match(name) and not r1c1_start.match(name), name
 
 
+@pytest.mark.slow
 def test_the_workbook_prints_a_page_a_sheet(tmp_path):
     """Each table on one A4 page; of the check sheet only its counts (not 25 pages of rows)."""
     from libreoffice import convert

@@ -12,8 +12,6 @@ from typing import Any
 from .findings import Finding, Reason
 from .model import Report
 
-STATUSES = ("valid", "invalid", "incomplete", "unreadable")
-
 
 @dataclass(frozen=True)
 class Unchecked:

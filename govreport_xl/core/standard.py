@@ -241,7 +241,6 @@ def _build_cells(table: Table) -> Table:
 
 
 TABLES: tuple[Table, ...] = tuple(_build_cells(t) for t in (T2, T3, T4))
-TABLE_BY_ID = {t.id: t for t in TABLES}
 CELLS: dict[str, Cell] = {c.code: c for t in TABLES for c in t.cells}
 CELL_CODES: tuple[str, ...] = tuple(CELLS)
 INPUT_CODES: tuple[str, ...] = tuple(c for c, cell in CELLS.items() if not cell.is_total)
