@@ -22,6 +22,8 @@ from govreport_xl.addin.build.xlam import built_versions, installed_xlwings
 from govreport_xl.cli import main
 from oletools.olevba import VBA_Parser
 
+pytestmark = pytest.mark.slow  # wheels and a virtual environment built
+
 PY = "3.12"
 WINDOWS = ("win_amd64", "win32")
 # name, version, compiled?, Requires-Dist (as the real packages declare them)

@@ -8,8 +8,12 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from govreport_xl.extras import OPTIONAL
 from helpers import EXAMPLE_JSON, EXAMPLE_XLSX, ROOT
+
+pytestmark = pytest.mark.slow  # fresh virtual environments
 
 HEAVY = {"pdfplumber", "pypdfium2", "pillow", "python-docx", "pdfminer.six", "opencc", "lxml"}
 

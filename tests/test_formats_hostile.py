@@ -17,6 +17,8 @@ import formats_fuzz
 import pdfgen
 from helpers import ROOT
 
+pytestmark = pytest.mark.slow  # generated hostile files under a budget, in subprocesses
+
 BUDGET_MB = 700  # peak resident memory of one audit (the process's own baseline included)
 BUDGET_SECONDS = 90  # of one audit; the reader's own bounds stop the worst cases well before
 ADDRESS_SPACE = 3 * 1024 ** 3  # a hard stop, so that a failure cannot take the machine's memory

@@ -28,6 +28,8 @@ from helpers import EXAMPLE_XLSX, example_report  # noqa: E402
 from hostile import zip_bomb  # noqa: E402
 from server_support import PASSWORD, Office, database, make_app  # noqa: E402
 
+pytestmark = pytest.mark.slow  # a server, its database and worker processes
+
 USCC = "11640200MB1234567" + check_character("11640200MB1234567")
 BODIES = [("石嘴山市人民政府", USCC, "640200", "设区的市级人民政府", "张三 0952-1234567"),
           ("大武口区人民政府", "", "640202", "县级人民政府", "李四"),

@@ -18,6 +18,8 @@ from cases import build  # noqa: E402
 from helpers import EXAMPLE_JSON, EXAMPLE_XLSX  # noqa: E402
 from hostile import entities, zip_bomb  # noqa: E402
 
+pytestmark = pytest.mark.slow  # a server and its worker processes
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -27,8 +27,9 @@ from server_process import Browser, Server  # noqa: E402
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 PASSWORD = "correct horse battery"
 
-pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not os.environ.get("GOVREPORT_REQUIRE_CHROMIUM"),
-                                reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+pytestmark = [pytest.mark.slow,  # a server and a real browser
+              pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not os.environ.get("GOVREPORT_REQUIRE_CHROMIUM"),
+                                 reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")]
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,8 @@ from govreport_xl.server.db import Base, Database  # noqa: E402
 from govreport_xl.server.settings import Settings  # noqa: E402
 from server_support import database  # noqa: E402
 
+pytestmark = pytest.mark.slow  # database migrations
+
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_migrations_build_what_the_models_describe(kind, tmp_path):

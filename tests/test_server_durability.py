@@ -20,6 +20,8 @@ from server_process import Browser, Server  # noqa: E402
 
 CLIENTS, BODIES = 6, 12
 
+pytestmark = pytest.mark.slow  # a server killed and restarted
+
 
 def test_every_acknowledged_upload_survives_kill_9(tmp_path):
     server = Server(tmp_path / "data").start()
