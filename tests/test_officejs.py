@@ -30,6 +30,9 @@ from officejs_payload import payload
 from test_addin import colours, expected_marks, run, written_rows
 from xlwings_payload import payload as office_scripts_payload
 
+pytestmark = pytest.mark.slow  # a server and its worker processes
+
+
 PUBLIC = "https://report.example.gov.cn"
 SCHEMA = ROOT / "tests" / "office_manifest_schema" / "OfficeAppManifestV1_1.xsd"
 

@@ -29,8 +29,9 @@ from test_addin import expected_marks
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 STUB = Path(__file__).with_name("officejs_stub.js")
-pytestmark = pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                                reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+pytestmark = [pytest.mark.slow,  # a server and a real browser
+              pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+                                 reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")]
 
 
 @pytest.fixture(scope="module")
