@@ -236,7 +236,8 @@ def test_the_round_downloads(office, files):
     assert r.status_code == 200
     ws = openpyxl.load_workbook(io.BytesIO(r.content))["报告"]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
-    statuses = {row[9].split("/")[0]: row[5] for row in rows[1:] if row[9]}
+    file, status = rows[0].index("文件"), rows[0].index("结果")
+    statuses = {row[file].split("/")[0]: row[status] for row in rows[1:] if row[file]}
     assert statuses == {"石嘴山市人民政府": "通过", "大武口区人民政府": "不通过"}
     assert any("未提交" in str(row[0]) and "惠农区人民政府" in str(row[0]) for row in rows)
 

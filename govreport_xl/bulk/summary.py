@@ -1,5 +1,7 @@
 """The collecting office's summary of a batch: a workbook with a row per file and a row per rule,
-written as the results come (memory stays flat), and the same totals for the terminal."""
+and the same totals for the terminal. Rows are kept small as the results come and written at the
+end, sorted as an office lists its bodies: by 行政区划代码, then level, then name (pinyin order);
+the sheet prints landscape, one page wide, its header on every page."""
 
 from __future__ import annotations
 
@@ -9,17 +11,19 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..atomic import atomic_path
 from ..core.result import Result
 from ..core.rules import RULES, Severity
 from ..core.safe_text import as_text
-from ..formats.export import STATUS_ZH, abandon
+from ..core.standard import Level
+from ..formats.export import STATUS_ZH
 
-FILE_COLUMNS = (("机关名称", 28), ("统一社会信用代码", 22), ("行政区划代码", 12), ("机关层级", 16), ("年度", 8),
-                ("结果", 10), ("错误", 8), ("警告", 8), ("主要问题", 70), ("文件", 50))
+FILE_COLUMNS = (("机关名称", 24), ("结果", 8), ("错误", 6), ("警告", 6), ("主要问题", 50), ("年度", 6),
+                ("行政区划代码", 12), ("机关层级", 14), ("统一社会信用代码", 20), ("文件", 30))
+PROBLEMS_COLUMN = 5
 RULE_COLUMNS = (("规则", 10), ("级别", 8), ("说明", 60), ("不通过的报告数", 16), ("涉及的问题数", 14))
 FIRST_PROBLEMS = 3
 _BOLD, _HEADER = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
@@ -57,18 +61,34 @@ class Tally:
         return sum(self.statuses.values())
 
 
+LEVEL_ORDER = {level: i for i, level in enumerate(Level)}
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def office_order(result: Result) -> tuple:
+    """How an office lists its bodies: region code, level (国务院部门 … 其他), name in pinyin order
+    (GB 2312 orders its common characters by pinyin: 丙 丁 壬 乙), then the file."""
+    meta = result.report.meta if result.report is not None else None
+    region = (meta and meta.region) or "\uffff"  # those without a code last
+    level = LEVEL_ORDER.get(meta.level, len(LEVEL_ORDER)) if meta and meta.level else len(LEVEL_ORDER)
+    name = ((meta and meta.name) or "\uffff").encode("gb18030", "replace")
+    return region, level, name, result.source
+
+
 class SummaryWriter:
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.tally = Tally()
-        self.wb = Workbook(write_only=True)
-        self.files = self.wb.create_sheet("报告")
-        self.rules = self.wb.create_sheet("规则")
-        for ws, columns in ((self.files, FILE_COLUMNS), (self.rules, RULE_COLUMNS)):
-            for i, (_, width) in enumerate(columns, start=1):
-                ws.column_dimensions[get_column_letter(i)].width = width
-            ws.freeze_panes = "A2"
-            ws.append([self._styled(ws, name) for name, _ in columns])
+        self.rows: list[tuple[tuple, list]] = []  # (order, values): a few short fields a file
+
+    def add(self, result: Result) -> None:
+        self.tally.add(result)
+        meta = result.report.meta if result.report is not None else None
+        self.rows.append((office_order(result), [
+            (meta and meta.name) or "", STATUS_ZH[result.status], result.errors, result.warnings, first_problems(result),
+            meta.year if meta and meta.year else "", (meta and meta.region) or "", meta.level.value if meta and meta.level else "",
+            (meta and meta.uscc) or "", result.source,
+        ]))
 
     @staticmethod
     def _styled(ws, value, bold=True):
@@ -77,39 +97,53 @@ class SummaryWriter:
             cell.font, cell.fill = _BOLD, _HEADER
         return cell
 
-    def _text(self, value: str, code: bool = False):
-        """Text from a report or a file name: text in the workbook, never a formula."""
-        cell = as_text(WriteOnlyCell(self.files), value)
-        if code:
+    @staticmethod
+    def _cell(ws, value, column: int = 0):
+        """Text from a report or a file name is text in the workbook, never a formula; codes keep
+        their leading zeros; the problems wrap."""
+        if not isinstance(value, str) or value == "":
+            return value
+        cell = as_text(WriteOnlyCell(ws), value)
+        if column in (7, 9):
             cell.number_format = "@"
+        if column == PROBLEMS_COLUMN:
+            cell.alignment = _WRAP
         return cell
 
-    def add(self, result: Result) -> None:
-        self.tally.add(result)
-        meta = result.report.meta if result.report is not None else None
-        self.files.append([
-            self._text((meta and meta.name) or ""), self._text((meta and meta.uscc) or "", True),
-            self._text((meta and meta.region) or "", True), meta.level.value if meta and meta.level else "",
-            meta.year if meta and meta.year else "", STATUS_ZH[result.status], result.errors, result.warnings,
-            self._text(first_problems(result)), self._text(result.source),
-        ])
+    def _sheets(self):
+        wb = Workbook(write_only=True)
+        files, rules = wb.create_sheet("报告"), wb.create_sheet("规则")
+        for ws, columns in ((files, FILE_COLUMNS), (rules, RULE_COLUMNS)):
+            for i, (_, width) in enumerate(columns, start=1):
+                ws.column_dimensions[get_column_letter(i)].width = width
+            ws.freeze_panes = "A2"
+            ws.print_title_rows = "1:1"  # the header on every printed page
+            ws.page_setup.orientation = "landscape"
+            ws.page_setup.paperSize = 9  # A4
+            ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            ws.append([self._styled(ws, name) for name, _ in columns])
+        return wb, files, rules
 
     def save(self, notes: list[str] = ()) -> Path:
         t = self.tally
-        self.files.auto_filter.ref = f"A1:{get_column_letter(len(FILE_COLUMNS))}{t.total + 1}"
+        wb, files, rules = self._sheets()
+        for _, values in sorted(self.rows, key=lambda row: row[0]):
+            files.append([self._cell(files, v, i) for i, v in enumerate(values, start=1)])
+        files.auto_filter.ref = f"A1:{get_column_letter(len(FILE_COLUMNS))}{t.total + 1}"
         counts = "，".join(f"{STATUS_ZH[s]} {t.statuses[s]} 份" for s in ("valid", "invalid", "incomplete", "unreadable"))
-        self.files.append([self._styled(self.files, f"合计：{t.total} 份（{counts}）")])
+        files.append([self._styled(files, f"合计：{t.total} 份（{counts}）")])
         for note in notes:
-            self.files.append([self._text(note)])
+            files.append([self._cell(files, note)])
         for rule in RULES.values():
             severity = "错误" if rule.severity is Severity.ERROR else "警告"
-            self.rules.append([rule.id, severity, rule.summary["zh"], t.files_failing_rule[rule.id], t.findings_of_rule[rule.id]])
-        self.rules.auto_filter.ref = f"A1:{get_column_letter(len(RULE_COLUMNS))}{len(RULES) + 1}"
-        self.rules.append([self._styled(self.rules, "合计"), "", "有问题的报告", t.with_findings, sum(t.findings_of_rule.values())])
+            rules.append([rule.id, severity, rule.summary["zh"], t.files_failing_rule[rule.id], t.findings_of_rule[rule.id]])
+        rules.auto_filter.ref = f"A1:{get_column_letter(len(RULE_COLUMNS))}{len(RULES) + 1}"
+        rules.append([self._styled(rules, "合计"), "", "有问题的报告", t.with_findings, sum(t.findings_of_rule.values())])
         with atomic_path(self.path) as tmp:
-            self.wb.save(tmp)
+            wb.save(tmp)
         return self.path
 
     def discard(self) -> None:
-        """A run stopped before the end: nothing is written (the previous summary stays)."""
-        abandon(self.wb)
+        """A run stopped before the end: nothing was written yet (the previous summary stays)."""
+        self.rows.clear()
