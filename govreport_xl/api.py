@@ -74,13 +74,14 @@ def _regular_file(path: Path) -> None:
         raise refuse(path, "不是普通文件（命名管道、设备等），不读取", "not a regular file (a pipe, a device …): not read")
 
 
-def sources_of(path: str | Path) -> list[CellSource]:
-    """The report sources in one file: a workbook, or every report of a JSON / JSON Lines file."""
+def sources_of(path: str | Path, keep_going: bool = False) -> list:
+    """The report sources in one file: a workbook, or every report of a JSON / JSON Lines file
+    (with `keep_going`, a record that is not a report stands in the list as its SourceError)."""
     path = Path(path)
     _regular_file(path)
     suffix = path.suffix.lower()
     if suffix in JSON_SUFFIXES:
-        return list(report_sources(path))
+        return list(report_sources(path, keep_going))
     from .excel.reader import OLD_FORMATS, WorkbookSource
 
     if suffix in WORKBOOK_SUFFIXES or suffix in OLD_FORMATS:
@@ -192,6 +193,7 @@ class Options:
     skip: tuple[str, ...] = ()
     today: _dt.date | None = None
     marked: Path | None = None  # write a marked copy of each workbook with findings under here
+    marked_failing_only: bool = False  # only of those that do not pass (a warning alone is no reason to return a report)
 
     def __post_init__(self):
         bad = unknown_rules([*(self.rules or ()), *self.skip])
@@ -205,7 +207,7 @@ class Options:
                              else (self.previous, None))
         result = evaluate(reading, previous=previous, rules=self.rules, skip=self.skip,
                           today=self.today, no_previous_because=why_not)
-        if self.marked is not None and result.findings and src.kind == "workbook":
+        if self.marked is not None and result.findings and src.kind == "workbook" and not (self.marked_failing_only and result.valid):
             from .excel.marked import write_marked
             from .excel.marks import plan
 
@@ -242,7 +244,12 @@ def _item(item) -> tuple[Path, Path, Path | None]:
 
 def _validate_item(task) -> list[Result]:
     path, marked_as = task
-    return _guarded(path, lambda: [_worker_options.run(src, relative=marked_as) for src in sources_of(path)])
+
+    def work() -> list[Result]:
+        return [Result.unreadable(str(src.path), src.reason) if isinstance(src, SourceError)
+                else _worker_options.run(src, relative=marked_as) for src in sources_of(path, keep_going=True)]
+
+    return _guarded(path, work)
 
 
 def _mapped(fn, tasks: list, jobs: int | None, options: "Options", budget: Budget | None, overrun, abandoned=None) -> Iterator:
@@ -255,9 +262,9 @@ def _mapped(fn, tasks: list, jobs: int | None, options: "Options", budget: Budge
                         _set_options, (options, budget), abandoned)
 
 
-def _options(previous, rules, skip, today, marked=None) -> Options:
+def _options(previous, rules, skip, today, marked=None, marked_failing_only=False) -> Options:
     return Options(_previous(previous), tuple(rules) if rules is not None else None, tuple(skip or ()), today,
-                   Path(marked) if marked is not None else None)
+                   Path(marked) if marked is not None else None, marked_failing_only)
 
 
 def validate(source, *, previous=None, rules: Iterable[str] | None = None, skip: Iterable[str] | None = None,
@@ -273,16 +280,17 @@ def validate(source, *, previous=None, rules: Iterable[str] | None = None, skip:
 
 def validate_many(paths: Iterable, *, jobs: int | None = None, previous=None,
                   rules: Iterable[str] | None = None, skip: Iterable[str] | None = None,
-                  today: _dt.date | None = None, marked: str | Path | None = None,
+                  today: _dt.date | None = None, marked: str | Path | None = None, marked_failing_only: bool = False,
                   budget: Budget | None = DEFAULT_BUDGET) -> Iterator[Result]:
     """One Result per report, in input order (a JSON Lines file yields one per line). `paths`
     may be paths or `bulk.inputs.Input`s; `marked` names a folder for marked copies (each at its
-    relative path, told apart where two inputs share one). Each file is read in a worker process
+    relative path, told apart where two inputs share one; with `marked_failing_only`, only of
+    those that do not pass). Each file is read in a worker process
     under `budget` (time, memory): a file past it, or whose worker the system killed, is an
     unreadable Result saying so, and the others go on. `budget=None` reads in this process."""
     from .bulk.inputs import mirrored_names
 
-    options = _options(previous, rules, skip, today, marked)
+    options = _options(previous, rules, skip, today, marked, marked_failing_only)
     items = [_item(p) for p in paths]
     names = mirrored_names(items) if marked is not None else [None] * len(items)
     tasks = [(path, name) for (path, _, _), name in zip(items, names)]
@@ -330,11 +338,14 @@ def fill(report, path: str | Path) -> Path:
     """Write a report (a Report, a report dict, or a result of validate/audit) into a fresh template."""
     from .excel.filler import fill_workbook
 
-    if isinstance(report, Result):
-        report = report.report
+    refused = None
     if isinstance(report, dict):
-        report = read(report).report
-    return fill_workbook(report, path)
+        report = validate(report, rules=())
+        if report.error is not None:
+            raise SourceError(report.source, report.error)
+    if isinstance(report, Result):  # what was typed in refused cells is written back as typed
+        report, refused = report.report, report.refused
+    return fill_workbook(report, path, refused=refused)
 
 
 def template(path: str | Path) -> Path:

@@ -133,11 +133,15 @@ def test_summary_workbook(office, tmp_path):
     assert proc.returncode == 2 and "共 6 份报告" in proc.stdout
     wb = openpyxl.load_workbook(out)
     files, rules = wb["报告"], wb["规则"]
+    header = [c.value for c in files[1]]
+    col = {name: header.index(name) for name in header}
     rows = [[c.value for c in r] for r in files.iter_rows(min_row=2)]
-    body = [r for r in rows if r[9]]
+    body = [r for r in rows if r[col["文件"]]]
     assert len(body) == 6 and files.freeze_panes == "A2" and files.auto_filter.ref == "A1:J7"
-    wrong = next(r for r in body if r[9].endswith("丙县（填错）.xlsx"))
-    assert wrong[5] == "不通过" and wrong[6] >= 1 and "V-01" in wrong[8]
+    wrong = next(r for r in body if r[col["文件"]].endswith("丙县（填错）.xlsx"))
+    assert wrong[col["结果"]] == "不通过" and wrong[col["错误"]] >= 1 and "V-01" in wrong[col["主要问题"]]
+    assert header[:4] == ["机关名称", "结果", "错误", "警告"]  # printed, the result stands beside the name
+    assert files.page_setup.orientation == "landscape" and files.page_setup.fitToWidth == 1 and files.print_title_rows == "$1:$1"
     assert any(r[0] and str(r[0]).startswith("合计：6 份") for r in rows)
     counts = {r[0].value: r[3].value for r in rules.iter_rows(min_row=2) if r[0].value and r[0].value != "合计"}
     assert counts["V-01"] == 1 and counts["S-01"] == 0 and set(counts) >= {"T3-01", "M-03", "X-01"}
@@ -243,3 +247,79 @@ def test_outputs_are_checked_before_work_starts(tmp_path):
         proc = run(*args)
         assert proc.returncode == 2 and proc.stderr.strip(), args
     assert sorted(os.listdir(tmp_path)) == []
+
+
+def test_the_summary_lists_bodies_as_an_office_does(tmp_path):
+    """Issue 21 item 12: by region code, then level, then name in pinyin order (丙 丁 壬 乙, not
+    the code points' 丁 丙 乙 壬)."""
+    from govreport_xl.bulk.summary import SummaryWriter
+
+    bodies = [("丁县人民政府", "640202", "县级人民政府"), ("丙县人民政府", "640202", "县级人民政府"),
+              ("乙县人民政府", "640202", "县级人民政府"), ("壬县人民政府", "640202", "县级人民政府"),
+              ("某局", "640202", "政府部门"), ("石嘴山市人民政府", "640200", "设区的市级人民政府"), ("无代码局", None, None)]
+    summary = SummaryWriter(tmp_path / "s.xlsx")
+    for i, (name, region, level) in enumerate(bodies):
+        report = _report(i + 1, name)
+        report = report.model_copy(update={"meta": report.meta.model_copy(update={"region": region, "level": level})})
+        summary.add(govreport_xl.validate(report))
+    summary.save()
+    names = [r[0].value for r in openpyxl.load_workbook(tmp_path / "s.xlsx")["报告"].iter_rows(min_row=2, max_row=8)]
+    assert names == ["石嘴山市人民政府", "丙县人民政府", "丁县人民政府", "壬县人民政府", "乙县人民政府", "某局", "无代码局"]
+
+
+def test_failures_only_copies_only_the_reports_that_do_not_pass(tmp_path):
+    """Issue 21 item 11: the 退回 folder holds what goes back, not a report with only a warning."""
+    folder = tmp_path / "in"
+    warned = _report(11, "只有警告的局").with_values({"T2.R1.C1": None})  # blank: V-03, a warning
+    fill_workbook(warned, folder / "warned.xlsx")
+    broken = openpyxl.load_workbook(folder / "warned.xlsx")
+    sheet, ref = address("T3.R01.C1").split("!")
+    broken[sheet][ref] = "/"
+    broken.save(folder / "wrong.xlsx")
+    assert govreport_xl.validate(folder / "warned.xlsx").status == "valid" and govreport_xl.validate(folder / "warned.xlsx").warnings
+    main(["validate", str(folder), "--marked", str(tmp_path / "退回"), "--failures-only", "-q"])
+    assert sorted(p.name for p in (tmp_path / "退回").iterdir()) == ["wrong.xlsx"]
+    main(["validate", str(folder), "--marked", str(tmp_path / "all"), "-q"])  # without it: every report with findings
+    assert sorted(p.name for p in (tmp_path / "all").iterdir()) == ["warned.xlsx", "wrong.xlsx"]
+
+
+def test_what_was_typed_in_refused_cells_survives_export_and_fill(tmp_path):
+    """Issue 21 items 8 and 13: "/", "无", 2.5, "35" as text and -1.5 are kept beside the value
+    in every export, the record reads back to the same findings, and fill writes them as typed;
+    an export's record of an unreadable file is skipped by fill with a line, the rest filled."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    typed = {"T3.R01.C1": "/", "T3.R03.C1": "无", "T3.R04.C1": 2.5, "T3.R05.C1": "35", "T3.R06.C1": -1.5}
+    wb = openpyxl.load_workbook(EXAMPLE_XLSX)
+    for code, value in typed.items():
+        sheet, ref = address(code).split("!")
+        wb[sheet][ref] = value
+    wb.save(folder / "typed.xlsx")
+    (folder / "坏文件.xlsx").write_bytes(b"PK not a zip")
+    for name in ("all.jsonl", "long.csv", "wide.csv", "all.xlsx"):
+        main(["export", str(folder), "-o", str(tmp_path / name), "-q"] + (["--wide"] if name == "wide.csv" else []))
+    record = next(json.loads(x) for x in (tmp_path / "all.jsonl").read_text(encoding="utf-8").splitlines() if "typed" in x)
+    assert record["refused"] == typed and all(record["report"]["cells"][c] is None for c in typed)
+    with open(tmp_path / "long.csv", encoding="utf-8-sig", newline="") as fh:
+        long_rows = {r["code"]: r for r in csv.DictReader(fh) if r["file"].endswith("typed.xlsx")}
+    assert {c: long_rows[c]["raw"] for c in typed} == {c: str(v) for c, v in typed.items()}
+    assert {long_rows[c]["value"] for c in typed} == {""} and long_rows["T3.R01.C1"]["status"] == "不通过"
+    with open(tmp_path / "wide.csv", encoding="utf-8-sig", newline="") as fh:
+        wide = list(csv.reader(fh))
+    refused = wide[2 + [r[0] for r in wide[2:]].index(str(folder / "typed.xlsx"))][wide[0].index("refused")]
+    assert refused == "；".join(f"{c}={v}" for c, v in typed.items())
+    header = [c.value for c in openpyxl.load_workbook(tmp_path / "all.xlsx")["报告"][1]]
+    assert "refused" in header
+    again = govreport_xl.validate_many([tmp_path / "all.jsonl"], jobs=1)
+    back = next(r for r in again if r.error is None)
+    original = govreport_xl.validate(folder / "typed.xlsx")
+    assert [(f.rule, f.codes, f.message("zh")) for f in back.findings if f.rule in ("V-01", "V-02")] == \
+        [(f.rule, f.codes, f.message("zh")) for f in original.findings if f.rule in ("V-01", "V-02")]
+    proc = run("fill", tmp_path / "all.jsonl", "-o", tmp_path / "filled")
+    assert proc.returncode == 2 and "跳过" in proc.stdout and "坏文件.xlsx" in proc.stdout
+    assert "已写入 1 份工作簿到" in proc.stdout and "（跳过 1 份无法读取的记录）" in proc.stdout
+    [filled] = list((tmp_path / "filled").iterdir())
+    ws = openpyxl.load_workbook(filled)
+    for code, value in typed.items():
+        sheet, ref = address(code).split("!")
+        assert ws[sheet][ref].value == value, code

@@ -88,11 +88,14 @@ def test_fill_then_validate(tmp_path):
     assert run("validate", out).returncode == 0
 
 
-def test_fill_refuses_bad_json_with_a_message(tmp_path):
+def test_fill_writes_a_refused_value_as_typed_and_refuses_what_is_not_a_report(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"meta": {"name": "x"}, "cells": {"T3.R01.C1": -1}}), encoding="utf-8")
-    proc = run("fill", bad, "-o", tmp_path / "o.xlsx")
-    assert proc.returncode == 2 and "bad.json" in proc.stderr and "负数" in proc.stderr
+    proc = run("fill", bad, "-o", tmp_path / "typed.xlsx")  # nothing typed is lost: the workbook says it is wrong
+    assert proc.returncode == 0
+    sheet, ref = address("T3.R01.C1").split("!")
+    assert openpyxl.load_workbook(tmp_path / "typed.xlsx")[sheet][ref].value == -1
+    assert "负数" in run("validate", tmp_path / "typed.xlsx").stdout
     bad.write_text(json.dumps({"cells": {"T9.R1.C1": 1}}), encoding="utf-8")
     proc = run("fill", bad, "-o", tmp_path / "o.xlsx")
     assert proc.returncode == 2 and "T9.R1.C1" in proc.stderr
@@ -146,3 +149,25 @@ def test_output_survives_a_chinese_windows_code_page(broken):
     assert text.startswith("× ") and "[错误] T3-01" in text and "?" not in text
     proc = subprocess.run([sys.executable, "-m", "govreport_xl", "validate"], capture_output=True, cwd=ROOT, env=env)
     assert proc.returncode == 2 and "参数有误" in proc.stderr.decode("gbk")
+
+
+def test_the_readme_python_snippet_runs_as_written(tmp_path):
+    """Issue 21 item 15: the snippet ran into undefined names and files that do not exist, and
+    printed Reason(key=…) where a user wants the text."""
+    import re
+    import shutil
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    snippet = re.search(r"### Python API.*?```python\n(.*?)```", readme, re.S).group(1)
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    proc = subprocess.run([sys.executable, "-c", snippet], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("valid 0 0\n") and "Reason(" not in proc.stdout and "X-01 未提供上年度报告" in proc.stdout
+    assert (tmp_path / "new.xlsx").exists() and (tmp_path / "blank.xlsx").exists()
+
+
+def test_render_takes_the_format_with_or_without_its_dot(tmp_path):
+    for fmt in ("html", ".html", "HTML"):
+        proc = run("render", EXAMPLE_XLSX, EXAMPLE_JSON, "-o", tmp_path / fmt, "--format", fmt)
+        assert proc.returncode == 0 and sorted(p.suffix for p in (tmp_path / fmt).iterdir()) == [".html", ".html"], proc.stderr
+    assert run("render", EXAMPLE_XLSX, "-o", tmp_path / "x", "--format", "pdf").returncode == 2

@@ -122,11 +122,15 @@ def test_report_json_that_is_not_one(tmp_path):
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         proc = run("fill", path, "-o", tmp_path / "out" / (name + ".xlsx"))
+        if name in ("huge.json", "inf.json"):  # a report whose figures are refused: written as typed, flagged in the workbook
+            assert proc.returncode == 0, (name, proc.stderr)
+            (tmp_path / "out" / (name + ".xlsx")).unlink()
+            continue
         assert proc.returncode == 2 and str(path) in proc.stderr, (name, proc.stderr)
         proc = run("validate", path)
         assert proc.returncode in (1, 2) and str(path) in proc.stdout + proc.stderr
     assert "太大" in run("validate", tmp_path / "huge.json").stdout
-    assert not (tmp_path / "out").exists()  # nothing half written
+    assert not list((tmp_path / "out").glob("*"))  # nothing half written
 
 
 NUMBER_LITERALS = {  # issue 18: each hung, exploded or was accepted before numbers were bounded where parsed

@@ -102,7 +102,7 @@ def _budget(args) -> Budget:
 def _results(args, console: Console, inputs, history=None, marked=None) -> Iterator[Result]:
     yield from unmatched(inputs)
     yield from api.validate_many(inputs.files, jobs=args.jobs, previous=history, marked=marked, budget=_budget(args),
-                                 **_selection(args))
+                                 marked_failing_only=getattr(args, "failures_only", False), **_selection(args))
 
 
 def _closing(console: Console, tally: Tally, lang: str, duplicate_groups=()) -> list[str]:
@@ -207,17 +207,13 @@ def cmd_export(args) -> int:
     return _status(tally.statuses)
 
 
-def _lost_in_fill(result: Result) -> list:
-    """Findings about values the template cannot hold (refused cells, a year that is not one)."""
-    return [f for f in result.findings if f.rule != "M-01" or f.params["reason"].key != "blank"]
-
-
-def _file_name(result: Result, index: int, used: set[str], suffix: str = ".xlsx") -> str:
+def _file_name(result: Result, index: int, used: set[str], suffix: str = ".xlsx", came_from: str | None = None) -> str:
     """"机关名称_年度.xlsx": safe on Windows, short enough for any file system, and unique within
-    one run as Windows compares names (no output of a run overwrites another)."""
+    one run as Windows compares names (no output of a run overwrites another). Without a name,
+    the file the report came from (an export's record says which), else the input's."""
     meta = result.report.meta
     year = f"_{meta.year}" if meta.year else ""
-    stem = file_stem(meta.name or Path(result.source.split("#")[0]).stem)
+    stem = file_stem(meta.name or Path(came_from or result.source.split("#")[0]).stem)
     stem = f"{stem}{year}" if stem else f"report_{index}"
     name, n = stem + suffix, 2
     while name.casefold() in used:
@@ -226,12 +222,23 @@ def _file_name(result: Result, index: int, used: set[str], suffix: str = ".xlsx"
     return name
 
 
+FILL_SKIPPED = {"zh": "跳过 {what}", "en": "skipped {what}"}
+FILLED = {"zh": "已写入 {n} 份工作簿到 {path}", "en": "wrote {n} workbooks into {path}"}
+FILL_SKIPPED_N = {"zh": "（跳过 {n} 份无法读取的记录）", "en": " ({n} unreadable records skipped)"}
+
+
 def cmd_fill(args) -> int:
-    """One report into -o FILE.xlsx, or every report of a JSON list / JSON Lines file into -o FOLDER."""
+    """One report into -o FILE.xlsx, or every report of a JSON list / JSON Lines file into -o FOLDER.
+    What was typed in refused cells is written as typed; a record that cannot be read (an export's
+    record of an unreadable file) is skipped with a line, the others are filled, exit 2 says so."""
+    from ..formats.report_json import original_files
+
     many_out = not args.output.lower().endswith(".xlsx")
-    results = list(api.validate_many([args.report], jobs=1, rules=("V-01", "V-02", "M-01")))
-    if results[0].error is not None:
-        _say(results[0].error_message(args.lang), sys.stderr)
+    results = list(api.validate_many([args.report], jobs=1, rules=()))
+    readable = [(i, r) for i, r in enumerate(results) if r.error is None]
+    if not readable:
+        for r in results:
+            _say(r.error_message(args.lang), sys.stderr)
         return EXIT_UNREADABLE
     if len(results) > 1 and not many_out:
         _say(f"{shown(args.report)} 含 {len(results)} 份报告：请用 -o 指定一个文件夹 (several reports: give -o a folder)", sys.stderr)
@@ -241,24 +248,25 @@ def cmd_fill(args) -> int:
     code = _refuse_output(args.output, None, args.lang, folder=True) if folder else _refuse_output(args.output, (".xlsx",), args.lang)
     if code is not None or (code := _refuse_clash(index.file_clash(args.output) if not folder else index.folder_clash(args.output), args.lang)) is not None:
         return code
-    lost = [(r, f) for r in results for f in _lost_in_fill(r)]
-    for r, f in lost:  # write nothing rather than drop a value
-        _say(f"{shown(r.source)}：{f.rule} {f.message(args.lang)}", sys.stderr)
-    if lost:
-        return EXIT_UNREADABLE
+    skipped = [r for r in results if r.error is not None]
+    for r in skipped:
+        _say(FILL_SKIPPED[args.lang].format(what=r.error_message(args.lang)))
     if len(results) == 1 and not many_out:
-        api.fill(results[0].report, args.output)
-        _say(UI[args.lang]["wrote"].format(path=shown(args.output)), sys.stderr)
+        api.fill(results[0], args.output)
+        _say(UI[args.lang]["wrote"].format(path=shown(args.output)))
         return EXIT_OK
     from ..excel.filler import fill_many
 
+    came_from = original_files(args.report) if Path(args.report).suffix.lower() in api.JSON_SUFFIXES else []
+    came_from += [None] * (len(results) - len(came_from))
     used: set[str] = set()
-    paths = [Path(args.output) / _file_name(r, i, used) for i, r in enumerate(results, start=1)]
+    paths = [Path(args.output) / _file_name(r, i + 1, used, came_from=came_from[i]) for i, r in readable]
     if (code := _refuse_clash(index.folder_clash(args.output, [p.name for p in paths]), args.lang)) is not None:
         return code
-    fill_many((r.report for r in results), paths)
-    _say(UI[args.lang]["written_n"].format(n=len(paths), path=shown(args.output)), sys.stderr)
-    return EXIT_OK
+    fill_many((r.report for _, r in readable), paths, [r.refused for _, r in readable])
+    note = FILL_SKIPPED_N[args.lang].format(n=len(skipped)) if skipped else ""
+    _say(FILLED[args.lang].format(n=len(paths), path=shown(args.output)) + note)
+    return EXIT_UNREADABLE if skipped else EXIT_OK
 
 
 def _audited(args, console: Console) -> Iterator[Result]:
@@ -499,6 +507,11 @@ def _selection_args(sp) -> None:
     sp.add_argument("--skip", type=_rule_ids, metavar="IDS", help="不校验这些规则，逗号分隔 (skip these rules)")
 
 
+def _suffix(text: str) -> str:
+    """`html`, `.html` and `.HTML` alike."""
+    return "." + text.strip().lstrip(".").lower()
+
+
 def _positive(kind):
     """An argparse type: a number of `kind` above 0."""
     def parse(text: str):
@@ -523,7 +536,8 @@ def _batch_args(sp) -> None:
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="govreport-xl",
-        description="政府信息公开工作年度报告：模板、校验与导出 (government information-disclosure annual reports)",
+        description="政府信息公开工作年度报告：模板、校验、导出与汇总，导入已发布的报告（文本、网页、Word、PDF）"
+                    " (government information-disclosure annual reports: template, validation, export, published texts, PDF)",
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
@@ -537,6 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp = command("template", cmd_template, "生成空白模板 (write the blank template)")
     sp.add_argument("-o", "--output", required=True, help="输出 .xlsx")
     paths_help = "文件、文件夹（含子文件夹）或通配符，如 报告/*.xlsx (files, folders, or patterns)"
+    texts_help = "文件、文件夹（含子文件夹）或通配符，如 报告/*.pdf、报告/*.txt (files, folders, or patterns)"
     sp = command("validate", cmd_validate, "校验已填写的报告 (.xlsx 或 .json) (validate filled reports)")
     sp.add_argument("files", nargs="+", metavar="PATH", help=paths_help)
     sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
@@ -544,7 +559,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="上年度的报告（文件、文件夹或 .jsonl 导出），按统一社会信用代码或机关名称对应，用于 X-01/X-02 (last year's reports, matched by body)")
     sp.add_argument("--summary", metavar="汇总.xlsx", help="写出汇总工作簿：每份报告一行、每条规则一行 (write a summary workbook)")
     sp.add_argument("--marked", metavar="FOLDER", help="为有问题的工作簿写出标记后的副本（同样的相对路径）(marked copies of workbooks with findings)")
-    sp.add_argument("--failures-only", action="store_true", help="只列出未通过和无法读取的文件 (list only files that do not pass)")
+    sp.add_argument("--failures-only", action="store_true", help="只列出未通过和无法读取的文件；与 --marked 同用时只为未通过的报告写标记副本 (list only files that do not pass; with --marked, copy only those)")
     _selection_args(sp)
     _batch_args(sp)
     sp = command("fill", cmd_fill, "把 JSON 报告写入模板 (write JSON reports into the template)")
@@ -563,20 +578,21 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--region", help="行政区划代码 (administrative division code)")
     _batch_args(sp)
     sp = command("render", cmd_render, "把报告生成为发布用的 Word 或网页表格 (render the published report as .docx or .html)")
-    sp.add_argument("files", nargs="+", metavar="PATH", help="报告（.xlsx 或 .json），可多份 (reports)")
+    sp.add_argument("files", nargs="+", metavar="PATH", help="报告（.xlsx 或 .json）、文件夹（含子文件夹）或通配符，可多份 (reports, folders or patterns)")
     sp.add_argument("-o", "--output", required=True, help="输出 .docx 或 .html；多份报告时为文件夹 (.docx/.html, or a folder)")
-    sp.add_argument("--format", choices=(".docx", ".html"), default=".docx", help="输出到文件夹时的格式 (format when writing into a folder)")
+    sp.add_argument("--format", type=_suffix, choices=(".docx", ".html"), default=".docx",
+                    help="输出到文件夹时的格式：docx 或 html (format when writing into a folder)")
     sp.add_argument("--narrative", metavar="FILE.md", help="正文（一、五、六部分），Markdown (the narrative of sections 一、五、六)")
     sp.add_argument("--force", action="store_true", help="未通过校验也生成，并在文件中注明 (render even if invalid, marked)")
     _batch_args(sp)
     sp = command("schema", cmd_schema, "输出报告的 JSON Schema (print the report JSON Schema)")
     sp.add_argument("-o", "--output", help="写入文件 (write to a file)")
-    sp = command("import", cmd_import, "导入已发布的报告（.txt/.html/.docx）(import published reports)")
-    sp.add_argument("files", nargs="+", metavar="PATH", help=paths_help)
+    sp = command("import", cmd_import, "导入已发布的报告（.txt/.html/.docx/.pdf）(import published reports)")
+    sp.add_argument("files", nargs="+", metavar="PATH", help=texts_help)
     sp.add_argument("-o", "--output", help="输出 .json、.jsonl 或 .xlsx（默认打印 JSON）")
     _batch_args(sp)
-    sp = command("audit", cmd_audit, "导入并校验已发布的报告 (import and check published reports)")
-    sp.add_argument("files", nargs="+", metavar="PATH", help=paths_help)
+    sp = command("audit", cmd_audit, "导入并校验已发布的报告（.txt/.html/.docx/.pdf）(import and check published reports)")
+    sp.add_argument("files", nargs="+", metavar="PATH", help=texts_help)
     sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
     sp.add_argument("--failures-only", action="store_true", help="只列出未通过和无法读取的文件 (list only files that do not pass)")
     _selection_args(sp)

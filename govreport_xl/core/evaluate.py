@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from .checks import CHECKS, Context, NarrativeBalance, NarrativeFigure
 from .findings import Finding, Reason
 from .model import Report
-from .reading import Reading
+from .reading import Reading, spreadsheet_values, total_value
 from .result import Result, Unchecked
 from .rules import RULES, Need
-from .standard import OLDER_FORMATS
+from .standard import CELLS, OLDER_FORMATS
 
 # Findings are listed as a clerk fixes them: the file's structure, then its cover, then values
 # that are not numbers, then the sums those values feed, then what only needs a look.
@@ -66,9 +66,28 @@ def evaluate(
         for outcome in CHECKS[rule.id](rule, ctx):
             (findings if isinstance(outcome, Finding) else unchecked).append(outcome)
     findings.sort(key=lambda f: REPORT_ORDER.index(f.rule))
-    return Result(
+    result = Result(
         reading.name, reading.kind, reading.report,
         [f if f.cells else f.located(reading.locate) for f in findings],
         [Unchecked(u.rule, u.codes, u.reason, tuple(a for c in u.codes if (a := reading.locate(c)))) for u in unchecked],
         tuple(checked), skipped,
     )
+    result.refused = typed_in_refused(reading)
+    return result
+
+
+def typed_in_refused(reading: Reading) -> dict[str, object]:
+    """The refused cells and what they held, less the totals that only add up refused parts (a
+    formula's result, not something typed: written back, it would replace the formula)."""
+    numbers = spreadsheet_values(reading.report.values(), reading.problems.values())
+    return {code: as_typed(p) for code, p in reading.problems.items()
+            if not (code in CELLS and CELLS[code].is_total and p.numeric is not None and p.numeric == total_value(code, numbers))}
+
+
+def as_typed(problem) -> object:
+    """What a refused cell held, as near as JSON keeps it: the number a spreadsheet would add
+    (a negative, a fraction), else the text the reason quotes ("/", "无", "35", a formula)."""
+    if problem.numeric is not None:
+        n = problem.numeric
+        return int(n) if n == n.to_integral_value() else float(n)
+    return problem.reason.raw

@@ -15,10 +15,12 @@ from .layout import positions
 from .template import build_template
 
 
-def _writes(report: Report) -> dict[str, object]:
+def _writes(report: Report, refused: dict[str, object] | None = None) -> dict[str, object]:
     """What goes into the template's cells: metadata and inputs, and a total only where the
-    report's figure differs from what its formula computes."""
+    report's figure differs from what its formula computes; where a cell was refused, what was
+    typed in it (`refused`, as a Result keeps it), so that nothing typed is lost."""
     out = {name: value for name, value in meta_values(report.meta).items() if value is not None}
+    out |= {code: raw for code, raw in (refused or {}).items() if raw is not None and raw != ""}
     values = report.values()
     in_sheet = spreadsheet_values(complete_totals(values))
     for code, value in values.items():
@@ -42,24 +44,26 @@ def _put(wb, writes: dict[str, object]) -> dict[tuple[str, int, int], object]:
     return before
 
 
-def fill_workbook(report: Report, path: str | Path, before_save=None) -> Path:
+def fill_workbook(report: Report, path: str | Path, before_save=None, refused: dict[str, object] | None = None) -> Path:
     """Inputs go into the yellow cells. A total keeps its formula where the report's figure equals
     what the formula computes (or is not given); a stated total that disagrees is written as the
     constant it is, so that nothing in the report is lost and the validator flags it."""
     wb = build_template()
-    _put(wb, _writes(report))
+    _put(wb, _writes(report, refused))
     if before_save is not None:
         before_save(wb)
     return atomic_save(wb, path)
 
 
-def fill_many(reports, paths) -> list[Path]:
+def fill_many(reports, paths, refused=None) -> list[Path]:
     """Fill many reports from one built template: each report's cells are written, the workbook
-    saved, and the cells put back for the next (building the template costs more than a save)."""
+    saved, and the cells put back for the next (building the template costs more than a save).
+    `refused`, where given, holds each report's typed values of refused cells."""
     wb = build_template()
     out = []
-    for report, path in zip(reports, paths):
-        before = _put(wb, _writes(report))
+    paths = list(paths)
+    for report, path, typed in zip(reports, paths, refused if refused is not None else [None] * len(paths)):
+        before = _put(wb, _writes(report, typed))
         try:
             out.append(atomic_save(wb, path))
         finally:

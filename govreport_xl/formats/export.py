@@ -25,10 +25,12 @@ from ..core.safe_text import as_text, csv_text, json_safe
 from ..core.standard import CELLS, cell_label
 
 FORMATS = (".json", ".jsonl", ".csv", ".xlsx")
-LONG_CSV_COLUMNS = ("file", "name", "uscc", "region", "level", "year", "code", "label", "value", "status", "valid", "errors", "warnings")
-REPORT_COLUMNS = ("file", "name", "uscc", "region", "level", "year", "status", "valid", "errors", "warnings", "error")
+LONG_CSV_COLUMNS = ("file", "name", "uscc", "region", "level", "year", "code", "label", "value", "raw", "status", "valid",
+                    "errors", "warnings")
+REPORT_COLUMNS = ("file", "name", "uscc", "region", "level", "year", "status", "valid", "errors", "warnings", "error", "refused")
 REPORT_HEADINGS = {"file": "文件", "name": "机关名称", "uscc": "统一社会信用代码", "region": "行政区划代码", "level": "机关层级",
-                   "year": "年度", "status": "结果", "valid": "通过", "errors": "错误", "warnings": "警告", "error": "无法读取的原因"}
+                   "year": "年度", "status": "结果", "valid": "通过", "errors": "错误", "warnings": "警告", "error": "无法读取的原因",
+                   "refused": "填写有误的单元格（原样）"}
 STATUS_ZH = {"valid": "通过", "invalid": "不通过", "incomplete": "不完整", "unreadable": "无法读取"}
 
 
@@ -47,7 +49,13 @@ def report_fields(result: Result, lang: str = "zh") -> dict:
         "year": meta.year if meta and meta.year is not None else "", "status": result.status,
         "valid": result.valid, "errors": result.errors, "warnings": result.warnings,
         "error": result.error[lang] if result.error else "",
+        "refused": "；".join(f"{code}={raw}" for code, raw in result.refused.items()),  # what was typed, kept
     }
+
+
+def status_word(status: str, lang: str) -> str:
+    """The status as the export's language says it (JSON keeps the stable English code)."""
+    return STATUS_ZH[status] if lang == "zh" else status
 
 
 def _csv_row(values) -> list:
@@ -123,14 +131,16 @@ class LongCsvWriter(_TextWriter):
         self.csv.writeheader()
 
     def write(self, result: Result) -> None:
-        base = report_fields(result, self.lang) | {"valid": str(result.valid).lower()}
+        base = report_fields(result, self.lang) | {"valid": str(result.valid).lower(), "status": status_word(result.status, self.lang)}
         base = {k: csv_text(v) if isinstance(v, str) else v for k, v in base.items()}
         base["uscc"] = excel_safe_code(base["uscc"])
         if result.report is None:
             self.csv.writerow(base | {"code": "", "label": csv_text(result.error_message(self.lang)), "value": ""})
             return
         for code, value in zip(CELLS, cell_values(result)):
-            self.csv.writerow(base | {"code": code, "label": cell_label(code), "value": value})
+            raw = result.refused.get(code, "")
+            self.csv.writerow(base | {"code": code, "label": cell_label(code), "value": value,
+                                      "raw": csv_text(raw) if isinstance(raw, str) else raw})
 
 
 def wide_headings() -> list[str]:
@@ -149,6 +159,7 @@ class WideCsvWriter(_TextWriter):
     def write(self, result: Result) -> None:
         fields = report_fields(result, self.lang)
         fields["valid"] = str(fields["valid"]).lower()
+        fields["status"] = status_word(result.status, self.lang)
         row = _csv_row(fields[c] for c in REPORT_COLUMNS)
         row[REPORT_COLUMNS.index("uscc")] = excel_safe_code(row[REPORT_COLUMNS.index("uscc")])
         self.csv.writerow([*row, *cell_values(result)])
@@ -184,7 +195,7 @@ class XlsxWriter(_Writer):
 
     def write(self, result: Result) -> None:
         fields = report_fields(result, self.lang)
-        fields["status"] = STATUS_ZH[fields["status"]] if self.lang == "zh" else fields["status"]
+        fields["status"] = status_word(result.status, self.lang)
         row = [self._text(str(v), c in ("uscc", "region")) if isinstance(v, str) and v != "" else v for c, v in fields.items()]
         self.ws.append([*row, *cell_values(result)])
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..core.findings import Reason
 from ..core.model import FORMAT_ID
-from ..core.source import MappingSource, refuse
+from ..core.source import MappingSource, SourceError, refuse
 from ..core.standard import CELLS, META_FIELDS, CellKind
 
 META_KEYS = {f.key: f.name for f in META_FIELDS}
@@ -93,13 +93,38 @@ def _parse(path: Path) -> list:
 
 
 def _report_of(item, name: str) -> dict:
+    refused = {}
     if isinstance(item, dict) and "report" in item:
         if item["report"] is None:  # the record of a file that could not be read
-            raise refuse(name, f"是无法读取的文件的记录：{item.get('error', '')}", f"the record of an unreadable file: {item.get('error', '')}")
+            what = item.get("file", "")
+            raise refuse(name, f"是无法读取的文件「{what}」的记录：{item.get('error', '')}",
+                         f"the record of the unreadable file '{what}': {item.get('error', '')}")
+        refused = item.get("refused") or {}
         item = item["report"]
-    if not isinstance(item, dict) or not isinstance(item.get("cells", {}), dict) or not isinstance(item.get("meta", {}) or {}, dict):
+    if not isinstance(item, dict) or not isinstance(item.get("cells", {}), dict) or not isinstance(item.get("meta", {}) or {}, dict) \
+            or not isinstance(refused, dict):
         raise refuse(name, "不是报告：应为含 meta 和 cells 的对象", "not a report: expected an object with meta and cells")
-    return item
+    return _with_refused(item, refused) if refused else item
+
+
+def _with_refused(report: dict, refused: dict) -> dict:
+    """An exported record's report with what was typed in its refused cells put back, so that
+    reading the record again refuses them again (and fill writes them as typed)."""
+    meta_names = {name: key for key, name in META_KEYS.items()}
+    cells, meta = dict(report.get("cells") or {}), dict(report.get("meta") or {})
+    for code, raw in refused.items():
+        if code in meta_names:
+            meta[meta_names[code]] = raw
+        else:
+            cells[code] = raw  # an unknown code is refused with the others
+    return {**report, "cells": cells, "meta": meta}
+
+
+def original_files(path: str | Path) -> list[str | None]:
+    """For each report of a JSON or JSON Lines file, the file it was exported from (an export's
+    or import's "file"), where the record says."""
+    return [item.get("file") if isinstance(item, dict) and isinstance(item.get("file"), str) else None
+            for item in _parse(Path(path))]
 
 
 def source_from_dict(data: dict, name: str) -> MappingSource:
@@ -126,11 +151,21 @@ def source_from_dict(data: dict, name: str) -> MappingSource:
     return MappingSource(name, values, reasons=reasons)
 
 
-def report_sources(path: str | Path) -> list[MappingSource]:
-    """Every report in a JSON or JSON Lines file, named `path` (or `path#N` for the Nth of several)."""
+def report_sources(path: str | Path, keep_going: bool = False) -> list:
+    """Every report in a JSON or JSON Lines file, named `path` (or `path#N` for the Nth of several).
+    A record that is not a report refuses the file, or with `keep_going` stands in the list as
+    its SourceError (an export's record of an unreadable file among readable ones)."""
     path = Path(path)
     items = _parse(path)
     if not items:
         raise refuse(path, "文件中没有报告", "the file holds no report")
     names = [str(path)] if len(items) == 1 else [f"{path}#{i}" for i in range(1, len(items) + 1)]
-    return [source_from_dict(_report_of(item, name), name) for item, name in zip(items, names)]
+    out = []
+    for item, name in zip(items, names):
+        try:
+            out.append(source_from_dict(_report_of(item, name), name))
+        except SourceError as exc:
+            if not keep_going or len(items) == 1:
+                raise
+            out.append(exc)
+    return out
