@@ -137,7 +137,7 @@ def test_summary_workbook(office, tmp_path):
     col = {name: header.index(name) for name in header}
     rows = [[c.value for c in r] for r in files.iter_rows(min_row=2)]
     body = [r for r in rows if r[col["文件"]]]
-    assert len(body) == 6 and files.freeze_panes == "A2" and files.auto_filter.ref == "A1:J7"
+    assert len(body) == 6 and files.freeze_panes == "A2" and files.auto_filter.ref == "A1:K7"
     wrong = next(r for r in body if r[col["文件"]].endswith("丙县（填错）.xlsx"))
     assert wrong[col["结果"]] == "不通过" and wrong[col["错误"]] >= 1 and "V-01" in wrong[col["主要问题"]]
     assert header[:4] == ["机关名称", "结果", "错误", "警告"]  # printed, the result stands beside the name
@@ -323,3 +323,20 @@ def test_what_was_typed_in_refused_cells_survives_export_and_fill(tmp_path):
     for code, value in typed.items():
         sheet, ref = address(code).split("!")
         assert ws[sheet][ref].value == value, code
+
+
+def test_previous_says_where_it_could_not_compare(tmp_path):
+    """Issue 21 item 9: a body with no report last year is said so in the text, the closing
+    count and the summary's 上年核对 column, not a silent √ 通过."""
+    this, last = tmp_path / "2023", tmp_path / "2022"
+    a23, b23 = _report(8, "甲局", 2023, USCC), _report(9, "乙局", 2023)
+    fill_workbook(a23, this / "甲.xlsx")
+    fill_workbook(b23, this / "乙.xlsx")
+    fill_workbook(_report(8, "甲局", 2022, USCC), last / "甲.xlsx")
+    proc = run("validate", this, "--previous", last, "--summary", tmp_path / "s.xlsx", "-q")
+    assert "[未与上年核对] 上年度报告中没有「乙局」的报告" in proc.stdout
+    assert "与上年核对：" in proc.stdout and "已核对 1 份" in proc.stdout and "未找到上年报告 1 份" in proc.stdout
+    ws = openpyxl.load_workbook(tmp_path / "s.xlsx")["报告"]
+    header = [c.value for c in ws[1]]
+    checks = {r[0]: r[header.index("上年核对")] for r in ws.iter_rows(min_row=2, values_only=True) if r[header.index("文件")]}
+    assert checks == {"甲局": "已核对", "乙局": "未找到上年报告"}

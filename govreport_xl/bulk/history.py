@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from ..core.findings import Reason
 from ..core.model import Meta, Report
 from ..core.reading import Reading
+from ..core.result import Result
 
 Previous = Report | Reading  # a Reading also knows which of last year's cells could not be read
 
@@ -82,3 +83,24 @@ def duplicates(entries: list[tuple[str, Meta]]) -> list[list[str]]:
         if keys:
             groups[(keys[0], meta.year)].append(source)
     return [sources for sources in groups.values() if len(sources) > 1]
+
+
+PREVIOUS_CHECK = {
+    "checked": {"zh": "已核对", "en": "compared"},
+    "partly": {"zh": "已核对（上年部分单元格不可读）", "en": "compared (some of last year's cells unread)"},
+    "previous_not_found": {"zh": "未找到上年报告", "en": "last year's report not found"},
+    "previous_wrong_year": {"zh": "上年报告年度不符", "en": "last year's report is of another year"},
+    "previous_unnamed": {"zh": "无法对应（无机关名称和代码）", "en": "cannot be matched (no name or code)"},
+}
+
+
+def previous_check(result: Result, lang: str = "zh") -> str:
+    """Whether this report was compared with last year's (X-01/X-02), in a word or two; "" where
+    last year's reports were not asked for or the report could not be read."""
+    if result.report is None:
+        return ""
+    why = result.skipped.get("X-01") or result.skipped.get("X-02")
+    if why is not None:
+        return PREVIOUS_CHECK[why.key][lang] if why.key in PREVIOUS_CHECK else ""
+    partly = any(u.rule in ("X-01", "X-02") and u.reason.key in ("previous_unread", "previous_blank") for u in result.unchecked)
+    return PREVIOUS_CHECK["partly" if partly else "checked"][lang]

@@ -20,10 +20,11 @@ from ..core.rules import RULES, Severity
 from ..core.safe_text import as_text
 from ..core.standard import Level
 from ..formats.export import STATUS_ZH
+from .history import previous_check
 
-FILE_COLUMNS = (("机关名称", 24), ("结果", 8), ("错误", 6), ("警告", 6), ("主要问题", 50), ("年度", 6),
+FILE_COLUMNS = (("机关名称", 24), ("结果", 8), ("错误", 6), ("警告", 6), ("上年核对", 12), ("主要问题", 50), ("年度", 6),
                 ("行政区划代码", 12), ("机关层级", 14), ("统一社会信用代码", 20), ("文件", 30))
-PROBLEMS_COLUMN = 5
+_CODES = {"行政区划代码", "统一社会信用代码"}  # kept as text: leading zeros, 18 digits
 RULE_COLUMNS = (("规则", 10), ("级别", 8), ("说明", 60), ("不通过的报告数", 16), ("涉及的问题数", 14))
 FIRST_PROBLEMS = 3
 _BOLD, _HEADER = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
@@ -46,9 +47,12 @@ class Tally:
     findings_of_rule: Counter = field(default_factory=Counter)
     failing: list[tuple[str, str]] = field(default_factory=list)  # (source, status) of invalid, incomplete, unreadable
     with_findings: int = 0
+    previous: Counter = field(default_factory=Counter)  # how many were compared with last year, and why not
 
     def add(self, result: Result) -> None:
         self.statuses[result.status] += 1
+        if check := previous_check(result):
+            self.previous[check] += 1
         self.with_findings += bool(result.findings)
         for rule in {f.rule for f in result.findings}:
             self.files_failing_rule[rule] += 1
@@ -85,7 +89,8 @@ class SummaryWriter:
         self.tally.add(result)
         meta = result.report.meta if result.report is not None else None
         self.rows.append((office_order(result), [
-            (meta and meta.name) or "", STATUS_ZH[result.status], result.errors, result.warnings, first_problems(result),
+            (meta and meta.name) or "", STATUS_ZH[result.status], result.errors, result.warnings, previous_check(result),
+            first_problems(result),
             meta.year if meta and meta.year else "", (meta and meta.region) or "", meta.level.value if meta and meta.level else "",
             (meta and meta.uscc) or "", result.source,
         ]))
@@ -98,15 +103,15 @@ class SummaryWriter:
         return cell
 
     @staticmethod
-    def _cell(ws, value, column: int = 0):
+    def _cell(ws, value, column: str = ""):
         """Text from a report or a file name is text in the workbook, never a formula; codes keep
         their leading zeros; the problems wrap."""
         if not isinstance(value, str) or value == "":
             return value
         cell = as_text(WriteOnlyCell(ws), value)
-        if column in (7, 9):
+        if column in _CODES:
             cell.number_format = "@"
-        if column == PROBLEMS_COLUMN:
+        if column == "主要问题":
             cell.alignment = _WRAP
         return cell
 
@@ -129,7 +134,7 @@ class SummaryWriter:
         t = self.tally
         wb, files, rules = self._sheets()
         for _, values in sorted(self.rows, key=lambda row: row[0]):
-            files.append([self._cell(files, v, i) for i, v in enumerate(values, start=1)])
+            files.append([self._cell(files, v, name) for v, (name, _) in zip(values, FILE_COLUMNS)])
         files.auto_filter.ref = f"A1:{get_column_letter(len(FILE_COLUMNS))}{t.total + 1}"
         counts = "，".join(f"{STATUS_ZH[s]} {t.statuses[s]} 份" for s in ("valid", "invalid", "incomplete", "unreadable"))
         files.append([self._styled(files, f"合计：{t.total} 份（{counts}）")])

@@ -108,7 +108,7 @@ def _results(args, console: Console, inputs, history=None, marked=None) -> Itera
 def _closing(console: Console, tally: Tally, lang: str, duplicate_groups=()) -> list[str]:
     notes = [DUPLICATE[lang].format(files=("、" if lang == "zh" else ", ").join(map(shown, group))) for group in duplicate_groups]
     if tally.total > 1:  # one report's own lines already say all
-        for line in notes + failing_lines(tally.failing, lang) + [totals_from_tally(tally, lang)]:
+        for line in notes + failing_lines(tally.failing, lang) + previous_line(tally, lang) + [totals_from_tally(tally, lang)]:
             console.say(line)
     return notes
 
@@ -182,6 +182,15 @@ def _show_result(console: Console, r: Result, args, first: bool) -> None:
         console.say(render_result(r, args.lang))
     elif not r.valid:
         console.say(headline(r, args.lang))
+
+
+def previous_line(tally: Tally, lang: str) -> list[str]:
+    """How many were compared with last year, and why the others were not (only where asked)."""
+    if not tally.previous:
+        return []
+    sep, unit = ("，", " 份") if lang == "zh" else (", ", "")
+    head = "与上年核对：" if lang == "zh" else "compared with last year: "
+    return [head + sep.join(f"{what} {n}{unit}" for what, n in tally.previous.most_common())]
 
 
 def totals_from_tally(tally: Tally, lang: str) -> str:

@@ -25,7 +25,7 @@ UI = {
         "unchecked": "无法校验", "unchecked_line": "{n} 项（{rules}）：{reason}", "waiting": "改正后再查",
         "total": "共 {n} 份报告：{ok} 份通过，{bad} 份不通过，{inc} 份不完整，{err} 个文件无法读取",
         "wrote": "已写入 {path}", "written_n": "已导出 {n} 份报告到 {path}", "colon": "：", "paren": "（{}）", "codes": "单元格代码",
-        "sep": "、",
+        "sep": "、", "previous": "未与上年核对",
     },
     "en": {
         "valid": "valid", "invalid": "invalid", "incomplete": "incomplete", "error": "error", "warning": "warning",
@@ -36,7 +36,7 @@ UI = {
         "unchecked": "not checkable", "unchecked_line": "{n} checks ({rules}): {reason}", "waiting": "after the fix",
         "total": "{n} reports: {ok} valid, {bad} invalid, {inc} incomplete, {err} files unreadable",
         "wrote": "wrote {path}", "written_n": "exported {n} reports to {path}", "colon": ": ", "paren": " ({})", "codes": "cell codes",
-        "sep": ", ",
+        "sep": ", ", "previous": "not compared with last year",
     },
 }
 
@@ -115,5 +115,7 @@ def render_result(result: Result, lang: str = "zh") -> str:
         more = t["more"] if len(cells) > SHOWN_CELLS else ""
         lines.append(f"  [{t['warning']}] V-03 " + t["blanks"].format(n=len(blanks), cells=shown, more=more))
     lines += unchecked_lines(result, lang)
+    if (why := result.skipped.get("X-01")) is not None and why.key.startswith("previous_"):  # asked for, not compared
+        lines.append(f"  [{UI[lang]['previous']}] {why.render(lang)}")
     return "\n".join(lines)
 
