@@ -171,3 +171,12 @@ def test_render_takes_the_format_with_or_without_its_dot(tmp_path):
         proc = run("render", EXAMPLE_XLSX, EXAMPLE_JSON, "-o", tmp_path / fmt, "--format", fmt)
         assert proc.returncode == 0 and sorted(p.suffix for p in (tmp_path / fmt).iterdir()) == [".html", ".html"], proc.stderr
     assert run("render", EXAMPLE_XLSX, "-o", tmp_path / "x", "--format", "pdf").returncode == 2
+
+
+def test_the_readme_audit_command_takes_the_workbook_and_json_beside_the_texts():
+    """Issue 21 item 15: `audit examples/shizuishan_2022.*` (as a shell expands it) exited 2 on the
+    .xlsx and .json; they are validated, with a note, and the command passes."""
+    files = sorted((ROOT / "examples").glob("shizuishan_2022.*"))
+    proc = run("audit", *files)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.count("已按 validate 校验") == 2 and "共 5 份报告：5 份通过" in proc.stdout

@@ -8,6 +8,7 @@ fully checked, 2 a file cannot be read or the arguments are wrong.
 from __future__ import annotations
 
 import argparse
+import heapq
 import json
 import sys
 from collections.abc import Iterator
@@ -278,11 +279,26 @@ def cmd_fill(args) -> int:
     return EXIT_UNREADABLE if skipped else EXIT_OK
 
 
-def _audited(args, console: Console) -> Iterator[Result]:
+AS_VALIDATE = {"zh": "  说明：这是工作簿或 JSON 报告，已按 validate 校验", "en": "  note: a workbook or report JSON, checked as validate does"}
+
+
+def _audited(args, console: Console, reports_too: bool = False) -> Iterator[Result]:
+    """Published texts imported and checked, in path order; with `reports_too`, a workbook or
+    report JSON named among them (`audit examples/shizuishan_2022.*`) is validated, with a note."""
     inputs = gather(args.files, api.text_suffixes(), console, args.lang)
     yield from unmatched(inputs)
-    yield from console.progress(api.audit_many(inputs.files, jobs=args.jobs, budget=_budget(args), **_selection(args)),
-                                len(inputs.files))
+    reports = [i for i in inputs.files if reports_too and i.path.suffix.lower() in REPORT_SUFFIXES]
+    texts = [i for i in inputs.files if i not in reports]
+    audited = api.audit_many(texts, jobs=args.jobs, budget=_budget(args), **_selection(args))
+    validated = api.validate_many(reports, jobs=args.jobs, budget=_budget(args), **_selection(args))
+
+    def noted(results):
+        for r in results:
+            r.extra_lines = {lang: [AS_VALIDATE[lang], *r.extra_lines.get(lang, [])] for lang in AS_VALIDATE}
+            yield r
+
+    merged = heapq.merge(audited, noted(validated), key=lambda r: r.source)
+    yield from console.progress(merged, len(inputs.files))
 
 
 def cmd_audit(args) -> int:
@@ -290,7 +306,7 @@ def cmd_audit(args) -> int:
     tally = Tally()
     if args.json:
         console.say("[")
-    for r in _audited(args, console):
+    for r in _audited(args, console, reports_too=True):
         tally.add(r)
         _show_result(console, r, args, first=tally.total == 1)
     if args.json:
