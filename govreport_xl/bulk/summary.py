@@ -9,11 +9,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from ..atomic import atomic_path
 from ..core.result import Result
 from ..core.rules import RULES, Severity
@@ -27,7 +22,6 @@ FILE_COLUMNS = (("机关名称", 24), ("结果", 8), ("错误", 6), ("警告", 6
 _CODES = {"行政区划代码", "统一社会信用代码"}  # kept as text: leading zeros, 18 digits
 RULE_COLUMNS = (("规则", 10), ("级别", 8), ("说明", 60), ("不通过的报告数", 16), ("涉及的问题数", 14))
 FIRST_PROBLEMS = 3
-_BOLD, _HEADER = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
 
 
 def first_problems(result: Result) -> str:
@@ -66,7 +60,6 @@ class Tally:
 
 
 LEVEL_ORDER = {level: i for i, level in enumerate(Level)}
-_WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def office_order(result: Result) -> tuple:
@@ -97,25 +90,34 @@ class SummaryWriter:
 
     @staticmethod
     def _styled(ws, value, bold=True):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font, PatternFill
+
         cell = WriteOnlyCell(ws, value)
         if bold:
-            cell.font, cell.fill = _BOLD, _HEADER
+            cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
         return cell
 
     @staticmethod
     def _cell(ws, value, column: str = ""):
         """Text from a report or a file name is text in the workbook, never a formula; codes keep
         their leading zeros; the problems wrap."""
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment
+
         if not isinstance(value, str) or value == "":
             return value
         cell = as_text(WriteOnlyCell(ws), value)
         if column in _CODES:
             cell.number_format = "@"
         if column == "主要问题":
-            cell.alignment = _WRAP
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         return cell
 
     def _sheets(self):
+        from openpyxl import Workbook  # loaded when a summary is written, not for every run
+        from openpyxl.utils import get_column_letter
+
         wb = Workbook(write_only=True)
         files, rules = wb.create_sheet("报告"), wb.create_sheet("规则")
         for ws, columns in ((files, FILE_COLUMNS), (rules, RULE_COLUMNS)):
@@ -131,6 +133,8 @@ class SummaryWriter:
         return wb, files, rules
 
     def save(self, notes: list[str] = ()) -> Path:
+        from openpyxl.utils import get_column_letter
+
         t = self.tally
         wb, files, rules = self._sheets()
         for _, values in sorted(self.rows, key=lambda row: row[0]):
