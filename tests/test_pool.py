@@ -104,6 +104,25 @@ def test_a_signal_ends_the_run_within_seconds_with_outputs_whole_or_absent(tmp_p
 
 
 @pytest.mark.slow
+def test_workers_of_a_run_killed_outright_leave_too(tmp_path):
+    """SIGKILL gives the main process no chance to stop its workers: they notice it is gone."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(200):
+        (folder / f"r{i:03d}.xlsx").write_bytes(EXAMPLE_XLSX.read_bytes())
+    proc = subprocess.Popen([sys.executable, "-m", "govreport_xl", "export", str(folder), "-o", str(tmp_path / "all.jsonl"),
+                             "--jobs", "2", "-q"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    time.sleep(4)
+    proc.kill()
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while _children_of(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _children_of(proc.pid) == []  # they used to wait on their pipes for ever
+
+
+@pytest.mark.slow
 def test_a_file_past_its_budget_is_a_record_and_the_batch_goes_on(tmp_path):
     """Many reports in one JSON Lines file make one long item: past --time-limit, or past
     --memory-limit, it is an unreadable record; the file beside it is read."""

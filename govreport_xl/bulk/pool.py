@@ -67,7 +67,11 @@ def _stop_here(signum, frame):
     raise KeyboardInterrupt
 
 
-def _worker(conn, fn, init, init_args, budget: Budget) -> None:
+def _orphaned(parent: int) -> bool:
+    return os.getppid() != parent
+
+
+def _worker(conn, fn, init, init_args, budget: Budget, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _stop_here)  # unwinds, so temporary outputs are removed
@@ -76,6 +80,11 @@ def _worker(conn, fn, init, init_args, budget: Budget) -> None:
         if init is not None:
             init(*init_args)
         while True:
+            # a parent killed outright sends no EOF (forked siblings hold its ends of the pipes):
+            # an idle worker looks for its parent every second and leaves when it is gone
+            while not conn.poll(1.0):
+                if _orphaned(parent):
+                    return
             try:
                 task = conn.recv()
             except (EOFError, OSError):
@@ -99,7 +108,7 @@ def _worker(conn, fn, init, init_args, budget: Budget) -> None:
 class _Worker:
     def __init__(self, ctx, fn, init, init_args, budget: Budget):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child, fn, init, init_args, budget), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(child, fn, init, init_args, budget, os.getpid()), daemon=True)
         self.process.start()
         child.close()
         self.task: tuple[int, object] | None = None
