@@ -189,7 +189,7 @@ def test_duplicates_are_left_out_of_a_consolidation_and_flagged_in_validate(tmp_
     assert main(["consolidate", str(tmp_path / "in"), "-o", str(tmp_path / "out" / "s.xlsx"), "--name", "x", "--year", "2022", "-q"]) == 0
     text = json.dumps([[c.value for c in r] for r in openpyxl.load_workbook(tmp_path / "out" / "s.xlsx")[ACCOUNT_SHEET].iter_rows()],
                       ensure_ascii=False, default=str)
-    assert "是同一机关的报告（重复）" in text and "计入 1 份" in text
+    assert "是同一机关同一年度的报告（重复）" in text and "计入 1 份" in text
 
 
 def test_previous_year_by_body(tmp_path):
@@ -340,3 +340,39 @@ def test_previous_says_where_it_could_not_compare(tmp_path):
     header = [c.value for c in ws[1]]
     checks = {r[0]: r[header.index("上年核对")] for r in ws.iter_rows(min_row=2, values_only=True) if r[header.index("文件")]}
     assert checks == {"甲局": "已核对", "乙局": "未找到上年报告"}
+
+
+def _saved_at(path, when: str) -> None:
+    """Rewrite the workbook's own record of when it was saved (docProps/core.xml)."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        members = {i.filename: z.read(i.filename) for i in z.infolist()}
+    core = members["docProps/core.xml"].decode()
+    members["docProps/core.xml"] = re.sub(r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rf"\g<1>{when}\g<2>", core).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+
+
+def test_duplicate_submissions_are_settled_by_when_they_were_saved(tmp_path):
+    """Issue 21 item 10: 市民政局.xlsx and 市民政局（修改版）.xlsx: the one saved last is taken, and
+    the summary and the consolidation say which and why (it was path order)."""
+    folder = tmp_path / "in"
+    first = _report(12, "市民政局")
+    fill_workbook(first, folder / "市民政局.xlsx")
+    fixed = first.with_values({"T4.R1.C1": (first.value("T4.R1.C1") or 0) + 1, "T4.R1.C5": (first.value("T4.R1.C5") or 0) + 1})
+    fill_workbook(fixed, folder / "市民政局（修改版）.xlsx")
+    _saved_at(folder / "市民政局.xlsx", "2023-01-05T10:00:00Z")
+    _saved_at(folder / "市民政局（修改版）.xlsx", "2023-01-08T09:12:00Z")
+    proc = run("validate", folder, "-q")
+    assert "采用 " + str(folder / "市民政局（修改版）.xlsx") in proc.stdout and "工作簿记录的保存时间 2023-01-08 09:12" in proc.stdout
+    out = tmp_path / "全市.xlsx"
+    assert main(["consolidate", str(folder), "-o", str(out), "--name", "某市", "--year", "2022", "-q"]) == 0
+    assert govreport_xl.read(out).report.value("T4.R1.C1") == fixed.value("T4.R1.C1")
+    text = json.dumps([[c.value for c in r] for r in openpyxl.load_workbook(out)[ACCOUNT_SHEET].iter_rows()], ensure_ascii=False, default=str)
+    assert "采用后者" in text and "2023-01-08 09:12" in text
+    _saved_at(folder / "市民政局.xlsx", "2023-01-09T08:00:00Z")  # the first one re-saved later: it wins
+    assert main(["consolidate", str(folder), "-o", str(out), "--name", "某市", "--year", "2022", "-q"]) == 0
+    assert govreport_xl.read(out).report.value("T4.R1.C1") == first.value("T4.R1.C1")

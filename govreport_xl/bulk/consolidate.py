@@ -19,6 +19,7 @@ from ..core.result import Result
 from ..core.safe_text import as_text
 from ..core.standard import CELLS, INPUT_CODES, TOTAL_CODES, CellKind
 from .history import body_keys, body_label
+from .saved import latest
 
 ACCOUNT_SHEET = "汇总范围"
 
@@ -58,12 +59,31 @@ def _why_not(result: Result, year: int, seen: dict[str, str]) -> str | None:
     return None
 
 
+def _chosen(results: list[Result], year: int) -> dict[str, str]:
+    """For each source that loses to another report of its body for `year`: why (the later saved
+    one is taken, as an office would take a corrected submission)."""
+    groups: dict[str, list[str]] = {}
+    for r in results:
+        if r.error is None and r.valid and r.report.meta.year == year and (keys := body_keys(r.report.meta)):
+            groups.setdefault(keys[0], []).append(r.source)
+    losers = {}
+    for sources in (g for g in groups.values() if len(g) > 1):
+        winner, times, why = latest(sources)
+        for s in sources:
+            if s != winner:
+                losers[s] = (f"与 {winner} 是同一机关同一年度的报告（重复）：采用后者（{why}：后者{times[winner].shown()}，"
+                             f"本文件{times[s].shown()}）")
+    return losers
+
+
 def consolidate(results: Iterable[Result], name: str, year: int, region: str | None = None) -> Consolidation:
     totals: dict[str, int | Decimal] = {c: (Decimal(0) if CELLS[c].kind is CellKind.AMOUNT else 0) for c in INPUT_CODES}
     out = Consolidation(Report())
+    results = list(results)  # duplicates are settled over the whole batch: the later saved is taken
+    losers = _chosen(results, year)
     seen: dict[str, str] = {}
     for result in results:
-        why = _why_not(result, year, seen)
+        why = losers.get(result.source) or _why_not(result, year, seen)
         if why is not None:
             out.left_out.append(_member(result, why))
             continue

@@ -107,14 +107,27 @@ def _results(args, console: Console, inputs, history=None, marked=None) -> Itera
 
 
 def _closing(console: Console, tally: Tally, lang: str, duplicate_groups=()) -> list[str]:
-    notes = [DUPLICATE[lang].format(files=("、" if lang == "zh" else ", ").join(map(shown, group))) for group in duplicate_groups]
+    notes = duplicate_notes(duplicate_groups, lang)
     if tally.total > 1:  # one report's own lines already say all
         for line in notes + failing_lines(tally.failing, lang) + previous_line(tally, lang) + [totals_from_tally(tally, lang)]:
             console.say(line)
     return notes
 
 
-DUPLICATE = {"zh": "同一机关同一年度有两份以上报告：{files}", "en": "one body has more than one report for one year: {files}"}
+DUPLICATE = {"zh": "同一机关同一年度有两份以上报告：{files}；汇总时采用 {chosen}（{why}）",
+             "en": "one body has more than one report for one year: {files}; consolidation takes {chosen} ({why})"}
+
+
+def duplicate_notes(groups: list[list[str]], lang: str) -> list[str]:
+    """Each group of one body's reports for one year, with when each was saved and which counts."""
+    from ..bulk.saved import latest
+
+    notes = []
+    for group in groups:
+        chosen, times, why = latest(group)
+        files = ("、" if lang == "zh" else ", ").join(f"{shown(s)}（{times[s].shown()}）" for s in group)
+        notes.append(DUPLICATE[lang].format(files=files, chosen=shown(chosen), why=why))
+    return notes
 
 
 def cmd_validate(args) -> int:
@@ -155,7 +168,7 @@ def cmd_validate(args) -> int:
         raise
     if args.json:
         console.say("]")
-        notes = [DUPLICATE[args.lang].format(files="、".join(map(shown, g))) for g in duplicates(bodies)]
+        notes = duplicate_notes(duplicates(bodies), args.lang)
     else:
         notes = _closing(console, tally, args.lang, duplicates(bodies))
     if summary is not None:
