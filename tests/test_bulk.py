@@ -89,7 +89,7 @@ def test_a_bad_file_never_stops_the_batch_and_is_a_record_everywhere(office, tmp
     assert [r["file"] for r in lines] == [r["file"] for r in records]
     with open(tmp_path / "long.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == 5 * 200 + 1 and any(r["status"] == "unreadable" and "无法作为" in r["label"] for r in rows)
+    assert len(rows) == 5 * 200 + 1 and any(r["status"] == "无法读取" and "无法作为" in r["label"] for r in rows)  # status words follow --lang
     with open(tmp_path / "wide.csv", encoding="utf-8-sig", newline="") as fh:
         wide = list(csv.reader(fh))
     assert wide[0][:3] == ["file", "name", "uscc"] and wide[0][-1] == "T4.R3.C5" and wide[1][-1].startswith("T4.R3.C5 ")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -75,6 +76,9 @@ def _worker(conn, fn, init, init_args, budget: Budget, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, _stop_here)  # unwinds, so temporary outputs are removed
+    # past the memory limit a finalizer may fail too ("Exception ignored in …: MemoryError"): the
+    # item's record already says what happened, the user's terminal gets no traceback
+    sys.unraisablehook = lambda unraisable: None
     try:
         _limit_memory(budget.memory_mb)
         if init is not None:
