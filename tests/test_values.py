@@ -133,10 +133,11 @@ def test_the_record_every_surface_renders():
     finding = Finding("T3-01", {"col_label": "自然人", "col_label_en": "natural persons", "col": "C1"}, ("T3.R01.C1",), ("表!D6",), 3, 2)
     gone = Unchecked("T4-01", ("T4.R1.C5",), Reason("cells_missing", "T4.R1.C5"), ("表!N6",))
     result = Result("r.xlsx", "workbook", report, [finding], [gone], ("T3-01",), {"X-01": Reason("no_previous")})
+    result.refused = {"T3.R02.C1": "十二"}  # what the clerk typed, kept as typed
     record = result.record("en", with_report=True)
     assert record == {
         "file": "r.xlsx", "status": "invalid", "valid": False, "errors": 1, "warnings": 0,
-        "report": report.to_json_dict(),
+        "report": report.to_json_dict(), "refused": {"T3.R02.C1": "十二"},
         "findings": [finding.to_dict("en")],
         "not_checkable": [{"rule": "T4-01", "codes": ["T4.R1.C5"], "cells": ["表!N6"], "reason": "cells missing: T4.R1.C5"}],
         "rules": {"checked": ["T3-01"], "skipped": {"X-01": "no previous report given"}},
