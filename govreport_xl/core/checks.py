@@ -80,9 +80,13 @@ class Context:
         self.last_values, self.last_unread = last_year(self.previous) if self.previous is not None else ({}, {})
 
     def missing(self, rule: Rule, codes: Sequence[str]) -> Unchecked | None:
-        """The Unchecked of an instance that involves cells the source lacks; None if it has them all."""
-        gone = [c for c in codes if c in self.reading.absent]
-        return Unchecked(rule.id, tuple(codes), Reason("cells_missing", " ".join(gone))) if gone else None
+        """The Unchecked of an instance that involves cells the source lacks or could not read;
+        None if it has them all."""
+        if gone := [c for c in codes if c in self.reading.absent]:
+            return Unchecked(rule.id, tuple(codes), Reason("cells_missing", " ".join(gone)))
+        if unread := [c for c in codes if c in self.reading.unread]:
+            return Unchecked(rule.id, tuple(codes), Reason("cells_unread", " ".join(unread)))
+        return None
 
     def unchecked(self, rule: Rule, codes: Sequence[str], own: str | None = None) -> Unchecked | None:
         """As `missing`, and also where the figures depend on a cell filled in wrong: that cell's

@@ -41,7 +41,10 @@ REASONS: dict[str, dict[str, str]] = {
         "zh": "空单元格的位置无法确定（「{raw}」），表内合计也不能判断",
         "en": "where the empty cells belong in '{raw}' cannot be told, not even by the sums",
     },
-    "undecodable": {"zh": "数字连在一起「{raw}」，没有一种拆法能使表内合计成立", "en": "digits run together '{raw}' split no way that makes the table's sums hold"},
+    "unsettled": {"zh": "数字连在一起「{raw}」，无论怎样拆分表内合计都不能全部成立，无法确定", "en": "digits run together '{raw}' split no way that makes every sum hold; not settled"},
+    "too_many": {"zh": "数字连在一起「{raw}」，拆法太多，无法逐一核对", "en": "digits run together '{raw}' split too many ways to check"},
+    "unplaced": {"zh": "无法确定「{raw}」中的数字属于哪个单元格", "en": "which cell each figure of '{raw}' belongs to cannot be told"},
+    "not_given": {"zh": "报告没有分项列出，只给出合计「{raw}」", "en": "not given separately; only their total '{raw}' is printed"},
     "cell_count": {"zh": "这一行的数字个数与表格列数不符：「{raw}」", "en": "this row has the wrong number of cells: '{raw}'"},
     "not_found": {"zh": "没有找到", "en": "not found"},
     # metadata
@@ -74,6 +77,8 @@ REASONS: dict[str, dict[str, str]] = {
     },
     # why a check could not be made, or a rule was not in scope
     "cells_missing": {"zh": "缺少单元格 {raw}", "en": "cells missing: {raw}"},
+    "cells_unread": {"zh": "单元格 {raw} 未能读取（导入时无法确定，见导入说明）",
+                     "en": "cells not read: {raw} (the import could not settle them; see its notes)"},
     "format_unknown": {"zh": "没有统计表，无法判断格式", "en": "no tables to tell the format by"},
     "depends_on_invalid": {
         "zh": "要等填写有误的 {raw} 改正后才能检查",

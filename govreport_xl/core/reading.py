@@ -39,6 +39,7 @@ class Reading:
     report: Report
     problems: dict[str, CellProblem] = field(default_factory=dict)  # code or META_* name -> why refused
     absent: frozenset[str] = frozenset()  # codes the source does not have at all
+    unread: dict[str, Reason] = field(default_factory=dict)  # codes the source has but could not read, and why
     structure: list[StructureIssue] = field(default_factory=list)
     addresses: dict[str, str] = field(default_factory=dict)  # code -> "sheet!A1"
     workbook: WorkbookFacts | None = None
@@ -79,8 +80,6 @@ def complete_totals(values: dict[str, object], which: Iterable[str] | None = Non
 
 
 def _parse(raw: RawCell, kind: CellKind) -> Parsed:
-    if raw.reason is not None:
-        return Parsed(None, raw.reason)
     if raw.printed:
         return parse_printed(raw.value, kind is CellKind.AMOUNT)
     parse = parse_amount if kind is CellKind.AMOUNT else parse_count
@@ -168,6 +167,9 @@ class _Reader:
         for code, cell in CELLS.items():
             raw = raws[code]
             if raw is None:
+                continue
+            if raw.reason is not None:  # the reader's uncertainty: no value, and no finding
+                self.reading.unread[code] = raw.reason
                 continue
             if cell.is_total and self.workbook is not None:
                 raw = self.total_content(code, raw, uncached)

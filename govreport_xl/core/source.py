@@ -42,7 +42,9 @@ class RawCell:
     address: str | None = None  # "sheet!A1" where it was read
     by_position: bool = False  # found at the template position because its defined name is missing
     printed: bool = False  # a published table's text: the text is the figure
-    reason: Reason | None = None  # the source could not tell what the cell holds (digits run together …)
+    # the source has the cell but could not read it (digits run together several ways …): its
+    # reader's uncertainty, not the report's error; the checks that need it are not checkable
+    reason: Reason | None = None
 
 
 @dataclass(frozen=True)

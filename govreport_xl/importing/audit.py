@@ -22,8 +22,9 @@ LAYOUT_NAMES = {"rows": {"zh": "逐行的表格", "en": "tables row by row"},
                 "pdf": {"zh": "按版面重建的表格", "en": "tables rebuilt from the page layout"},
                 "flattened": {"zh": "连成一行的文字（按表内合计拆分）", "en": "text run together (split by the sums)"}}
 COUNT_NAMES = {"read": {"zh": "读取", "en": "read"}, "decoded": {"zh": "从连写数字拆出", "en": "split from digits run together"},
-               "ambiguous": {"zh": "有歧义", "en": "ambiguous"}, "unreadable": {"zh": "无法识别", "en": "unreadable"},
-               "blank": {"zh": "空白", "en": "blank"}, "missing": {"zh": "缺失", "en": "missing"}}
+               "ambiguous": {"zh": "有歧义", "en": "ambiguous"}, "unread": {"zh": "无法识别", "en": "not read"},
+               "blank": {"zh": "空白", "en": "blank"}, "not_given": {"zh": "未分项列出", "en": "not given separately"},
+               "missing": {"zh": "缺失", "en": "missing"}}
 TABLE_NAMES = {"T2": {"zh": "表二", "en": "table 2"}, "T3": {"zh": "表三", "en": "table 3"}, "T4": {"zh": "表四", "en": "table 4"}}
 LANGS = ("zh", "en")
 
@@ -44,16 +45,23 @@ def summary_lines(im: ImportedReport, lang: str = "zh") -> list[str]:
     return lines
 
 
+def _figure(v) -> int | str:
+    return v if isinstance(v, int) else str(v)  # a Decimal as its exact digits
+
+
 def import_record(im: ImportedReport, lang: str = "zh") -> dict:
+    """The import's account as data: per table its status, how its cells were read and which
+    were not (and why); the readings left where several fit; each note's kind and cells."""
     return {"import": {
         "kind": im.kind,
         "format": im.format,
         "layout": im.layout,
-        "tables": {t: r.status for t, r in im.tables.items()},
-        "cells": {t: r.counts() for t, r in im.tables.items()},
-        "candidates": [{"codes": list(cells), "readings": [[v if isinstance(v, int) else str(v) for v in r] for r in readings]}
-                       for r_ in im.tables.values() for cells, readings in r_.candidates.items()],
-        "notes": [note.render(lang) for note in im.notes],
+        "tables": {t: {"status": r.status, "cells": r.counts(),
+                       "unread": {c: {"reason": reason, "printed": raw} for c, (reason, raw) in sorted(r.unread.items())}}
+                   for t, r in im.tables.items()},
+        "candidates": [{"codes": list(cells), "readings": [[_figure(v) for v in reading] for reading in readings]}
+                       for r in im.tables.values() for cells, readings in r.candidates.items()],
+        "notes": [note.record(lang) for note in im.notes],
     }}
 
 

@@ -168,7 +168,7 @@ def _read(text: str, table: Table, start: int, end: int, headed: bool) -> TableR
         if not raws:
             read.blank.update(cells)  # a row with its label and nothing after: present, blank
         elif None in pieces:
-            read.unreadable.update({c: ("unreadable", " ".join(raws)) for c in cells})
+            read.unread.update({c: ("unplaced", " ".join(raws)) for c in cells})
         elif cut_off and short:
             _cut_off(read, where, row.label, cells, pieces)
         else:

@@ -85,7 +85,9 @@ class ImportedReport:
         for read in self.tables.values():
             for c, value in read.values.items():
                 cells[c] = RawCell(value, printed=True)
-            for c, (reason, raw) in read.unreadable.items():
+            for c, raw in read.printed.items():
+                cells[c] = RawCell(raw, printed=True)
+            for c, (reason, raw) in read.unread.items():
                 cells[c] = RawCell(raw, printed=True, reason=Reason(reason, raw))
             for c in read.blank:
                 cells[c] = RawCell("", printed=True)

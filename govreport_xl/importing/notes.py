@@ -13,17 +13,19 @@ TEMPLATES = {
                 "{where}: digits run together '{raw}' split one way only by the table's sums: {values}"),
     "decoded_rows": ("{where}：{n} 行的数字连在一起，按表内合计唯一拆分出 {cells} 个单元格",
                      "{where}: digits run together in {n} row(s); {cells} cells split one way only by the table's sums"),
-    "not_reconciled": ("{where}：无论怎样拆分，表内合计都不能全部成立（报告本身的数字有误）；只按放宽最少合计的拆法读取，几种拆法同样可能时不作选择",
-                       "{where}: no split makes every sum of the table hold (the report's own figures are wrong); read only by the splits that set the fewest sums aside, none picked where several are as likely"),
-    "too_many": ("{where}：数字连在一起「{raw}」，拆法太多，无法逐一核对，不予读取",
-                 "{where}: digits run together '{raw}' split too many ways to check; not read"),
+    "unsettled": ("{where}：{rows} 的数字连在一起，无论怎样拆分，表内合计都不能全部成立（可能有印错的数字，或混入了表外的数字），"
+                  "无法确定怎样拆分：只读取数字本身就能确定的单元格，其余 {n} 个不予读取",
+                  "{where}: digits run together in {rows} split no way that makes every sum of the table hold (a misprinted "
+                  "figure, or figures from outside the table): only cells the digits alone fix are read; {n} cells not read"),
+    "too_many": ("{where}：数字连在一起「{raw}」，拆法太多，无法逐一核对：只读取数字本身就能确定的单元格",
+                 "{where}: digits run together '{raw}' split too many ways to check: only cells the digits alone fix are read"),
+    "unplaced": ("{where}：数字「{raw}」多于这一行的单元格所能容纳的，无法拆分，不予读取",
+                 "{where}: the digits '{raw}' are more than the row's cells can hold; not read"),
     "decoded_digits": ("{where}：数字连在一起「{raw}」，只有一种拆法：{values}", "{where}: digits run together '{raw}' split one way only: {values}"),
     "ambiguous_digits": ("{where}：数字连在一起「{raw}」，有 {n} 种拆法，表内没有能区分它们的合计（其中 {hinted} 种符合 {hint}），不作选择：{candidates}",
                          "{where}: digits run together '{raw}' split {n} ways and no sum of the table tells them apart ({hinted} fit {hint_en}); none is picked: {candidates}"),
     "ambiguous": ("{where}：数字连在一起「{raw}」，有 {n} 种拆法都符合表内合计，不作选择：{candidates}",
                   "{where}: digits run together '{raw}' split {n} ways that all fit the table's sums; none is picked: {candidates}"),
-    "undecodable": ("{where}：数字连在一起「{raw}」，没有一种拆法能使表内合计成立（报告本身的数字不一致），不予读取",
-                    "{where}: digits run together '{raw}' split no way that makes the table's sums hold (the report's own figures disagree); not read"),
     "row_cut_off": ("{where}：文本在「{label}」一行中断，只读入 {n} 个单元格", "{where}: the text ends inside the row '{label}'; {n} cells read"),
     "blank": ("{where}：{n} 个单元格空白，按 0 计算并提示（V-03）", "{where}: {n} cells are blank, summed as 0 and reported (V-03)"),
     "no_heading": ("{where}：没有找到表格标题，按行标签读取", "{where}: no table heading found; rows read by their labels"),
@@ -38,6 +40,12 @@ TEMPLATES = {
 class Note:
     key: str
     params: dict = field(default_factory=dict)
+    cells: tuple[str, ...] = ()  # the cells it concerns, where it concerns some
 
     def render(self, lang: str = "zh") -> str:
         return TEMPLATES[self.key][lang == "en"].format(**self.params)
+
+    def record(self, lang: str = "zh") -> dict:
+        """The note as data: its kind, the cells it concerns, its facts, and the sentence."""
+        return {"kind": self.key, "cells": list(self.cells),
+                "params": {k: v for k, v in self.params.items() if k != "hint_en"}, "text": self.render(lang)}

@@ -2,8 +2,9 @@
 
 A row is found by its label, whatever the layout: the label text seen before a run of value cells
 is matched against the official row labels (compared without spaces and punctuation). Values are
-never invented: a cell that cannot be read, or a row whose cells cannot be told apart, is
-reported, not set to 0.
+never invented: a row whose cells cannot be told apart, or a figure that cannot be placed, leaves
+its cells unread (the importer's uncertainty, not the report's error), never set to 0. A printed
+cell that is no figure ("1O") is handed on as printed, for the checks to judge.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from ..core.checks import check_relation
 from ..core.rules import RULES, Relation, relations, relations_of
 from ..core.standard import CELLS, T3, T4, CellKind, Table, code, columns
 from .notes import Note
-from .solve import Decoded, Piece, Run, can_fill, decode, piece
+from .solve import SETTLED, TOO_MANY, UNPLACED, Decoded, Piece, Run, can_fill, decode, piece
 from .tokens import Kind, Token, key
 
 _NUMBERING_PREFIX = r"^(?:[一二三四五六七八九十]+|\d+)"
@@ -33,7 +34,8 @@ class TableRead:
 
     table: Table
     values: dict[str, int | Decimal] = field(default_factory=dict)
-    unreadable: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (reason key, raw)
+    printed: dict[str, str] = field(default_factory=dict)  # code -> printed text that is no figure (V-01)
+    unread: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (why not read, raw): UNREAD_REASONS
     notes: list[Note] = field(default_factory=list)
     blank: set[str] = field(default_factory=set)  # cells printed empty: present, blank (V-03)
     decoded: set[str] = field(default_factory=set)  # values split out of digits run together
@@ -47,29 +49,33 @@ class TableRead:
 
     @property
     def found(self) -> int:
-        """Cells the text has: read, blank or unreadable."""
-        return len(self.values) + len(self.unreadable) + len(self.blank)
+        """Cells the text has: read, printed as no figure, unread or blank."""
+        return len(self.values) + len(self.printed) + len(self.unread) + len(self.blank)
 
     @property
     def status(self) -> str:
         if self.found == 0:
             return "missing"
-        return "complete" if self.found == len(self.codes) and not self.unreadable else "partial"
+        return "complete" if self.found == len(self.codes) and not self.unread and not self.printed else "partial"
 
     def saw_none(self, word: str) -> None:
         """A cell written as a word for none ("/"): counted for the table's note."""
         self.none_words[word] = self.none_words.get(word, 0) + 1
 
     def counts(self) -> dict[str, int]:
-        """How each cell of the table was read: read as printed, decoded by the sums, ambiguous
-        (more than one split fits), unreadable, blank, or missing from the text."""
-        ambiguous = sum(1 for reason, _ in self.unreadable.values() if reason.startswith("ambiguous"))
+        """How each cell of the table was read: read as printed (a printed non-figure included),
+        decoded by the sums, ambiguous (several readings fit), not given separately, otherwise
+        unread, blank, or missing from the text."""
+        reasons = [reason for reason, _ in self.unread.values()]
+        ambiguous = sum(1 for r in reasons if r.startswith("ambiguous"))
+        not_given = reasons.count("not_given")
         return {
-            "read": len(self.values) - len(self.decoded),
+            "read": len(self.values) - len(self.decoded) + len(self.printed),
             "decoded": len(self.decoded),
             "ambiguous": ambiguous,
-            "unreadable": len(self.unreadable) - ambiguous,
+            "unread": len(reasons) - ambiguous - not_given,
             "blank": len(self.blank),
+            "not_given": not_given,
             "missing": len(self.codes) - self.found,
         }
 
@@ -204,7 +210,7 @@ class _TableReader:
             if tok.kind is Kind.BLANK:
                 self.read.blank.add(c)  # summed as 0, reported as blank (V-03), as in a workbook
             elif v is None:
-                self.read.unreadable[c] = ("unreadable", tok.raw)
+                self.read.printed[c] = tok.raw
             else:
                 self.read.values[c] = v
             if tok.kind is Kind.NONE:
@@ -240,7 +246,7 @@ class _TableReader:
             if len(options) == 1 and None not in options:
                 self.read.values[c] = options.pop()
             else:
-                self.read.unreadable[c] = ("ambiguous_blanks", raw)
+                self.read.unread[c] = ("ambiguous_blanks", raw)
 
     def row(self, spec: RowSpec, run: list[Token], strict: bool = True, cut_off: bool = False) -> bool:
         """Read one row; False where a row outside any table section (`strict` off) does not fit
@@ -265,7 +271,7 @@ class _TableReader:
         else:
             raw = " ".join(t.raw or "（空）" for t in run)
             for col in spec.columns:
-                self.read.unreadable[code(self.read.table.id, spec.code, col)] = ("cell_count", raw)
+                self.read.unread[code(self.read.table.id, spec.code, col)] = ("cell_count", raw)
         return True
 
 
@@ -318,7 +324,7 @@ def read_rows(table: Table, tokens: Sequence[Token], strict: bool = True, cut_of
         if reader.row(match, run, strict, cut_off and i == len(found) - 1):
             specs = specs[specs.index(match) + 1:]  # rows come in order; a label seen again is not a row
     reader.cut_glued()
-    seen = {c.split(".")[1] for c in (*reader.read.values, *reader.read.unreadable, *reader.read.blank)}
+    seen = {c.split(".")[1] for c in (*reader.read.values, *reader.read.printed, *reader.read.unread, *reader.read.blank)}
     if seen:  # a table not found at all is said once, by its status
         missing = [row.label for row in table.rows if row.code not in seen]
         if missing:
@@ -361,7 +367,7 @@ def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
         return reader.read
     else:
         raw = " ".join(t.raw or "（空）" for t in run)
-        reader.read.unreadable.update({code(T4.id, r, c): ("cell_count", raw) for r, c in cells})
+        reader.read.unread.update({code(T4.id, r, c): ("cell_count", raw) for r, c in cells})
     table_notes(reader.read)
     return reader.read
 
@@ -376,40 +382,46 @@ def read_table(table: Table, tokens: Sequence[Token], strict: bool = True, cut_o
 
 
 def put_decodings(read: TableRead, found: Sequence[tuple[str, Decoded]]) -> None:
-    """The readings `decode` left each run (named by `where`, "T3.R05") into the table: a cell
-    every reading agrees on is read; the others are ambiguous (the readings kept as candidates,
-    shown in a note) or, where no reading is left, not decodable."""
+    """What `decode` could read of each run (named by `where`, "T3.R05") into the table: a cell
+    every reading agrees on is read; the others are unread: ambiguous (the readings kept as
+    candidates, shown in a note), unsettled (no reading makes every sum hold) or left where the
+    search stopped."""
     decoded_rows: list[tuple[str, Decoded]] = []
+    unsettled: list[str] = []
     for where, d in found:
         cells = d.run.cells
+        why = "ambiguous" if d.outcome == SETTLED else d.outcome
         for i, c in enumerate(cells):
-            options = {r[i] for r in d.readings}
-            if CELLS[c].kind is CellKind.COUNT and any(v != int(v) for v in options):
-                read.unreadable[c] = ("unreadable", d.run.raw)  # a fraction printed in a count: not a count
+            options = d.options(i)
+            if len(options) == 1 and CELLS[c].kind is CellKind.COUNT and any(v != int(v) for v in options):
+                read.printed[c] = str(options.pop())  # a fraction printed (whole) in a count: the checks judge it
             elif len(options) == 1:
                 read.values[c] = options.pop()
                 if d.run.run_together:
                     read.decoded.add(c)
             else:
-                read.unreadable[c] = ("ambiguous" if d.readings or d.too_many else "undecodable", d.run.raw)
-        if len(d.readings) == 1 and d.run.run_together:
+                read.unread[c] = (why, d.run.raw)
+        left = tuple(c for c in cells if c in read.unread)
+        if d.outcome == SETTLED and len(d.readings) == 1 and d.run.run_together:
             decoded_rows.append((where, d))
-        elif d.too_many:
-            read.notes.append(Note("too_many", {"where": where, "raw": d.run.raw}))
-        elif len(d.readings) > 1:
+        elif d.outcome in (TOO_MANY, UNPLACED) and left:
+            read.notes.append(Note(d.outcome, {"where": where, "raw": d.run.raw}, left))
+        elif d.outcome == SETTLED and len(d.readings) > 1:
             read.candidates[cells] = d.readings
             read.notes.append(_ambiguous_note(read.table, where, d))
-        elif not d.readings:
-            read.notes.append(Note("undecodable", {"where": where, "raw": d.run.raw}))
+        elif d.outcome not in (SETTLED, TOO_MANY, UNPLACED) and left:
+            unsettled.append(where)
     by_digits = [(w, d) for w, d in decoded_rows if not d.by_sums]
     by_sums = [(w, d) for w, d in decoded_rows if d.by_sums]
-    notes = [Note("decoded_digits", {"where": w, "raw": d.run.raw, "values": _show(d.readings[0])}) for w, d in by_digits]
+    notes = [Note("decoded_digits", {"where": w, "raw": d.run.raw, "values": _show(d.readings[0])}, d.run.cells) for w, d in by_digits]
     if len(by_sums) > MAX_ROWS_NOTED:
-        notes.append(Note("decoded_rows", {"where": read.table.id, "n": len(by_sums), "cells": sum(len(d.run.cells) for _, d in by_sums)}))
+        notes.append(Note("decoded_rows", {"where": read.table.id, "n": len(by_sums), "cells": sum(len(d.run.cells) for _, d in by_sums)},
+                          tuple(c for _, d in by_sums for c in d.run.cells)))
     else:
-        notes += [Note("decoded", {"where": w, "raw": d.run.raw, "values": _show(d.readings[0])}) for w, d in by_sums]
-    if any(d.reconciles is False and d.run.run_together for _, d in found):
-        notes.insert(0, Note("not_reconciled", {"where": read.table.id}))
+        notes += [Note("decoded", {"where": w, "raw": d.run.raw, "values": _show(d.readings[0])}, d.run.cells) for w, d in by_sums]
+    if unsettled:
+        cells = tuple(c for w, d in found if w in unsettled for c in d.run.cells if c in read.unread)
+        notes.insert(0, Note("unsettled", {"where": read.table.id, "rows": "、".join(unsettled), "n": len(cells)}, cells))
     read.notes[:0] = notes
 
 
@@ -423,10 +435,11 @@ def _ambiguous_note(table: Table, where: str, d: Decoded) -> Note:
     shown = "；".join(_show(r) for r in ordered[:MAX_CANDIDATES_SHOWN]) + ("……" if len(ordered) > MAX_CANDIDATES_SHOWN else "")
     params = {"where": where, "raw": d.run.raw, "n": len(d.readings), "candidates": shown}
     if d.by_sums:
-        return Note("ambiguous", params)
+        return Note("ambiguous", params, cells)
     rules = [RULES[i] for i in dict.fromkeys(rel.rule.id for rel in hints)]
     hint = {lang: "; ".join(f"{r.id} {r.summary[lang]}" for r in rules) or "—" for lang in ("zh", "en")}
-    return Note("ambiguous_digits", {**params, "hinted": sum(1 for r in d.readings if fits(r)), "hint": hint["zh"], "hint_en": hint["en"]})
+    return Note("ambiguous_digits", {**params, "hinted": sum(1 for r in d.readings if fits(r)), "hint": hint["zh"], "hint_en": hint["en"]},
+                cells)
 
 
 def _show(reading) -> str:

@@ -1,0 +1,283 @@
+"""The digit splitter (`importing/solve.py`) against a brute-force enumerator.
+
+The oracle here knows nothing of the splitter or of the catalogue's relation objects: it lists
+every way to cut printed pieces into cells (R1–R3 of the module's account, written out with
+itertools) and checks the table's sums as written by hand below. Every pruning of the search
+(P1–P6) must keep exactly the readings the brute force keeps.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from govreport_xl.core.standard import T2, T3, T4
+from govreport_xl.importing.solve import (
+    SETTLED, TOO_MANY, UNPLACED, UNSETTLED, Piece, Run, by_digits, cuttings, decode, fixed_by_digits,
+)
+from govreport_xl.importing.tables import relations_of_table
+from published import made_up_report
+
+T3_RELS, T4_RELS, T2_RELS = (relations_of_table(t) for t in (T3, T4, T2))
+ROWS = [f"R{i:02d}" for i in range(1, 26)]
+
+
+def row_cells(row: str, table: str = "T3", n: int = 7) -> tuple[str, ...]:
+    return tuple(f"{table}.{row}.C{i}" for i in range(1, n + 1))
+
+
+T4_CELLS = tuple(f"T4.R{r}.C{c}" for r in (1, 2, 3) for c in range(1, 6))
+
+
+# --- the oracle --------------------------------------------------------------------------------
+
+
+def brute_readings(pieces: list[Piece], n: int) -> set[tuple]:
+    """Every reading of the pieces as n cells: each piece gives one cell or more, in order; a cut
+    cell has 1 to 15 digits and no leading zero; a whole piece is its own figure."""
+    ways_of_piece = []
+    for p in pieces:
+        if not p.cuttable:
+            ways_of_piece.append({1: [(p.whole,)]})
+            continue
+        d = p.raw
+        ways: dict[int, list[tuple]] = {}
+        for k in range(1, len(d) + 1):
+            for cuts in itertools.combinations(range(1, len(d)), k - 1):
+                bounds = (0, *cuts, len(d))
+                parts = [d[a:b] for a, b in zip(bounds, bounds[1:])]
+                if all(len(s) <= 15 and (s == "0" or not s.startswith("0")) for s in parts):
+                    ways.setdefault(k, []).append(tuple(int(s) for s in parts))
+        ways_of_piece.append(ways)
+    out = set()
+    for counts in itertools.product(*[list(w) for w in ways_of_piece]):
+        if sum(counts) != n:
+            continue
+        for choice in itertools.product(*[w[k] for w, k in zip(ways_of_piece, counts)]):
+            out.add(tuple(v for part in choice for v in part))
+    return out
+
+
+def t3_row_holds(v) -> bool:  # T3-02: 总计 = 自然人 + the five columns under 法人或其他组织
+    return v[6] == v[0] + v[1] + v[2] + v[3] + v[4] + v[5]
+
+
+def t4_holds(v) -> bool:  # T4-01: each group's 总计 is the sum of its four results
+    return all(v[g + 4] == v[g] + v[g + 1] + v[g + 2] + v[g + 3] for g in (0, 5, 10))
+
+
+def t3_holds(t: dict, rows) -> bool:
+    """Every equality of table 3 over {(row, column): figure} that involves one of `rows`,
+    written out by hand (those among other rows alone are the checks' business, not the cutting's)."""
+    handled = [f"R{i:02d}" for i in range(3, 24)]
+    for r in rows:
+        if t[r, 7] != sum(t[r, c] for c in range(1, 7)):
+            return False
+    for c in range(1, 8):
+        if set(rows) & {*handled, "R24"} and t["R24", c] != sum(t[r, c] for r in handled):
+            return False
+        if set(rows) & {"R01", "R02", "R24", "R25"} and t["R01", c] + t["R02", c] != t["R24", c] + t["R25", c]:
+            return False
+    return True
+
+
+# --- printed pieces from true figures ------------------------------------------------------------
+
+
+def glue(values, rnd: random.Random, separators: bool = True) -> list[Piece]:
+    """Figures as a flattened text prints them: runs of them glued together; a figure of four
+    digits or more sometimes with a thousands separator, a 0 sometimes as "/" (whole pieces)."""
+    pieces: list[Piece] = []
+    digits = ""
+    for v in values:
+        if separators and v >= 1000 and rnd.random() < 0.4:
+            pieces += [Piece(digits)] if digits else []
+            pieces.append(Piece(f"{v:,}", Decimal(v)))
+            digits = ""
+        elif separators and v == 0 and rnd.random() < 0.1:
+            pieces += [Piece(digits)] if digits else []
+            pieces.append(Piece("/", 0))
+            digits = ""
+        else:
+            digits += str(v)
+            if rnd.random() < 0.15:
+                pieces.append(Piece(digits))
+                digits = ""
+    return pieces + ([Piece(digits)] if digits else [])
+
+
+def small_row(rnd: random.Random) -> list[int]:
+    parts = [rnd.choice([0, 0, 0, 1, 2, 3, 5, 10, 12, 40, 101, 1200, 2003]) for _ in range(6)]
+    return [*parts, sum(parts)]
+
+
+def misprint(values, rnd: random.Random) -> list[int]:
+    """One figure of the row printed wrong: a digit changed, added or dropped."""
+    i = rnd.randrange(len(values))
+    s = str(values[i])
+    j = rnd.randrange(len(s))
+    s = rnd.choice([s[:j] + str(rnd.randrange(10)) + s[j + 1:], s + str(rnd.randrange(10)), s[:j] + s[j + 1:] or "0"])
+    out = list(values)
+    out[i] = int(s)
+    return out
+
+
+def digit_count(pieces) -> int:
+    return sum(len(p.raw) if p.cuttable else 1 for p in pieces)
+
+
+# --- the properties -----------------------------------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.randoms(use_true_random=False), st.sampled_from(["true", "misprinted", "digits"]))
+def test_a_row_of_table_3_keeps_exactly_the_readings_the_brute_force_keeps(rnd, kind):
+    """Pruned search (P1–P5) = every cut (R1–R3) whose row adds up."""
+    if kind == "digits":  # no true row behind it: mostly no reading fits
+        pieces = [Piece("".join(rnd.choice("0123456789") for _ in range(rnd.randint(7, 13))))]
+    else:
+        row = small_row(rnd)
+        pieces = glue(misprint(row, rnd) if kind == "misprinted" else row, rnd)
+    if digit_count(pieces) > 16 or len(pieces) > 7:
+        return
+    want = {r for r in brute_readings(pieces, 7) if t3_row_holds(r)}
+    got = cuttings(Run(row_cells("R05"), tuple(pieces)), {}, T3_RELS)
+    assert got is not None and len(got) == len(set(got))
+    assert set(got) == want, pieces
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.randoms(use_true_random=False), st.booleans())
+def test_table_4_in_one_run_keeps_exactly_the_readings_the_brute_force_keeps(rnd, printed_wrong):
+    groups = []
+    for _ in range(3):
+        parts = [rnd.choice([0, 0, 0, 1, 2, 3, 12]) for _ in range(4)]
+        groups += [*parts, sum(parts)]
+    if printed_wrong:
+        groups = misprint(groups, rnd)
+    pieces = glue(groups, rnd, separators=False)
+    if digit_count(pieces) > 19:
+        return
+    want = {r for r in brute_readings(pieces, 15) if t4_holds(r)}
+    assert set(cuttings(Run(T4_CELLS, tuple(pieces)), {}, T4_RELS)) == want
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_what_the_digits_alone_fix_is_what_every_cut_agrees_on(rnd):
+    n = rnd.randint(1, 7)
+    pieces = [Piece("".join(rnd.choice("0011234") for _ in range(rnd.randint(1, 6)))) for _ in range(rnd.randint(1, 3))]
+    if rnd.random() < 0.3:
+        pieces.insert(rnd.randrange(len(pieces) + 1), Piece("1,200", Decimal(1200)))
+    every = brute_readings(pieces, n)
+    figures, any_reading = by_digits(pieces, n)
+    assert any_reading == bool(every)
+    if every:
+        assert figures == [{r[i] for r in every} for i in range(n)]
+    agreed = tuple(next(iter(s)) if len(s := {r[i] for r in every}) == 1 else None for i in range(n))
+    assert fixed_by_digits(Run(tuple(f"T2.R1.C{i}" for i in range(n)), tuple(pieces))) == (agreed if every else (None,) * n)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.randoms(use_true_random=False), st.booleans())
+def test_two_rows_run_together_are_cut_as_the_whole_table_allows(seed, rnd, printed_wrong):
+    """Two rows of table 3 glued, the rest printed apart: `decode` keeps, for each row, exactly
+    the readings that are part of a reading of the whole table under which every sum holds; where
+    there is none, it says so (and reads only what every cut agrees on)."""
+    report = made_up_report(seed)
+    table = {(r, c): report.value(f"T3.{r}.C{c}") for r in ROWS for c in range(1, 8)}
+    # two rows that share a column sum (T3-03: R03–R24; T3-01: R01, R02, R24, R25)
+    glued = rnd.sample(rnd.choice([ROWS[2:24], ["R01", "R02", "R24", "R25"]]), 2)
+    printed = dict(table)
+    if printed_wrong:
+        at = (rnd.choice(ROWS), rnd.randint(1, 7))
+        printed[at] = misprint([printed[at]], rnd)[0]
+    pieces = {r: glue([printed[r, c] for c in range(1, 8)], rnd) for r in glued}
+    if any(digit_count(p) > 15 for p in pieces.values()):
+        return
+    known = {f"T3.{r}.C{c}": Decimal(v) for (r, c), v in printed.items() if r not in glued}
+    runs = [Run(row_cells(r), tuple(pieces[r])) for r in glued]
+    each = [{x for x in brute_readings(pieces[r], 7) if t3_row_holds(x)} for r in glued]
+    whole = [(a, b) for a in each[0] for b in each[1]
+             if t3_holds({**printed, **{(glued[0], c): a[c - 1] for c in range(1, 8)}, **{(glued[1], c): b[c - 1] for c in range(1, 8)}},
+                         glued)]
+    got = decode(runs, known, T3_RELS)
+    if whole:
+        assert [d.outcome for d in got] == [SETTLED, SETTLED]
+        assert set(got[0].readings) == {a for a, _ in whole} and set(got[1].readings) == {b for _, b in whole}
+    else:
+        assert [d.outcome for d in got] == [UNSETTLED, UNSETTLED]
+        for d, r in zip(got, glued):
+            every = brute_readings(pieces[r], 7)
+            for i in range(7):
+                agreed = {x[i] for x in every}
+                assert d.options(i) == (agreed if len(agreed) == 1 else set())
+
+
+# --- the cases the issue reported ------------------------------------------------------------------
+
+
+def test_a_figure_with_a_thousands_separator_counts_its_digits():
+    """Issue 17 item 2: "1,200" was counted as one digit by a bound, which then cut the only
+    reading; the same figures run together had it."""
+    cells = row_cells("R01")
+    separated = cuttings(Run(cells, (Piece("1,200", Decimal(1200)), Piece("300001203"))), {}, T3_RELS)
+    together = cuttings(Run(cells, (Piece("1200300001203"),)), {}, T3_RELS)
+    assert separated == together == [(1200, 3, 0, 0, 0, 0, 1203)]
+
+
+def test_a_row_that_fits_two_ways_is_ambiguous_alone():
+    alone = cuttings(Run(row_cells("R01"), (Piece("120010013"),)), {}, T3_RELS)
+    assert sorted(alone) == [(1, 2, 0, 0, 10, 0, 13), (12, 0, 0, 1, 0, 0, 13)]
+    [d] = decode([Run(row_cells("R01"), (Piece("120010013"),))], {}, T3_RELS)
+    assert d.outcome == SETTLED and d.options(6) == {13} and d.options(0) == {1, 12}
+
+
+def test_no_reading_that_fits_means_only_what_the_digits_fix():
+    """Issue 17 item 1: printed 1255 4627 1303 432 5 965 8487 (the total misprinted, 8587) also
+    fits its row as 12 55462 71 303 43 2596 58487. Neither is read: no reading makes the sums
+    hold, so the text has a misprint somewhere and any cut could be the printed one."""
+    run = Run(row_cells("R05"), (Piece("1255462713034325965" + "8487"),))
+    assert (12, 55462, 71, 303, 43, 2596, 58487) in cuttings(run, {}, T3_RELS)  # the row alone would take it
+    known = {c: Decimal(0) for r in ROWS if r != "R05" for c in row_cells(r)}  # the other rows: all 0
+    [d] = decode([run], known, T3_RELS)
+    assert d.outcome == UNSETTLED and all(not d.options(i) for i in range(7))
+
+
+def test_a_run_too_long_to_cut_stops_and_reads_only_what_the_digits_fix():
+    run = Run(tuple(f"X{i}" for i in range(15)), (Piece("1234567890" * 4),))  # no sum: C(39, 14) cuts
+    [d] = decode([run], {}, T3_RELS)
+    assert d.outcome == TOO_MANY and d.readings == [] and all(not d.options(i) for i in range(15))
+    assert fixed_by_digits(Run(row_cells("R05"), (Piece("1234567"),))) == (1, 2, 3, 4, 5, 6, 7)
+
+
+def test_runs_no_sum_links_are_decoded_apart():
+    """With every other cell of table 3 printed apart, 一、本年新收 (T3-01) and 1.属于国家秘密
+    (T3-03) share no sum: a misprint in the one does not unsettle the other."""
+    known = {c: Decimal(0) for r in ROWS if r not in ("R01", "R05") for c in row_cells(r)}
+    known |= {"T3.R24.C1": Decimal(1), "T3.R24.C7": Decimal(1), "T3.R02.C1": Decimal(1), "T3.R02.C7": Decimal(1)}
+    wrong = Run(row_cells("R01"), (Piece("10000002"),))  # one cut, 10|0|0|0|0|0|2, and its row breaks
+    right = Run(row_cells("R05"), (Piece("1000001"),))
+    d_wrong, d_right = decode([wrong, right], known, T3_RELS)
+    assert d_wrong.outcome == UNSETTLED and d_right.outcome == SETTLED and d_right.readings == [(1, 0, 0, 0, 0, 0, 1)]
+    unplaced = Run(row_cells("R1", "T2", 3), (Piece("00"),))  # two digits, three cells: no reading at all
+    assert decode([unplaced], {}, T2_RELS)[0].outcome == UNPLACED
+
+
+def test_a_run_with_other_endings_is_read_as_the_sums_allow():
+    """Digits of the next label's numbering ("2.") glued on: a variant without them is read too."""
+    cells = row_cells("R16")
+    run = Run(cells, (Piece("10000012"),), variants=((Piece("1000001"),),))
+    [d] = decode([run], {}, T3_RELS)
+    assert d.outcome == SETTLED and d.readings == [(1, 0, 0, 0, 0, 0, 1)]
+
+
+@pytest.mark.parametrize("pieces", [["0"], ["12"], ["1,200"], ["/"]])
+def test_too_few_figures_give_no_reading(pieces):
+    ps = [Piece(p) if p.isdigit() else Piece(p, Decimal(0) if p == "/" else Decimal(1200)) for p in pieces]
+    assert cuttings(Run(row_cells("R01"), tuple(ps)), {}, T3_RELS) == [] == sorted(brute_readings(ps, 7))
