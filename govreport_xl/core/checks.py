@@ -79,20 +79,29 @@ class Context:
         self.roots = wrong_roots(self.reading)
         self.last_values, self.last_unread = last_year(self.previous) if self.previous is not None else ({}, {})
 
-    def missing(self, rule: Rule, codes: Sequence[str]) -> Unchecked | None:
-        """The Unchecked of an instance that involves cells the source lacks or could not read;
-        None if it has them all."""
+    def missing(self, rule: Rule, codes: Sequence[str], summed: Iterable[str] = ()) -> Unchecked | None:
+        """The Unchecked of an instance that involves cells the source lacks or could not read
+        (but those `summed`: given as a sum the instance can use); None if it has them all."""
         if gone := [c for c in codes if c in self.reading.absent]:
             return Unchecked(rule.id, tuple(codes), Reason("cells_missing", " ".join(gone)))
-        if unread := [c for c in codes if c in self.reading.unread]:
-            return Unchecked(rule.id, tuple(codes), Reason("cells_unread", " ".join(unread)))
+        if unread := [c for c in codes if c in self.reading.unread and c not in summed]:
+            why = "cells_not_given" if all(self.reading.unread[c].key == "not_given" for c in unread) else "cells_unread"
+            return Unchecked(rule.id, tuple(codes), Reason(why, " ".join(unread)))
         return None
 
-    def unchecked(self, rule: Rule, codes: Sequence[str], own: str | None = None) -> Unchecked | None:
+    def summed(self, rel: Relation) -> dict[str, Decimal]:
+        """Where a relation adds every cell of a group the source gives only as their sum (all
+        on one side, as T3-03 adds R21–R23): the first cell of each such group with the sum."""
+        terms = {t.code: t.sign for t in (*rel.actual, *rel.expected)}
+        side = {t.code: n for n, ts in enumerate((rel.actual, rel.expected)) for t in ts}
+        return {group[0]: total for group, total in self.reading.combined.items()
+                if all(c in terms for c in group) and len({(terms[c], side[c]) for c in group}) == 1}
+
+    def unchecked(self, rule: Rule, codes: Sequence[str], own: str | None = None, summed: Iterable[str] = ()) -> Unchecked | None:
         """As `missing`, and also where the figures depend on a cell filled in wrong: that cell's
         own finding says what to fix, the checks resting on it wait for it. `own` is the cell a
         V-01/V-02 check judges by itself (unless it is a total of wrong cells)."""
-        if (gone := self.missing(rule, codes)) is not None:
+        if (gone := self.missing(rule, codes, summed)) is not None:
             return gone
         roots = dict.fromkeys(r for c in codes for r in self.roots.get(c, ()) if r != own)
         return Unchecked(rule.id, tuple(codes), Reason("depends_on_invalid", " ".join(roots))) if roots else None
@@ -141,7 +150,9 @@ def check_relation(rel: Relation, values: Mapping[str, Number]) -> Finding | Non
 @checks("T3-01", "T3-02", "T3-03", "T4-01", "P-01")
 def _relations(rule: Rule, ctx: Context) -> Iterator[Outcome]:
     for rel in relations_of(rule.id):
-        outcome = ctx.unchecked(rule, rel.codes) or check_relation(rel, ctx.values)
+        sums = ctx.summed(rel)  # a group given only as its sum counts, in full, in its first cell
+        given = {c for group in ctx.reading.combined if group[0] in sums for c in group}
+        outcome = ctx.unchecked(rule, rel.codes, summed=given) or check_relation(rel, {**ctx.values, **sums})
         if outcome is not None:
             yield outcome
 

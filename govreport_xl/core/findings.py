@@ -77,6 +77,7 @@ REASONS: dict[str, dict[str, str]] = {
     },
     # why a check could not be made, or a rule was not in scope
     "cells_missing": {"zh": "缺少单元格 {raw}", "en": "cells missing: {raw}"},
+    "cells_not_given": {"zh": "报告没有分项列出单元格 {raw}（只印了合计）", "en": "cells not given separately: {raw} (only their sum is printed)"},
     "cells_unread": {"zh": "单元格 {raw} 未能读取（导入时无法确定，见导入说明）",
                      "en": "cells not read: {raw} (the import could not settle them; see its notes)"},
     "format_unknown": {"zh": "没有统计表，无法判断格式", "en": "no tables to tell the format by"},

@@ -40,6 +40,8 @@ class Reading:
     problems: dict[str, CellProblem] = field(default_factory=dict)  # code or META_* name -> why refused
     absent: frozenset[str] = frozenset()  # codes the source does not have at all
     unread: dict[str, Reason] = field(default_factory=dict)  # codes the source has but could not read, and why
+    # cells a source gives only as their sum (a published table printing three rows as one): members -> sum
+    combined: dict[tuple[str, ...], Decimal] = field(default_factory=dict)
     structure: list[StructureIssue] = field(default_factory=list)
     addresses: dict[str, str] = field(default_factory=dict)  # code -> "sheet!A1"
     workbook: WorkbookFacts | None = None
@@ -211,6 +213,7 @@ class _Reader:
         self.read_cells()
         self.reading.report = Report.build(meta, {c: v for c, v in self.values.items()})
         self.reading.absent = frozenset(self.absent)
+        self.reading.combined = {tuple(g): Decimal(v) for g, v in (getattr(self.source, "combined", None) or {}).items()}
         return self.reading
 
 

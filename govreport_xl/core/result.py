@@ -24,7 +24,7 @@ class Unchecked:
 
     @property
     def for_want_of_cells(self) -> bool:
-        return self.reason.key in ("cells_missing", "cells_unread")
+        return self.reason.key in ("cells_missing", "cells_unread", "cells_not_given")
 
     @property
     def waits_for_a_fix(self) -> bool:

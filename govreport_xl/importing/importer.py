@@ -32,7 +32,8 @@ from ..core.standard import (
 )
 from ..extras import require
 from .extract import read_lines
-from .flat import inside, outside, read_flat
+from .flat import inside, outside, read_flat, regions
+from .labels import best_heading
 from .notes import Note
 from .tables import TableRead, read_table
 from .tokens import is_furniture, key, normalize, tokens
@@ -91,7 +92,8 @@ class ImportedReport:
                 cells[c] = RawCell(raw, printed=True, reason=Reason(reason, raw))
             for c in read.blank:
                 cells[c] = RawCell("", printed=True)
-        return TextSource(str(self.path), self.format, meta_values(self.report.meta), cells)
+        combined = {g: v for read in self.tables.values() for g, v in read.combined.items()}
+        return TextSource(str(self.path), self.format, meta_values(self.report.meta), cells, combined=combined)
 
 
 @dataclass
@@ -104,6 +106,7 @@ class TextSource:
     cells: dict[str, RawCell]
     kind: str = "text"
     workbook: None = None
+    combined: dict[tuple[str, ...], object] = field(default_factory=dict)  # cells printed only as their sum
 
     def cell(self, c: str) -> RawCell | None:
         if c in self.meta:
@@ -112,8 +115,13 @@ class TextSource:
 
 
 def _heading_index(lines: list[str], table: Table) -> int | None:
+    """The line of the table's heading: of the lines that start with it, the one the table's
+    labels follow (a table of contents or a preamble may print the headings too)."""
     want = key(table.heading)
-    return next((i for i, line in enumerate(lines) if key(line).startswith(want)), None)
+    places = [i for i, line in enumerate(lines) if key(line).startswith(want)]
+    spans = [(i, key("".join(lines[i + 1:places[n + 1] if n + 1 < len(places) else len(lines)])))
+             for n, i in enumerate(places)]
+    return best_heading(spans, table)
 
 
 def sections(lines: list[str]) -> dict[str, list[str]]:
@@ -233,9 +241,10 @@ def _row_like(line: str) -> bool:
     return all(kinds[first:])
 
 
-def read_tables(text: str, parts: dict[str, list[str]], flatten: bool = True) -> tuple[dict[str, TableRead], str | None]:
+def read_tables(text: str, parts: dict[str, list[str]], flatten: bool = True) -> tuple[dict[str, TableRead], str | None, set[str]]:
     """The three tables: row by row where the text keeps its rows, else (where `flatten`) from
-    the flattened text; ("flattened" when any table came from it)."""
+    the flattened text; ("flattened" when any table came from it), and the tables found under
+    their heading."""
     tables: dict[str, TableRead] = {}
     for table in (T2, T3, T4):
         if parts[table.id]:
@@ -245,13 +254,37 @@ def read_tables(text: str, parts: dict[str, list[str]], flatten: bool = True) ->
             if read.status != "missing":
                 read.notes.insert(0, Note("no_heading", {"where": table.id}))
             tables[table.id] = read
+    headed = {t for t in tables if parts[t]}
     if not flatten or all(read.status == "complete" for read in tables.values()):
-        return tables, None
+        return tables, None, headed
     layout = None
+    flat_headed = {t for t, (_, _, h) in regions(text).items() if h}
     for t, read in read_flat(text).items():
-        if read.found > tables[t].found:
+        if _better(read, tables[t]):
             tables[t], layout = read, "flattened"
-    return tables, layout
+            headed = headed - {t} | ({t} & flat_headed)
+    return tables, layout, headed
+
+
+def _better(one: TableRead, other: TableRead) -> bool:
+    """Whether one reading of a table has more of it: cells read (figures, or seen empty) first,
+    then cells found at all."""
+    return (len(one.values) + len(one.blank), one.found) > (len(other.values) + len(other.blank), other.found)
+
+
+def is_report(lines: list[str], headed: set[str], tables: dict[str, TableRead]) -> bool:
+    """A document is taken for an annual report where it has the report's title with its year
+    (or the template's cover), or one of its tables under its heading, its labels following."""
+    head = [_PREFIX.sub("", line.strip()) for line in lines[:40] if line.strip()]
+    title, _ = _title(head)
+    if _cover_fields(lines) or (title is not None and _YEAR.search(title)):
+        return True
+    return any(t in headed and tables[t].status != "missing" for t in tables)
+
+
+def _not_a_report(path: Path) -> SourceError:
+    return SourceError(path, {"zh": "不是政府信息公开工作年度报告（没有报告的标题，也没有按格式排列的统计表）",
+                              "en": "not a government information disclosure annual report (no report title, no tables in the format)"})
 
 
 def import_report(path: str | Path) -> ImportedReport:
@@ -267,10 +300,14 @@ def import_report(path: str | Path) -> ImportedReport:
     meta = title_meta(lines)
     imported = ImportedReport(path, kind, fmt, Report.build(meta))
     if fmt in OLDER_FORMATS:
+        if not is_report(lines, {t for t in ("T2", "T3", "T4") if parts[t]}, {}):
+            raise _not_a_report(path)
         imported.notes.append(Note("older_format"))
         return imported
     # a PDF is read by its geometry or its rows are unread: never re-read as one flattened line
-    imported.tables, flattened = read_tables(text, parts, flatten=kind != "pdf")
+    imported.tables, flattened, headed = read_tables(text, parts, flatten=kind != "pdf")
+    if not is_report(lines, headed, imported.tables):
+        raise _not_a_report(path)
     imported.layout = flattened or ("pdf" if kind == "pdf" else "rows")
     values = {}
     for read in imported.tables.values():
@@ -278,8 +315,6 @@ def import_report(path: str | Path) -> ImportedReport:
         imported.notes += read.notes
     narrative = narrative_figures([outside(text)] if flattened else parts["narrative"])
     if all(read.status == "missing" for read in imported.tables.values()):
-        if not (meta and (narrative or _TITLE.search("".join(lines[:40])))):
-            raise SourceError(path, {"zh": "没有找到政府信息公开年度报告的统计表", "en": "no tables of an annual report were found"})
         imported.notes.append(Note("tables_missing"))  # a narrative-only text: what it does give
     imported.report = Report.build(meta, {c: v for c, v in values.items() if c in CELLS})
     imported.narrative = narrative

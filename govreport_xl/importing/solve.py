@@ -105,6 +105,8 @@ class Run:
     # other ways the text around may end the run (digits of the next label's numbering glued
     # on): each is read as well, and the sums choose as between any readings
     variants: tuple[tuple[Piece, ...], ...] = field(default=())
+    # readings given outright instead of cut from pieces (where a row's empty cells may sit)
+    given: tuple[Reading, ...] = field(default=())
 
     @property
     def raw(self) -> str:
@@ -112,7 +114,7 @@ class Run:
 
     @property
     def run_together(self) -> bool:
-        return len(self.pieces) < len(self.cells) or bool(self.variants)
+        return not self.given and (len(self.pieces) < len(self.cells) or bool(self.variants))
 
     @property
     def all_pieces(self) -> tuple[tuple[Piece, ...], ...]:
@@ -166,8 +168,8 @@ def by_digits(pieces: Sequence[Piece], n: int) -> tuple[list[set[Value]], bool]:
 
 def fixed_by_digits(run: Run) -> tuple[Value | None, ...]:
     """Each cell's figure where every reading of every way of the run gives it the same one."""
-    options: list[set[Value]] = [set() for _ in run.cells]
-    for pieces in run.all_pieces:
+    options: list[set[Value]] = [{r[i] for r in run.given} for i in range(len(run.cells))]
+    for pieces in () if run.given else run.all_pieces:
         figures, any_reading = by_digits(pieces, len(run.cells))
         if any_reading:
             options = [a | b for a, b in zip(options, figures)]
@@ -314,7 +316,14 @@ def cuttings(run: Run, known: Mapping[str, Value], relations: Sequence[Relation]
 
 def readings_of(run: Run, known: Mapping[str, Value], relations: Sequence[Relation],
                 shared: list[int] | None = None) -> list[Reading] | None:
-    """`cuttings` of every way of the run, together (None where any search stops)."""
+    """`cuttings` of every way of the run, together (None where any search stops); of readings
+    given outright, those under which every equality within the run holds."""
+    if run.given:
+        where = dict(zip(run.cells, range(len(run.cells))))
+        mine = [rel for rel in relations if rel.op == "=" and set(rel.codes) <= set(where) | set(known) and set(rel.codes) & set(where)]
+        values = [{**known, **dict(zip(run.cells, r))} for r in run.given]
+        return list(dict.fromkeys(r for r, v in zip(run.given, values)
+                                  if all(rel.holds(total(v, rel.actual), total(v, rel.expected)) for rel in mine)))
     out: dict[Reading, None] = {}
     for pieces in run.all_pieces:
         found = cuttings(run, known, relations, shared, pieces)
@@ -410,7 +419,7 @@ def decode(runs: Sequence[Run], known: Mapping[str, Value], relations: Sequence[
         return Decoded(runs[r], state, sorted(readings, key=_order), fixed[r], bool(touched & set(runs[r].cells)))
 
     result: dict[int, Decoded] = {}
-    placed = [r for r in range(len(runs)) if any(by_digits(p, len(runs[r].cells))[1] for p in runs[r].all_pieces)]
+    placed = [r for r in range(len(runs)) if runs[r].given or any(by_digits(p, len(runs[r].cells))[1] for p in runs[r].all_pieces)]
     result |= {r: outcome(r, UNPLACED) for r in range(len(runs)) if r not in placed}
     for group in _linked([runs[r] for r in placed], known, relations):
         group = [placed[r] for r in group]

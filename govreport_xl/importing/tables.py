@@ -16,8 +16,9 @@ import re
 
 from ..core.cell_values import NONE_WORDS, parse_printed
 from ..core.checks import check_relation
-from ..core.rules import RULES, Relation, relations, relations_of
+from ..core.rules import RULES, Relation, Term, relations
 from ..core.standard import CELLS, T3, T4, CellKind, Table, code, columns
+from .labels import closest
 from .notes import Note
 from .solve import SETTLED, TOO_MANY, UNPLACED, Decoded, Piece, Run, can_fill, decode, piece
 from .tokens import Kind, Token, key
@@ -42,6 +43,8 @@ class TableRead:
     candidates: dict[tuple[str, ...], list[tuple]] = field(default_factory=dict)  # cells -> readings left, where not one
     none_words: dict[str, int] = field(default_factory=dict)  # "/" -> how many cells used it
     subtotal_column_rows: int = 0
+    # cells printed only as their sum (（六）其他处理 as one row): the members -> their total
+    combined: dict[tuple[str, ...], int | Decimal] = field(default_factory=dict)
 
     @property
     def codes(self) -> list[str]:
@@ -179,12 +182,6 @@ def _value(tok: Token, kind: CellKind) -> int | Decimal | None:
 # --- one table ----------------------------------------------------------------------------------
 
 
-def fits_by(rule_id: str, cells: Sequence[str]) -> Callable[[Sequence], bool]:
-    """Whether values for `cells` satisfy every check of the catalogue rule that lies within them
-    (T3-02 for a row of table 3, T4-01 for table 4's three groups)."""
-    return fits_within(relations_of(rule_id), cells)
-
-
 def fits_within(rels: Sequence[Relation], cells: Sequence[str]) -> Callable[[Sequence], bool]:
     """Whether values for `cells` satisfy every one of `rels` that lies within them."""
     within = [rel for rel in rels if set(rel.codes) <= set(cells)]
@@ -202,6 +199,8 @@ class _TableReader:
         self.specs = row_specs(table)
         self.groups = group_keys(table)
         self.glued: list[tuple[str, Run]] = []  # rows short of cells: digits run together, cut by the sums later
+        # rows whose cells may sit more than one way: (where, run of the ways' figures, the ways as tokens)
+        self.placements: list[tuple[str, Run, list[tuple[list[Token], bool]]]] = []
 
     def put(self, row: str, columns: Sequence[str], cells: list[Token], kind: CellKind) -> None:
         for col, tok in zip(columns, cells):
@@ -216,37 +215,63 @@ class _TableReader:
             if tok.kind is Kind.NONE:
                 self.read.saw_none(tok.raw)
 
-    def cut_glued(self) -> None:
-        """The rows whose digits ran together, cut by the table's sums with every cell read as
-        printed (blank ones as 0) known."""
-        if not self.glued:
+    def settle(self) -> None:
+        """The rows whose digits ran together and those whose cells may sit more than one way,
+        read as the table's sums allow with every cell read as printed (blank ones as 0) known."""
+        if not self.glued and not self.placements:
             return
         known = {c: Decimal(v) for c, v in self.read.values.items()} | {c: Decimal(0) for c in self.read.blank}
-        found = decode([r for _, r in self.glued], known, relations_of_table(self.read.table))
+        runs = [r for _, r in self.glued] + [r for _, r, _ in self.placements]
+        rels = relations_of_table(self.read.table)
+        if self.read.combined:
+            known |= {_together(g): Decimal(v) for g, v in self.read.combined.items()}
+            rels = with_totals(rels, tuple(self.read.combined))
+        found = decode(runs, known, rels)
         put_decodings(self.read, [(where, d) for (where, _), d in zip(self.glued, found)])
+        for (where, run, ways), d in zip(self.placements, found[len(self.glued):]):
+            self.place(run, ways, d)
 
-    def choose(self, row_cells: Sequence[tuple[str, str]], candidates: list[tuple[list[Token], bool]],
-               kind: CellKind, fits) -> None:
-        """Put the one reading the sums single out (or that every reading agrees on); where readings
-        differ and the sums cannot tell, the differing cells are ambiguous, never guessed."""
-        readings = [([_value(t, kind) for t in cells], cells, sub) for cells, sub in candidates]
-        if fits is not None and len({tuple(v) for v, _, _ in readings}) > 1:
-            fitting = [r for r in readings if None not in r[0] and fits(r[0])]
-            readings = fitting if len({tuple(v) for v, _, _ in fitting}) == 1 else readings
-        if len({tuple(v) for v, _, _ in readings}) == 1:
-            _, cells, sub = readings[0]
-            self.read.subtotal_column_rows += sub
-            for (row, col), tok in zip(row_cells, cells):
-                self.put(row, (col,), [tok], kind)
-            return
-        raw = " ".join(t.raw or "（空）" for t in candidates[0][0])
-        for i, (row, col) in enumerate(row_cells):
-            options = {r[0][i] for r in readings}
-            c = code(self.read.table.id, row, col)
-            if len(options) == 1 and None not in options:
-                self.read.values[c] = options.pop()
-            else:
+    def place(self, run: Run, ways: list[tuple[list[Token], bool]], d: Decoded) -> None:
+        """A row whose cells may sit more than one way, as `decode` left it: a cell every way
+        kept agrees on is put as printed in it (blank where it is empty in each); the others are
+        ambiguous, never guessed."""
+        kept = set(d.readings) if d.outcome == SETTLED else set(run.given)
+        taken = [(cells, sub) for (cells, sub), reading in zip(ways, run.given) if reading in kept]
+        if taken and all(sub for _, sub in taken):
+            self.read.subtotal_column_rows += 1
+        raw = " ".join(t.raw or "（空）" for t in ways[0][0])
+        for i, c in enumerate(run.cells):
+            if len(options := d.options(i)) != 1:
                 self.read.unread[c] = ("ambiguous_blanks", raw)
+            elif all(cells[i].kind is Kind.BLANK for cells, _ in taken):
+                self.read.blank.add(c)
+            else:
+                self.read.values[c] = options.pop()
+                for tok in {cells[i].raw: cells[i] for cells, _ in taken if cells[i].kind is Kind.NONE}.values():
+                    self.read.saw_none(tok.raw)
+
+    def choose(self, where: str, row_cells: Sequence[tuple[str, str]], candidates: list[tuple[list[Token], bool]],
+               kind: CellKind) -> None:
+        """A row's cells as printed where they sit one way only; where they may sit more than one
+        way (empty cells at its ends, a subtotal column), the table's sums choose once every row
+        is seen (`settle`), as they choose between cuts of digits run together."""
+        readings = [tuple(_value(t, kind) for t in cells) for cells, _ in candidates]
+        cells = tuple(code(self.read.table.id, r, c) for r, c in row_cells)
+        if len(set(readings)) == 1:
+            tokens, sub = candidates[0]
+            self.read.subtotal_column_rows += sub
+            for (row, col), tok in zip(row_cells, tokens):
+                self.put(row, (col,), [tok], kind)
+        elif any(None in r for r in readings):  # a printed non-figure: no sum can weigh the ways
+            raw = " ".join(t.raw or "（空）" for t in candidates[0][0])
+            for i, c in enumerate(cells):
+                options = {r[i] for r in readings}
+                if len(options) == 1 and None not in options:
+                    self.read.values[c] = options.pop()
+                else:
+                    self.read.unread[c] = ("ambiguous_blanks", raw)
+        else:
+            self.placements.append((where, Run(cells, (), given=tuple(readings)), candidates))
 
     def row(self, spec: RowSpec, run: list[Token], strict: bool = True, cut_off: bool = False) -> bool:
         """Read one row; False where a row outside any table section (`strict` off) does not fit
@@ -257,9 +282,8 @@ class _TableReader:
         if t3:
             candidates += [([c[0], *c[2:]], True) for c in alignments(run, n + 1) if _has_subtotal_column(c)]
         row_cells = [(spec.code, col) for col in spec.columns]
-        fits = fits_by("T3-02", [code(T3.id, r, c) for r, c in row_cells]) if t3 else None
         if candidates:
-            self.choose(row_cells, candidates, spec.kind, fits)
+            self.choose(f"{self.read.table.id}.{spec.code}", row_cells, candidates, spec.kind)
         elif not strict:
             return False
         elif len(short := _strip_blanks(run)) < n and can_fill(pieces := _pieces(short), n):
@@ -311,19 +335,34 @@ def read_rows(table: Table, tokens: Sequence[Token], strict: bool = True, cut_of
     not fit are passed over."""
     reader = _TableReader(table)
     specs = list(reader.specs)
+    boundaries = [*reader.groups, *(k for s in reader.specs for k in s.keys)]
     found = runs(tokens, keep_blank=True)
+    other = None  # （六）其他处理 printed as one row, as the 2019 form has it
     for i, (text, run) in enumerate(found):
         match = _match(text, specs, reader.groups)
         if all(t.kind is Kind.BLANK for t in run) and not _blank_row(text, match, run):
             continue  # layout: a group label's empty cells, a header's trailing tab
         if match == "subtotal":
+            if table is T3 and key(text).endswith(OTHER_KEYS):
+                other = (text, run)
+                continue
             reader.read.notes.append(Note("subtotal_row", {"where": table.id, "label": text[-20:]}))
             continue
+        if match is None and strict and any(t.is_value and t.kind is not Kind.BLANK for t in run):
+            # a printed label that is no official one: the row whose label it is closest to
+            near = closest(text, [(s, s.keys) for s in reader.specs], boundaries)
+            if near in specs:
+                match = near
+                printed = text.strip()[-40:]
+                reader.read.notes.append(Note("label_taken", {"where": f"{table.id}.{near.code}", "printed": printed,
+                                                              "label": near.label}, _row_codes(table, near)))
         if match is None:
             continue
         if reader.row(match, run, strict, cut_off and i == len(found) - 1):
             specs = specs[specs.index(match) + 1:]  # rows come in order; a label seen again is not a row
-    reader.cut_glued()
+    if other is not None:
+        _other_as_one_row(reader, *other)
+    reader.settle()
     seen = {c.split(".")[1] for c in (*reader.read.values, *reader.read.printed, *reader.read.unread, *reader.read.blank)}
     if seen:  # a table not found at all is said once, by its status
         missing = [row.label for row in table.rows if row.code not in seen]
@@ -331,6 +370,73 @@ def read_rows(table: Table, tokens: Sequence[Token], strict: bool = True, cut_of
             reader.read.notes.append(Note("rows_not_found", {"where": table.id, "n": len(missing), "labels": "；".join(missing)}))
     table_notes(reader.read)
     return reader.read
+
+
+def _row_codes(table: Table, spec: RowSpec) -> tuple[str, ...]:
+    return tuple(code(table.id, spec.code, c) for c in spec.columns)
+
+
+# --- （六）其他处理 printed as one row ---------------------------------------------------------------
+
+OTHER_GROUP = next(g for r in T3.rows for g in r.group if g.startswith("（六）"))
+OTHER_ROWS = tuple(r.code for r in T3.rows if OTHER_GROUP in r.group)  # R21–R23
+OTHER_KEYS = (key(OTHER_GROUP), re.sub(_NUMBERING_PREFIX, "", key(OTHER_GROUP)))
+
+
+def other_groups() -> tuple[tuple[str, ...], ...]:
+    """The cells a （六）其他处理 row sums, a column at a time: (T3.R21.C1, T3.R22.C1, T3.R23.C1), …"""
+    return tuple(tuple(code(T3.id, r, c.code) for r in OTHER_ROWS) for c in columns(T3))
+
+
+def _together(group: Sequence[str]) -> str:
+    """The code that stands for the sum of a group's cells in the cutting ("T3.R21+R22+R23.C1")."""
+    table, _, col = group[0].split(".")
+    return f"{table}.{'+'.join(c.split('.')[1] for c in group)}.{col}"
+
+
+def with_totals(rels: Sequence[Relation], groups: Sequence[tuple[str, ...]]) -> tuple[Relation, ...]:
+    """The equalities as they stand where each group's cells are printed only as their sum: a
+    relation with every member of a group (on one side, as T3-03 has R21–R23) has the group's
+    sum in their place; one with only some of them cannot be used; and each row relation that
+    the groups complete (T3-02 of R21, R22 and R23 together) holds for the sums."""
+    member = {c: g for g in groups for c in g}
+    out: list[Relation] = []
+    for rel in rels:
+        terms = (*rel.actual, *rel.expected)
+        touched = {member[t.code] for t in terms if t.code in member}
+        if not touched:
+            out.append(rel)
+            continue
+        whole = all(all(any(t.code == c and t.sign == 1 for t in rel.expected) for c in g) for g in touched)
+        if whole:
+            expected = tuple(t for t in rel.expected if t.code not in member) + tuple(Term(_together(g), 1) for g in touched)
+            out.append(Relation(rel.rule, rel.key, rel.actual, rel.op, expected, rel.params))
+    rows = {c.split(".")[1] for g in groups for c in g}
+    for rel in rels:  # a row relation over every group's first member stands for the groups' rows
+        first = {c for g in groups for c in g[:1]}
+        if rel.op == "=" and set(rel.codes) <= first and len({c.split(".")[1] for c in rel.codes} & rows) == 1:
+            swap = lambda terms: tuple(Term(_together(member[t.code]), t.sign) for t in terms)  # noqa: E731
+            out.append(Relation(rel.rule, rel.key + "+", swap(rel.actual), rel.op, swap(rel.expected), rel.params))
+    return tuple(out)
+
+
+def _other_as_one_row(reader: _TableReader, text: str, run: list[Token]) -> None:
+    """（六）其他处理 printed as one row where its three rows are not: the row's figures are the
+    sums of R21–R23, which are not given separately (not blank, not 0)."""
+    seen = {c.split(".")[1] for c in (*reader.read.values, *reader.read.printed, *reader.read.unread, *reader.read.blank)}
+    if seen & set(OTHER_ROWS):
+        reader.read.notes.append(Note("subtotal_row", {"where": T3.id, "label": text[-20:]}))
+        return
+    groups = other_groups()
+    ways = alignments(run, len(groups))
+    values = [tuple(_value(t, CellKind.COUNT) for t in way) for way in ways]
+    raw = " ".join(t.raw or "（空）" for t in run)
+    for g in groups:
+        reader.read.unread.update({c: ("not_given", raw) for c in g})
+    if len(set(values)) == 1 and None not in values[0]:
+        reader.read.combined = dict(zip(groups, values[0]))
+    reader.read.notes.append(Note("not_given", {"where": T3.id, "label": OTHER_GROUP, "raw": raw},
+                                  tuple(c for g in groups for c in g)))
 
 
 def table_notes(read: TableRead) -> None:
@@ -345,21 +451,32 @@ def table_notes(read: TableRead) -> None:
 
 
 def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
-    """Table 4: its groups printed as one row of cells after the header."""
+    """Table 4: its groups printed as one row of cells after the header. Its figures end where
+    its 15 cells do: what follows in further runs (a date, the next section's figures) is not
+    taken. A header printed in full (总计 for each group) with no figure at all after it is a
+    blank form: the cells' place is seen empty."""
     reader = _TableReader(T4)
-    run = [t for _, r in runs(tokens) for t in r]
+    header = key("".join(t.raw for t in tokens if t.kind is Kind.TEXT)).count(key(T4.blocks[0].columns[-1].label)) >= len(T4.rows)
     cells = [(cell.row.code, cell.column.code) for cell in T4.cells]
-    fits = fits_by("T4-01", [cell.code for cell in T4.cells])
+    run: list[Token] = []
+    for _, more in runs(tokens):
+        if run and sum(_size(t) for t in _strip_blanks(run)) >= len(cells):
+            break
+        run += more
     if not run:
+        if header:
+            reader.read.blank.update(cell.code for cell in T4.cells)
+            table_notes(reader.read)
         return reader.read
     if candidates := alignments(run, len(cells)):
-        reader.choose(cells, [(c, False) for c in candidates], CellKind.COUNT, fits)
+        reader.choose(T4.id, cells, [(c, False) for c in candidates], CellKind.COUNT)
+        reader.settle()
         table_notes(reader.read)
         return reader.read
     run = _strip_blanks(run)
     if can_fill(pieces := _pieces(run), len(cells)):  # digits run together, cut by the sums
         reader.glued.append((T4.id, Run(tuple(code(T4.id, r, c) for r, c in cells), pieces)))
-        reader.cut_glued()
+        reader.settle()
     elif cut_off and len(run) < len(cells):  # too few figures, where the text ends: the cells it has
         for (row, col), tok in zip(cells, run):
             reader.put(row, (col,), [tok], CellKind.COUNT)
@@ -370,6 +487,11 @@ def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
         reader.read.unread.update({code(T4.id, r, c): ("cell_count", raw) for r, c in cells})
     table_notes(reader.read)
     return reader.read
+
+
+def _size(tok: Token) -> int:
+    """The most cells a printed figure can fill: a digit each where digits may have run together."""
+    return len(tok.raw) if tok.kind is Kind.NUMBER and tok.raw.isdigit() else 1
 
 
 def read_table(table: Table, tokens: Sequence[Token], strict: bool = True, cut_off: bool = False) -> TableRead:
