@@ -64,6 +64,8 @@ def with_row(report: Report, row: str, values) -> Report:
 
 
 def _fmt(value, opts) -> str:
+    if value is None:  # a blank form: nothing printed
+        return ""
     s = str(value)
     if value == 0 and "none_word" in opts:  # "" renders none as an empty cell
         s = opts["none_word"]
@@ -76,7 +78,9 @@ def _fmt(value, opts) -> str:
 
 def _break(label: str, opts) -> str:
     """Labels broken by a space (or a line break), as text extraction leaves them; with
-    strip_numbering, without their 「1.」「（七）」「一、」 as some reports print them."""
+    strip_numbering, without their 「1.」「（七）」「一、」 as some reports print them; `labels`
+    prints some as given instead (typos, variants)."""
+    label = opts.get("labels", {}).get(label, label)
     if opts.get("strip_numbering"):
         label = re.sub(r"^(（[一二三四五六七八九十]+）|\d+\.|[一二三四五六七八九十]+、)", "", label)
     if not opts.get("broken_labels") or len(label) < 6:
@@ -100,7 +104,13 @@ def table_rows(report: Report, opts: dict) -> dict[str, list[list[str]]]:
     head = [T3.note, T3_APPLICANT_HEADING]
     t3 = [head, ["自然人", "法人或其他组织", *(["小计"] if subtotal_col else []), "总计"], [c.label for c in cols[1:6]]]
     emitted: set[str] = set()
+    other = opts.get("other_as_one_row")  # （六）其他处理 as one row, as the 2019 form prints it
     for row in T3.rows:
+        if other and "（六）其他处理" in row.group:
+            if row.code == "R21":
+                sums = [sum(v(code("T3", r, c.code)) for r in ("R21", "R22", "R23")) for c in cols]
+                t3.append([_break("（六）其他处理", opts), *[_fmt(x, opts) for x in _with_subtotal(sums, subtotal_col)]])
+            continue
         cells = []
         for g in row.group:
             if g not in emitted:
@@ -151,6 +161,8 @@ def _lines(rows: list[list[str]], layout: str, furniture: bool) -> list[str]:
 
 
 def narrative(report: Report, year: int) -> list[str]:
+    if report.value("T3.R01.C7") is None:  # a blank form
+        return ["一、总体情况", f"{year}年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。"]
     received = report.value("T3.R01.C7") + report.value("T3.R02.C7")
     lawsuits = report.value("T4.R2.C5") + report.value("T4.R3.C5")
     return [

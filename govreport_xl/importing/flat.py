@@ -26,7 +26,7 @@ from ..core.cell_values import NONE_WORDS
 from ..core.standard import T2, T3, T4, Table, code
 from .labels import best_heading, closest
 from .notes import Note
-from .solve import Piece, Run, can_fill, decode, piece
+from .solve import Decoded, Run, can_fill, decode, piece
 from .tables import (
     OTHER_GROUP, OTHER_KEYS, OTHER_ROWS, TableRead, group_keys, other_groups, put_decodings, relations_of_table, row_specs,
     table_notes, with_totals, _together,
@@ -197,9 +197,9 @@ def _near_labels(text: str, table: Table, found: list[FoundRow]) -> list[FoundRo
             if figures is None or spec not in gap:
                 at = label.end() + at + (len(figures.group()) if figures else 0)
                 continue
-            out[-1].stop = at
+            stop, out[-1].stop = out[-1].stop, at
             out.append(FoundRow(f"{table.id}.{spec.code}", tuple(code(table.id, spec.code, c) for c in spec.columns),
-                                spec.label, at + label.end(), row.stop, at, label.group().strip()))
+                                spec.label, at + label.end(), stop, at, label.group().strip()))
             gap = gap[gap.index(spec) + 1:]
             at = figures.end()
     return out
@@ -274,10 +274,10 @@ def _read(text: str, table: Table, start: int, end: int, headed: bool) -> TableR
         else:
             read.unread.update({c: ("unplaced", "") for c in row.cells})
     rels = relations_of_table(table)
-    decoded = decode([r for r, _ in runs], {}, with_totals(rels, other_groups()) if other else rels)
-    put_decodings(read, [(where, d) for (_, where), d in zip(runs, decoded)])
+    decoded = [(where, d) for (_, where), d in zip(runs, decode([r for r, _ in runs], {}, with_totals(rels, other_groups()) if other else rels))]
     if other is not None:
-        _given_together(read, text, other)
+        _given_together(read, text, other, next((d for where, d in decoded if where == other.where), None))
+    put_decodings(read, [(where, d) for where, d in decoded if other is None or where != other.where])
     if any(reason == "unplaced" for reason, _ in read.unread.values()):
         read.notes.append(Note("figures_unplaced", {"where": table.id}, tuple(c for c, (r, _) in read.unread.items() if r == "unplaced")))
     if not headed and read.status != "missing":
@@ -305,16 +305,13 @@ def _other_as_one_row(text: str, found: list[FoundRow]) -> FoundRow | None:
     return row
 
 
-def _given_together(read: TableRead, text: str, other: FoundRow) -> None:
-    """The （六）其他处理 row's figures as the sums of R21–R23, which are not given separately."""
+def _given_together(read: TableRead, text: str, other: FoundRow, d: Decoded | None) -> None:
+    """The （六）其他处理 row's figures as the sums of R21–R23, which are not given separately:
+    read where `decode` settles every one of them."""
     groups = other_groups()
-    sums = {g: read.values.pop(p) for g, p in zip(groups, other.cells) if p in read.values}
-    read.decoded -= set(other.cells)
-    for p in other.cells:
-        read.unread.pop(p, None)
-    read.candidates.pop(other.cells, None)
-    if len(sums) == len(groups):
-        read.combined = sums
+    sums = [d.options(i) if d is not None else set() for i in range(len(groups))]
+    if all(len(s) == 1 for s in sums):
+        read.combined = {g: s.pop() for g, s in zip(groups, sums)}
     raw = " ".join(_figures(text, other.end, other.stop, len(groups)).raws)
     for g in groups:
         read.unread.update({c: ("not_given", raw) for c in g})

@@ -53,12 +53,10 @@ def closest(printed: str, labels: Sequence[tuple[object, Sequence[str]]], bounda
     candidates = tails(key(printed), boundaries)
     if not candidates:
         return None
-    scored = []
-    for what, keys in labels:
-        limit = max(1, max(len(k) for k in keys) // 3)
-        best = min(distance(t, k, limit) for t in candidates for k in keys)
-        scored.append((best, limit, what))
-    scored.sort(key=lambda s: s[0])
+    limits = [max(1, max(len(k) for k in keys) // 3) for _, keys in labels]  # a third of the label may differ
+    cap = max(limits, default=0) + 1  # every label's distance counted up to where none could be taken
+    scored = sorted(((min(distance(t, k, cap) for t in candidates for k in keys), limit, what)
+                     for (what, keys), limit in zip(labels, limits)), key=lambda s: s[0])
     if not scored or scored[0][0] > scored[0][1]:
         return None
     if len(scored) > 1 and scored[1][0] == scored[0][0]:

@@ -93,12 +93,14 @@ class RowSpec:
 
 
 def row_specs(table: Table) -> list[RowSpec]:
-    """Each row with its label key, and its bare key (no numbering) where the table has no twin:
-    reports that drop 「（七）」 or 「3.」 still name their rows."""
+    """Each row with its label key, and its bare key (no numbering) where the table has no twin
+    and no other label or group label contains it ("其他" of 3.其他 is in 其他法律… and
+    （六）其他处理): reports that drop 「（七）」 or 「3.」 still name their rows."""
     rows = [(block, row) for block in table.blocks for row in block.rows]
     full = {row.code: key(row.label) for _, row in rows}
     bare = {c: re.sub(_NUMBERING_PREFIX, "", k) for c, k in full.items()}
-    unique = {b for b in bare.values() if list(bare.values()).count(b) == 1}
+    words = [*full.values(), *{key(g) for _, row in rows for g in row.group}]
+    unique = {b for b in bare.values() if sum(b in w for w in words) == 1}
     return [
         RowSpec(row.code, row.label, (full[row.code], bare[row.code]) if bare[row.code] != full[row.code] and bare[row.code] in unique else (full[row.code],),
                 tuple(c.code for c in block.columns), block.kind)

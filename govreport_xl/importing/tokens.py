@@ -49,8 +49,11 @@ def key(label: str) -> str:
     return re.sub(r"[\W_]+", "", label)
 
 
+MAX_FURNITURE = 80  # a page number or a breadcrumb trail is a short line; a page kept as one line is not
+
+
 def is_furniture(line: str) -> bool:
-    return bool(_FURNITURE.match(line))
+    return len(line) <= MAX_FURNITURE and bool(_FURNITURE.match(line))
 
 
 class Kind(str, Enum):

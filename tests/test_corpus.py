@@ -1,0 +1,80 @@
+"""The corpus of published-report patterns (tests/corpus/, made by tests/corpus.py), each read
+against its truth: every cell read is the printed figure; the cells the truth requires are read;
+a cell is blank only where it is printed empty; the findings are exactly those the printed
+figures call for; the notes say what the import did."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from govreport_xl.core.standard import CELLS
+from govreport_xl.importing.audit import audit_imported
+from govreport_xl.importing.importer import import_report
+from corpus import CORPUS, PATTERNS, build, docx_blank_form
+from helpers import ROOT
+
+
+def check(got, want: dict) -> None:
+    result = audit_imported(got)
+    printed = want["printed"]
+    blank = {c for r in got.tables.values() for c in r.blank}
+    for c in CELLS:
+        value = got.report.value(c)
+        if value is not None:
+            assert str(value) == str(printed[c]), (c, value, printed[c])
+    must_read = [c for c in CELLS if c not in want["unread_ok"] and c not in want["not_given"] and c not in want["blank"]]
+    missed = [c for c in must_read if got.report.value(c) is None]
+    assert not missed, missed[:10]
+    assert blank == set(want["blank"])
+    not_given = {c for r in got.tables.values() for c, (why, _) in r.unread.items() if why == "not_given"}
+    assert not_given == set(want["not_given"])
+    assert sorted((f.rule, f.codes[0]) for f in result.findings) == sorted(map(tuple, want["findings"]))
+    kinds = {n.key for n in got.notes}
+    assert set(want["notes"]) <= kinds, kinds
+    assert result.status == want["status"], (result.status, [u.to_dict() for u in result.unchecked][:3])
+
+
+@pytest.mark.parametrize("name", list(PATTERNS))
+def test_each_pattern_reads_as_its_truth(name):
+    want = json.loads((CORPUS / (name + ".truth.json")).read_text(encoding="utf-8"))
+    check(import_report(CORPUS / name), want)
+
+
+def test_the_corpus_is_current():
+    """Regenerate with: python tests/corpus.py"""
+    for name in PATTERNS:
+        text, want = build(name)
+        assert (CORPUS / name).read_text(encoding="utf-8") == text, name
+        assert json.loads((CORPUS / (name + ".truth.json")).read_text(encoding="utf-8")) == json.loads(json.dumps(want)), name
+
+
+def test_a_blank_form_as_a_word_file(tmp_path):
+    path, want = docx_blank_form(tmp_path / "blank.docx")
+    check(import_report(path), want)
+
+
+def test_a_document_that_is_no_annual_report_is_refused(tmp_path):
+    """Issue 19 item 8: this project's README, as text and printed to PDF, names every table and
+    label of the format, but has no report title and no table under its heading: refused (exit
+    2) by audit, import and a batch of several files, never audited as a report."""
+    from libreoffice import convert
+
+    text = tmp_path / "readme.txt"
+    text.write_text((ROOT / "README.md").read_text(encoding="utf-8"), encoding="utf-8")
+    [pdf] = convert([text], tmp_path, "pdf")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "govreport_xl", *map(str, a)], capture_output=True, text=True, cwd=ROOT)  # noqa: E731
+    for path in (text, pdf):
+        proc = run("audit", path)
+        assert proc.returncode == 2 and "不是政府信息公开工作年度报告" in proc.stderr, proc.stdout + proc.stderr
+        assert "2021 年格式" not in proc.stdout
+    proc = run("import", text, "-o", tmp_path / "out.jsonl")
+    assert proc.returncode == 2 and "不是政府信息公开工作年度报告" in proc.stderr
+    seed = ROOT / "examples" / "shizuishan_2022.txt"
+    proc = run("audit", "--json", seed, pdf)
+    records = {r["file"]: r for r in json.loads(proc.stdout)}
+    assert proc.returncode == 2 and records[str(seed)]["status"] == "valid"
+    assert records[str(pdf)]["status"] == "unreadable" and "不是政府信息公开工作年度报告" in records[str(pdf)]["error"]
