@@ -1,11 +1,13 @@
 """Mutation testing of the engine's logic with mutmut, in a scratch copy of the repository:
 
-    python benchmarks/mutation.py [--children N]
+    python benchmarks/mutation.py [--children N] [--only govreport_xl/importing/solve.py ...] [--tests tests/test_solve.py ...]
 
-mutmut (installed into the scratch copy's own virtualenv if missing) changes the core modules
-listed under [mutmut] in setup.cfg one small step at a time and runs the tests that cover each
-change. A mutant the tests do not notice "survived". Prints the share killed per module, the
-survivors, and which of them are known to be equivalent (no test can tell them apart).
+mutmut (installed into the scratch copy's own virtualenv if missing) changes the modules listed
+under [mutmut] in setup.cfg (or those given with --only) one small step at a time and runs the
+tests that cover each change (those of setup.cfg, or those given with --tests: the importer's
+modules take hours with every import test, minutes with their own). A mutant the tests do not
+notice "survived". Prints the share killed per module, the survivors, and which of them are known
+to be equivalent (no test can tell them apart).
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ EQUIVALENT = [
     (r"reading\.xǁ_Readerǁtotal_content__mutmut_(4[2-9]|50|5[6-9])",
      "an S-01 finding that names no cells is located from its codes"),
     (r"reading\.xǁ_Readerǁtotal_content__mutmut_(4|7)", "workbook sources always give a cell's address"),
+    *[(rf"importing\.solve\.{pattern}", why) for pattern, why in (
+        # see tests/test_solve.py for the survivors' reasons
+    )],
 ]
 
 
@@ -40,6 +45,8 @@ def run(cmd, cwd, **kw):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--children", type=int, default=2)
+    parser.add_argument("--only", nargs="+", help="modules to mutate instead of setup.cfg's")
+    parser.add_argument("--tests", nargs="+", help="tests to run instead of setup.cfg's")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="govreport-mutation-"))
     files = run(["git", "ls-files", "-co", "--exclude-standard"], ROOT, capture_output=True, check=True).stdout.split()
@@ -47,6 +54,11 @@ def main() -> None:
         if (ROOT / name).is_file():
             (scratch / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, scratch / name)
+    config = (scratch / "setup.cfg").read_text(encoding="utf-8")
+    for option, values in (("only_mutate", args.only), ("pytest_add_cli_args_test_selection", args.tests)):
+        if values:
+            config = re.sub(rf"^{option} =\n(?:    \S.*\n)+", f"{option} =\n" + "".join(f"    {v}\n" for v in values), config, flags=re.M)
+    (scratch / "setup.cfg").write_text(config, encoding="utf-8")
     venv = scratch / ".venv"
     run([sys.executable, "-m", "venv", str(venv)], scratch, check=True)
     run([str(venv / "bin" / "pip"), "install", "-q", "-e", ".[test]", "mutmut>=3.3"], scratch, check=True)
@@ -54,16 +66,17 @@ def main() -> None:
     results = run([str(venv / "bin" / "mutmut"), "results", "--all", "true"], scratch, capture_output=True).stdout
     status = {}
     for line in results.splitlines():
-        m = re.match(r"\s*govreport_xl\.core\.(\S+):\s*(.+)", line)
+        m = re.match(r"\s*govreport_xl\.(?:core\.)?(\S+):\s*(.+)", line)  # core modules by their name alone
         if m:
             status[m.group(1)] = m.group(2).strip()
     per_module: dict[str, Counter] = {}
     for name, state in status.items():
-        per_module.setdefault(name.split(".")[0], Counter())[state] += 1
-    print(f"{'module':14} {'mutants':>8} {'killed':>8} {'share':>7}")
+        module = name.split(".x")[0] if name.startswith("importing.") else name.split(".")[0]
+        per_module.setdefault(module, Counter())[state] += 1
+    print(f"{'module':18} {'mutants':>8} {'killed':>8} {'share':>7}")
     for module, counts in sorted(per_module.items()):
         total = sum(counts.values())
-        print(f"{module:14} {total:8} {counts['killed']:8} {counts['killed'] / total:7.1%}")
+        print(f"{module:18} {total:8} {counts['killed']:8} {counts['killed'] / total:7.1%}")
     total, killed = len(status), sum(s == "killed" for s in status.values())
     survivors = sorted(n for n, s in status.items() if s != "killed")
     equivalent = {n: why for n in survivors for pattern, why in EQUIVALENT if re.fullmatch(pattern, n)}

@@ -240,7 +240,8 @@ def main() -> None:
     for name in PATTERNS:
         text, want = build(name)
         (CORPUS / name).write_text(text, encoding="utf-8")
-        (CORPUS / (name + ".truth.json")).write_text(json.dumps(want, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        lines = ",\n".join(f" {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in want.items())
+        (CORPUS / (name + ".truth.json")).write_text("{\n" + lines + "\n}\n", encoding="utf-8")
     print(f"wrote {len(PATTERNS)} texts and their truths to {CORPUS}")
 
 

@@ -297,6 +297,8 @@ def _other_as_one_row(text: str, found: list[FoundRow]) -> FoundRow | None:
     m = next((m for k in OTHER_KEYS if (m := find(text, k, start, stop))), None)
     if m is None or not _FIGURES.match(text, m.end(), stop):
         return None
+    if any(find(text, k, start, stop) for s in row_specs(T3) if s.code in OTHER_ROWS for k in s.keys):
+        return None  # their labels are printed: the figures may be theirs
     row = FoundRow(f"{T3.id}.{OTHER_ROWS[0]}-{OTHER_ROWS[-1]}", tuple(_together(g) for g in other_groups()),
                    OTHER_GROUP, m.end(), stop, m.start())
     if n:

@@ -363,7 +363,7 @@ def read_rows(table: Table, tokens: Sequence[Token], strict: bool = True, cut_of
         if reader.row(match, run, strict, cut_off and i == len(found) - 1):
             specs = specs[specs.index(match) + 1:]  # rows come in order; a label seen again is not a row
     if other is not None:
-        _other_as_one_row(reader, *other)
+        _other_as_one_row(reader, *other, key("".join(text for text, _ in found)))
     reader.settle()
     seen = {c.split(".")[1] for c in (*reader.read.values, *reader.read.printed, *reader.read.unread, *reader.read.blank)}
     if seen:  # a table not found at all is said once, by its status
@@ -422,14 +422,20 @@ def with_totals(rels: Sequence[Relation], groups: Sequence[tuple[str, ...]]) -> 
     return tuple(out)
 
 
-def _other_as_one_row(reader: _TableReader, text: str, run: list[Token]) -> None:
+def _other_as_one_row(reader: _TableReader, text: str, run: list[Token], table_text: str) -> None:
     """（六）其他处理 printed as one row where its three rows are not: the row's figures are the
-    sums of R21–R23, which are not given separately (not blank, not 0)."""
+    sums of R21–R23, which are not given separately (not blank, not 0). Where their labels are
+    printed but their rows were not read, the row's figures may be theirs: they are not read."""
     seen = {c.split(".")[1] for c in (*reader.read.values, *reader.read.printed, *reader.read.unread, *reader.read.blank)}
     if seen & set(OTHER_ROWS):
         reader.read.notes.append(Note("subtotal_row", {"where": T3.id, "label": text[-20:]}))
         return
     groups = other_groups()
+    if any(k in table_text for s in reader.specs if s.code in OTHER_ROWS for k in s.keys):
+        raw = " ".join(t.raw or "（空）" for t in run)
+        reader.read.unread.update({c: ("unplaced", raw) for g in groups for c in g})
+        reader.read.notes.append(Note("figures_unplaced", {"where": T3.id}, tuple(c for g in groups for c in g)))
+        return
     ways = alignments(run, len(groups))
     values = [tuple(_value(t, CellKind.COUNT) for t in way) for way in ways]
     raw = " ".join(t.raw or "（空）" for t in run)
