@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from functools import cache
+from functools import cache, cached_property
 
 from .standard import (
     CELLS,
@@ -268,7 +268,7 @@ class Relation:
     expected: tuple[Term, ...]
     params: dict = field(default_factory=dict, compare=False)
 
-    @property
+    @cached_property  # asked for in the importer's inner loops
     def codes(self) -> tuple[str, ...]:
         return _unique(t.code for t in (*self.expected, *self.actual))
 

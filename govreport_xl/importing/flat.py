@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from ..core.cell_values import NONE_WORDS
 from ..core.standard import T2, T3, T4, Table, code
@@ -59,6 +59,7 @@ def find(text: str, label_key: str, start: int, end: int) -> re.Match | None:
     return _pattern(label_key).search(text, start, end)
 
 
+@lru_cache(maxsize=4)  # the regions, the narrative and the tables' text all ask for one text's
 def _headings(text: str) -> list[tuple[str, re.Match]]:
     """The tables' headings in the text, in the order they stand: of the places each heading is
     printed, the one its table's labels follow (see `labels.best_heading`)."""

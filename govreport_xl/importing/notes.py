@@ -27,6 +27,8 @@ TEMPLATES = {
                     "{where}: the printed label '{printed}' was taken for the row '{label}' (closer to it than to any other row's label)"),
     "not_given": ("{where}：「{label}」只印了一行（{raw}），其下三行没有分项列出：按三行之和读取并据以核对列合计，三行各自不予读取",
                   "{where}: '{label}' is printed as one row ({raw}), its three rows not given separately: read as their sum, checked in the column sums; the three rows themselves not read"),
+    "cell_count": ("{where}：印出 {n} 个数字（「{raw}」），这一行有 {cells} 格，无法确定各是哪一格的：不予读取",
+                   "{where}: {n} figures printed ('{raw}') for the row's {cells} cells; which is whose cannot be told: not read"),
     "decoded_digits": ("{where}：数字连在一起「{raw}」，只有一种拆法：{values}", "{where}: digits run together '{raw}' split one way only: {values}"),
     "ambiguous_digits": ("{where}：数字连在一起「{raw}」，有 {n} 种拆法，表内没有能区分它们的合计（其中 {hinted} 种符合 {hint}），不作选择：{candidates}",
                          "{where}: digits run together '{raw}' split {n} ways and no sum of the table tells them apart ({hinted} fit {hint_en}); none is picked: {candidates}"),

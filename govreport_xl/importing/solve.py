@@ -166,14 +166,16 @@ def by_digits(pieces: Sequence[Piece], n: int) -> tuple[list[set[Value]], bool]:
     return out, size in forward[n]
 
 
-def fixed_by_digits(run: Run) -> tuple[Value | None, ...]:
-    """Each cell's figure where every reading of every way of the run gives it the same one."""
+def fixed_by_digits(run: Run) -> tuple[Value | None, ...] | None:
+    """Each cell's figure where every reading of every way of the run gives it the same one;
+    None where the run has no reading at all."""
     options: list[set[Value]] = [{r[i] for r in run.given} for i in range(len(run.cells))]
+    placed = bool(run.given)
     for pieces in () if run.given else run.all_pieces:
         figures, any_reading = by_digits(pieces, len(run.cells))
         if any_reading:
-            options = [a | b for a, b in zip(options, figures)]
-    return tuple(next(iter(o)) if len(o) == 1 else None for o in options)
+            placed, options = True, [a | b for a, b in zip(options, figures)]
+    return tuple(next(iter(o)) if len(o) == 1 else None for o in options) if placed else None
 
 
 def cuttings(run: Run, known: Mapping[str, Value], relations: Sequence[Relation],
@@ -411,15 +413,17 @@ def decode(runs: Sequence[Run], known: Mapping[str, Value], relations: Sequence[
     """Each run with what can be read of it (see the module's account). Runs no equality links
     are decoded apart: a misprint in one does not unsettle the other."""
     steps = [MAX_TABLE_STEPS]
-    own = [readings_of(run, known, relations, steps) for run in runs]
+    relations = [rel for rel in relations if rel.op == "="]
     fixed = [fixed_by_digits(run) for run in runs]
-    touched = {c for rel in relations if rel.op == "=" for c in rel.codes}
+    placed = [r for r in range(len(runs)) if fixed[r] is not None]
+    own = [readings_of(run, known, relations, steps) if fixed[r] is not None else [] for r, run in enumerate(runs)]
+    touched = {c for rel in relations for c in rel.codes}
 
     def outcome(r: int, state: str, readings: Sequence[Reading] = ()) -> Decoded:
-        return Decoded(runs[r], state, sorted(readings, key=_order), fixed[r], bool(touched & set(runs[r].cells)))
+        return Decoded(runs[r], state, sorted(readings, key=_order), fixed[r] or (None,) * len(runs[r].cells),
+                       bool(touched & set(runs[r].cells)))
 
     result: dict[int, Decoded] = {}
-    placed = [r for r in range(len(runs)) if runs[r].given or any(by_digits(p, len(runs[r].cells))[1] for p in runs[r].all_pieces)]
     result |= {r: outcome(r, UNPLACED) for r in range(len(runs)) if r not in placed}
     for group in _linked([runs[r] for r in placed], known, relations):
         group = [placed[r] for r in group]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 import re
 
 from ..core.cell_values import NONE_WORDS, parse_printed
@@ -36,7 +37,8 @@ class TableRead:
     table: Table
     values: dict[str, int | Decimal] = field(default_factory=dict)
     printed: dict[str, str] = field(default_factory=dict)  # code -> printed text that is no figure (V-01)
-    unread: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (why not read, raw): UNREAD_REASONS
+    # code -> (why not read, raw): ambiguous, ambiguous_blanks, unsettled, too_many, unplaced, cell_count, not_given
+    unread: dict[str, tuple[str, str]] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     blank: set[str] = field(default_factory=set)  # cells printed empty: present, blank (V-03)
     decoded: set[str] = field(default_factory=set)  # values split out of digits run together
@@ -201,8 +203,8 @@ class _TableReader:
         self.specs = row_specs(table)
         self.groups = group_keys(table)
         self.glued: list[tuple[str, Run]] = []  # rows short of cells: digits run together, cut by the sums later
-        # rows whose cells may sit more than one way: (where, run of the ways' figures, the ways as tokens)
-        self.placements: list[tuple[str, Run, list[tuple[list[Token], bool]]]] = []
+        # rows whose cells may sit more than one way: (the ways' figures as a run, the ways as tokens)
+        self.placements: list[tuple[Run, list[tuple[list[Token], bool]]]] = []
 
     def put(self, row: str, columns: Sequence[str], cells: list[Token], kind: CellKind) -> None:
         for col, tok in zip(columns, cells):
@@ -223,14 +225,14 @@ class _TableReader:
         if not self.glued and not self.placements:
             return
         known = {c: Decimal(v) for c, v in self.read.values.items()} | {c: Decimal(0) for c in self.read.blank}
-        runs = [r for _, r in self.glued] + [r for _, r, _ in self.placements]
+        runs = [r for _, r in self.glued] + [r for r, _ in self.placements]
         rels = relations_of_table(self.read.table)
         if self.read.combined:
             known |= {_together(g): Decimal(v) for g, v in self.read.combined.items()}
             rels = with_totals(rels, tuple(self.read.combined))
         found = decode(runs, known, rels)
         put_decodings(self.read, [(where, d) for (where, _), d in zip(self.glued, found)])
-        for (where, run, ways), d in zip(self.placements, found[len(self.glued):]):
+        for (run, ways), d in zip(self.placements, found[len(self.glued):]):
             self.place(run, ways, d)
 
     def place(self, run: Run, ways: list[tuple[list[Token], bool]], d: Decoded) -> None:
@@ -252,8 +254,7 @@ class _TableReader:
                 for tok in {cells[i].raw: cells[i] for cells, _ in taken if cells[i].kind is Kind.NONE}.values():
                     self.read.saw_none(tok.raw)
 
-    def choose(self, where: str, row_cells: Sequence[tuple[str, str]], candidates: list[tuple[list[Token], bool]],
-               kind: CellKind) -> None:
+    def choose(self, row_cells: Sequence[tuple[str, str]], candidates: list[tuple[list[Token], bool]], kind: CellKind) -> None:
         """A row's cells as printed where they sit one way only; where they may sit more than one
         way (empty cells at its ends, a subtotal column), the table's sums choose once every row
         is seen (`settle`), as they choose between cuts of digits run together."""
@@ -273,7 +274,7 @@ class _TableReader:
                 else:
                     self.read.unread[c] = ("ambiguous_blanks", raw)
         else:
-            self.placements.append((where, Run(cells, (), given=tuple(readings)), candidates))
+            self.placements.append((Run(cells, (), given=tuple(readings)), candidates))
 
     def row(self, spec: RowSpec, run: list[Token], strict: bool = True, cut_off: bool = False) -> bool:
         """Read one row; False where a row outside any table section (`strict` off) does not fit
@@ -285,7 +286,7 @@ class _TableReader:
             candidates += [([c[0], *c[2:]], True) for c in alignments(run, n + 1) if _has_subtotal_column(c)]
         row_cells = [(spec.code, col) for col in spec.columns]
         if candidates:
-            self.choose(f"{self.read.table.id}.{spec.code}", row_cells, candidates, spec.kind)
+            self.choose(row_cells, candidates, spec.kind)
         elif not strict:
             return False
         elif len(short := _strip_blanks(run)) < n and can_fill(pieces := _pieces(short), n):
@@ -295,10 +296,16 @@ class _TableReader:
             self.put(spec.code, spec.columns, short, spec.kind)
             self.read.notes.append(Note("row_cut_off", {"where": f"{self.read.table.id}.{spec.code}", "label": spec.label, "n": len(short)}))
         else:
-            raw = " ".join(t.raw or "（空）" for t in run)
-            for col in spec.columns:
-                self.read.unread[code(self.read.table.id, spec.code, col)] = ("cell_count", raw)
+            self.cell_count(f"{self.read.table.id}.{spec.code}", [code(self.read.table.id, r, c) for r, c in row_cells], run)
         return True
+
+    def cell_count(self, where: str, cells: Sequence[str], run: list[Token]) -> None:
+        """A row whose figures do not fit its cells (more than it has, or too few to be digits
+        run together): which figure is whose cannot be told, so none is read."""
+        raw = " ".join(t.raw or "（空）" for t in run)
+        self.read.unread.update({c: ("cell_count", raw) for c in cells})
+        self.read.notes.append(Note("cell_count", {"where": where, "raw": raw, "n": sum(1 for t in run if t.kind is not Kind.BLANK),
+                                                   "cells": len(cells)}, tuple(cells)))
 
 
 def _pieces(tokens: Sequence[Token]) -> tuple[Piece, ...] | None:
@@ -309,6 +316,7 @@ def _pieces(tokens: Sequence[Token]) -> tuple[Piece, ...] | None:
     return None if None in out else out
 
 
+@cache
 def relations_of_table(table: Table) -> tuple[Relation, ...]:
     """The catalogue's arithmetic checks within a table: its equalities cut digits run together;
     its inequalities (P-01) order the readings shown, never choose one."""
@@ -350,6 +358,8 @@ def read_rows(table: Table, tokens: Sequence[Token], strict: bool = True, cut_of
                 continue
             reader.read.notes.append(Note("subtotal_row", {"where": table.id, "label": text[-20:]}))
             continue
+        if match is None and strict and i + 1 < len(found) and any(t.is_value and t.kind is not Kind.BLANK for t in run):
+            match = _wrapped(text, found[i + 1][0], specs)  # a label wrapped around its figures
         if match is None and strict and any(t.is_value and t.kind is not Kind.BLANK for t in run):
             # a printed label that is no official one: the row whose label it is closest to
             near = closest(text, [(s, s.keys) for s in reader.specs], boundaries)
@@ -372,6 +382,20 @@ def read_rows(table: Table, tokens: Sequence[Token], strict: bool = True, cut_of
             reader.read.notes.append(Note("rows_not_found", {"where": table.id, "n": len(missing), "labels": "；".join(missing)}))
     table_notes(reader.read)
     return reader.read
+
+
+def _wrapped(before: str, after: str, specs: Sequence[RowSpec]) -> RowSpec | None:
+    """The first row (of those still to come) whose label starts in the text before a run of
+    figures and ends in the text after it: a long label wrapped in its cell, its figures printed
+    on a line of their own in the middle of it."""
+    head = key(before)
+    joined = head + key(after)
+    for spec in specs:
+        for k in spec.keys:
+            start = joined.find(k, max(0, len(head) - len(k) + 1))
+            if 0 <= start < len(head) < start + len(k):
+                return spec
+    return None
 
 
 def _row_codes(table: Table, spec: RowSpec) -> tuple[str, ...]:
@@ -477,7 +501,7 @@ def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
             table_notes(reader.read)
         return reader.read
     if candidates := alignments(run, len(cells)):
-        reader.choose(T4.id, cells, [(c, False) for c in candidates], CellKind.COUNT)
+        reader.choose(cells, [(c, False) for c in candidates], CellKind.COUNT)
         reader.settle()
         table_notes(reader.read)
         return reader.read
@@ -491,8 +515,7 @@ def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
         reader.read.notes.append(Note("row_cut_off", {"where": T4.id, "label": T4.heading, "n": len(run)}))
         return reader.read
     else:
-        raw = " ".join(t.raw or "（空）" for t in run)
-        reader.read.unread.update({code(T4.id, r, c): ("cell_count", raw) for r, c in cells})
+        reader.cell_count(T4.id, [code(T4.id, r, c) for r, c in cells], run)
     table_notes(reader.read)
     return reader.read
 
