@@ -78,3 +78,31 @@ def test_a_document_that_is_no_annual_report_is_refused(tmp_path):
     records = {r["file"]: r for r in json.loads(proc.stdout)}
     assert proc.returncode == 2 and records[str(seed)]["status"] == "valid"
     assert records[str(pdf)]["status"] == "unreadable" and "不是政府信息公开工作年度报告" in records[str(pdf)]["error"]
+
+
+def test_patterns_printed_to_pdf(tmp_path):
+    """The label variants in a Word file without borders, and a blank form rendered by `render`
+    (ruled tables), both printed to PDF by LibreOffice and read by the page geometry. The narrow
+    label column of the first wraps every label over several lines, its figures on the first:
+    the labels wrapped around their figures are found, none is read into another row (the
+    column header's 总计 was once taken for （七）总计), and the rows whose wrapped label also
+    has a typo are missing, never wrong. The blank form's table 4, a row of empty cells, is 15
+    blank cells, not missing."""
+    import govreport_xl
+    from corpus import LABEL_VARIANTS, _blank_form, truth
+    from govreport_xl.render import render
+    from libreoffice import convert
+    from published import made_up_report, write_docx
+
+    report = made_up_report(6)
+    variants = write_docx(report, tmp_path / "variants.docx", labels={k: v.replace("\n", "") for k, v in LABEL_VARIANTS.items()})
+    blank = _blank_form()
+    form = render(govreport_xl.validate(blank), tmp_path / "blank.docx")
+    pdfs = convert([variants, form], tmp_path, "pdf")
+    t3 = [c for c in CELLS if c.startswith("T3")]
+    got = import_report(pdfs[0])
+    check(got, truth(report, unread_ok=t3, notes=["label_taken"], status="incomplete"))
+    assert len(got.tables["T3"].values) >= 140
+    got = import_report(pdfs[1])
+    assert got.tables["T4"].blank == {c for c in CELLS if c.startswith("T4")}
+    check(got, truth(blank, blank=list(CELLS), findings=[("V-03", c) for c in CELLS]))

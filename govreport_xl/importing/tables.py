@@ -96,12 +96,14 @@ class RowSpec:
 
 def row_specs(table: Table) -> list[RowSpec]:
     """Each row with its label key, and its bare key (no numbering) where the table has no twin
-    and no other label or group label contains it ("其他" of 3.其他 is in 其他法律… and
-    （六）其他处理): reports that drop 「（七）」 or 「3.」 still name their rows."""
+    and no other label, group label or column header contains it ("其他" of 3.其他 is in
+    其他法律…, （六）其他处理 and the column 其他; "总计" of （七）总计 is a column's header):
+    reports that drop 「（七）」 or 「3.」 still name their rows."""
     rows = [(block, row) for block in table.blocks for row in block.rows]
     full = {row.code: key(row.label) for _, row in rows}
     bare = {c: re.sub(_NUMBERING_PREFIX, "", k) for c, k in full.items()}
-    words = [*full.values(), *{key(g) for _, row in rows for g in row.group}]
+    headers = {key(label) for block in table.blocks for c in block.columns for label in (c.label, *c.group)}
+    words = [*full.values(), *{key(g) for _, row in rows for g in row.group}, *headers]
     unique = {b for b in bare.values() if sum(b in w for w in words) == 1}
     return [
         RowSpec(row.code, row.label, (full[row.code], bare[row.code]) if bare[row.code] != full[row.code] and bare[row.code] in unique else (full[row.code],),
