@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from govreport_xl.core.standard import T2, T3, T4
 from govreport_xl.importing.solve import (
-    SETTLED, TOO_MANY, UNPLACED, UNSETTLED, Piece, Run, by_digits, cuttings, decode, fixed_by_digits,
+    SETTLED, TOO_MANY, UNPLACED, UNSETTLED, Piece, Run, Sums, by_digits, combine, cuttings, decode, fixed_by_digits,
 )
 from govreport_xl.importing.tables import relations_of_table
 from published import made_up_report
@@ -217,6 +217,40 @@ def test_two_rows_run_together_are_cut_as_the_whole_table_allows(seed, rnd, prin
             for i in range(7):
                 agreed = {x[i] for x in every}
                 assert d.options(i) == (agreed if len(agreed) == 1 else set())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 10_000), st.randoms(use_true_random=False))
+def test_three_rows_run_together_combine_as_brute_force_does(seed, rnd):
+    """Three glued rows of table 3 under the same column sums (T3-03): the bound on what the
+    rows still to add can bring (P6) must keep every combination a brute force keeps."""
+    report = made_up_report(seed)
+    printed = {(r, c): report.value(f"T3.{r}.C{c}") for r in ROWS for c in range(1, 8)}
+    glued = rnd.sample(ROWS[2:23], 3)
+    pieces = {r: [Piece("".join(str(printed[r, c]) for c in range(1, 8)))] for r in glued}
+    if any(digit_count(p) > 12 for p in pieces.values()):
+        return
+    known = {f"T3.{r}.C{c}": Decimal(v) for (r, c), v in printed.items() if r not in glued}
+    each = [{x for x in brute_readings(pieces[r], 7) if t3_row_holds(x)} for r in glued]
+    whole = [(a, b, c) for a in each[0] for b in each[1] for c in each[2]
+             if t3_holds({**printed, **{(r, i): x[i - 1] for r, x in zip(glued, (a, b, c)) for i in range(1, 8)}}, glued)]
+    got = decode([Run(row_cells(r), tuple(pieces[r])) for r in glued], known, T3_RELS)
+    assert all(d.outcome == SETTLED for d in got) and whole
+    for n, d in enumerate(got):
+        assert set(d.readings) == {w[n] for w in whole}
+
+
+def test_combining_stops_where_its_work_runs_out():
+    """`combine` gives up (None) once the partial sums it has looked at pass the work it is
+    given, and says nothing it has not checked."""
+    cells = [row_cells(r) for r in ("R05", "R06")]
+    known = {c: Decimal(0) for r in ROWS if r not in ("R05", "R06") for c in row_cells(r)}
+    known |= {"T3.R24.C1": Decimal(2), "T3.R24.C7": Decimal(2), "T3.R01.C1": Decimal(2), "T3.R01.C7": Decimal(2)}
+    runs = [Run(c, (Piece("1000001"),)) for c in cells]
+    sums = Sums(runs, known, T3_RELS)
+    options = [[(1, 0, 0, 0, 0, 0, 1)]] * 2
+    assert combine(sums, options) == [{(1, 0, 0, 0, 0, 0, 1)}] * 2
+    assert combine(sums, options, work=[1]) is None
 
 
 # --- the cases the issue reported ------------------------------------------------------------------

@@ -336,12 +336,10 @@ def readings_of(run: Run, known: Mapping[str, Value], relations: Sequence[Relati
 
 
 class Sums:
-    """The equalities across runs, and what each reading of a run adds to each (kept once, as
-    one decoding tries many ways of combining the same readings)."""
+    """The equalities across runs, and what each reading of a run adds to each."""
 
     def __init__(self, runs: Sequence[Run], known: Mapping[str, Value], relations: Sequence[Relation]):
         where = {c: (r, i) for r, run in enumerate(runs) for i, c in enumerate(run.cells)}
-        self.runs = runs
         self.across = [rel for rel in relations
                        if rel.op == "=" and all(c in where or c in known for c in rel.codes)
                        and len({where[c][0] for c in rel.codes if c in where}) > 1]
