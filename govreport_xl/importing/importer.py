@@ -273,11 +273,12 @@ def _better(one: TableRead, other: TableRead) -> bool:
 
 
 def is_report(lines: list[str], headed: set[str], tables: dict[str, TableRead]) -> bool:
-    """A document is taken for an annual report where it has the report's title with its year
-    (or the template's cover), or one of its tables under its heading, its labels following."""
+    """A document is taken for an annual report where it has the report's title (naming its
+    year, or a line of its own: not a sentence that mentions such reports) or the template's
+    cover, or one of its tables under its heading, its labels following."""
     head = [_PREFIX.sub("", line.strip()) for line in lines[:40] if line.strip()]
     title, _ = _title(head)
-    if _cover_fields(lines) or (title is not None and _YEAR.search(title)):
+    if _cover_fields(lines) or (title is not None and (_YEAR.search(title) or len(_TITLE.split(title, 1)[1]) <= 6)):
         return True
     return any(t in headed and tables[t].status != "missing" for t in tables)
 
