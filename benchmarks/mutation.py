@@ -1,11 +1,13 @@
 """Mutation testing of the engine's logic with mutmut, in a scratch copy of the repository:
 
     python benchmarks/mutation.py [--children N] [--only govreport_xl/importing/solve.py ...] [--tests tests/test_solve.py ...]
+                                  [--mutants 'govreport_xl.importing.flat.x__figures*' ...]
 
 mutmut (installed into the scratch copy's own virtualenv if missing) changes the modules listed
 under [mutmut] in setup.cfg (or those given with --only) one small step at a time and runs the
 tests that cover each change (those of setup.cfg, or those given with --tests: the importer's
-modules take hours with every import test, minutes with their own). A mutant the tests do not
+modules take hours with every import test, minutes with their own), or only the mutants named
+(mutmut's globs, --mutants). A mutant the tests do not
 notice "survived". Prints the share killed per module, the survivors, and which of them are known
 to be equivalent (no test can tell them apart).
 """
@@ -47,6 +49,7 @@ def main() -> None:
     parser.add_argument("--children", type=int, default=2)
     parser.add_argument("--only", nargs="+", help="modules to mutate instead of setup.cfg's")
     parser.add_argument("--tests", nargs="+", help="tests to run instead of setup.cfg's")
+    parser.add_argument("--mutants", nargs="+", default=[], help="only these mutants (mutmut's name globs)")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="govreport-mutation-"))
     files = run(["git", "ls-files", "-co", "--exclude-standard"], ROOT, capture_output=True, check=True).stdout.split()
@@ -62,7 +65,7 @@ def main() -> None:
     venv = scratch / ".venv"
     run([sys.executable, "-m", "venv", str(venv)], scratch, check=True)
     run([str(venv / "bin" / "pip"), "install", "-q", "-e", ".[test]", "mutmut>=3.3"], scratch, check=True)
-    run([str(venv / "bin" / "mutmut"), "run", "--max-children", str(args.children)], scratch, stdout=subprocess.DEVNULL)
+    run([str(venv / "bin" / "mutmut"), "run", "--max-children", str(args.children), *args.mutants], scratch, stdout=subprocess.DEVNULL)
     results = run([str(venv / "bin" / "mutmut"), "results", "--all", "true"], scratch, capture_output=True).stdout
     status = {}
     for line in results.splitlines():
