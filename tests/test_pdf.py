@@ -229,8 +229,6 @@ def top_aligned(tmp_path_factory):
     return pdf
 
 
-@pytest.mark.xfail(strict=True, reason="top-aligned narrow labels: rows 3.其他 and （七）总计 are given row 一's figures "
-                   "(199 …) with no error finding — the geometry attaches label lines to the wrong rows (issue 19 item 7)")
 def test_top_aligned_borderless_rows_never_read_wrong(top_aligned):
     """Whatever rows are not told apart are unread (the checks needing them not checkable), never
     re-read from the text flattened into one line, never a wrong figure, never an error finding."""
