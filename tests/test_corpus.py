@@ -57,6 +57,7 @@ def test_a_blank_form_as_a_word_file(tmp_path):
     check(import_report(path), want)
 
 
+@pytest.mark.slow
 def test_a_document_that_is_no_annual_report_is_refused(tmp_path):
     """Issue 19 item 8: this project's README, as text and printed to PDF, names every table and
     label of the format, but has no report title and no table under its heading: refused (exit
@@ -80,6 +81,7 @@ def test_a_document_that_is_no_annual_report_is_refused(tmp_path):
     assert records[str(pdf)]["status"] == "unreadable" and "不是政府信息公开工作年度报告" in records[str(pdf)]["error"]
 
 
+@pytest.mark.slow
 def test_patterns_printed_to_pdf(tmp_path):
     """The label variants in a Word file without borders, and a blank form rendered by `render`
     (ruled tables), both printed to PDF by LibreOffice and read by the page geometry. The narrow

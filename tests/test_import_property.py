@@ -13,6 +13,7 @@ import random
 import re
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,7 @@ from govreport_xl.importing.audit import audit_imported
 from govreport_xl.importing.importer import import_report
 from published import made_up_report, render_flat, render_text
 
+pytestmark = pytest.mark.slow  # many generated reports, flattened ones with large figures
 LAYOUTS = ("flat", "tabs", "pipes", "spaces", "per_line")
 HANDLED = [f"R{i:02d}" for i in range(3, 24)]
 

@@ -134,6 +134,7 @@ def digit_count(pieces) -> int:
 # --- the properties -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # hundreds of rows against brute force
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(st.randoms(use_true_random=False), st.sampled_from(["true", "misprinted", "digits"]))
 def test_a_row_of_table_3_keeps_exactly_the_readings_the_brute_force_keeps(rnd, kind):
@@ -151,6 +152,7 @@ def test_a_row_of_table_3_keeps_exactly_the_readings_the_brute_force_keeps(rnd, 
     assert set(got) == want, pieces
 
 
+@pytest.mark.slow  # hundreds of rows against brute force
 @settings(max_examples=60, deadline=None)
 @given(st.randoms(use_true_random=False), st.booleans())
 def test_table_4_in_one_run_keeps_exactly_the_readings_the_brute_force_keeps(rnd, printed_wrong):
@@ -183,6 +185,7 @@ def test_what_the_digits_alone_fix_is_what_every_cut_agrees_on(rnd):
     assert fixed_by_digits(Run(tuple(f"T2.R1.C{i}" for i in range(n)), tuple(pieces))) == (agreed if every else None)
 
 
+@pytest.mark.slow  # hundreds of rows against brute force
 @settings(max_examples=40, deadline=None)
 @given(st.integers(0, 10_000), st.randoms(use_true_random=False), st.booleans())
 def test_two_rows_run_together_are_cut_as_the_whole_table_allows(seed, rnd, printed_wrong):
@@ -219,6 +222,7 @@ def test_two_rows_run_together_are_cut_as_the_whole_table_allows(seed, rnd, prin
                 assert d.options(i) == (agreed if len(agreed) == 1 else set())
 
 
+@pytest.mark.slow  # hundreds of rows against brute force
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 10_000), st.randoms(use_true_random=False))
 def test_three_rows_run_together_combine_as_brute_force_does(seed, rnd):

@@ -125,7 +125,7 @@ def last_year(previous: Report | Reading) -> tuple[dict[str, Number], dict[str, 
     counts 0 as it does this year. From a bare Report, where None is blank or unread alike, every
     None is left out: never a 0 for what may not have been read."""
     if isinstance(previous, Reading):
-        unread = {c: Reason("previous_unread") for c in (*previous.absent, *wrong_roots(previous))}
+        unread = {c: Reason("previous_unread") for c in (*previous.absent, *previous.unread, *wrong_roots(previous))}
         return spreadsheet_values(previous.report.values()), unread
     values = spreadsheet_values(previous.values())
     return values, {c: Reason("previous_blank") for c, v in values.items() if v is None}
