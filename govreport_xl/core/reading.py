@@ -82,6 +82,8 @@ def complete_totals(values: dict[str, object], which: Iterable[str] | None = Non
 
 
 def _parse(raw: RawCell, kind: CellKind) -> Parsed:
+    if raw.reason is not None:
+        return Parsed(None, raw.reason)
     if raw.printed:
         return parse_printed(raw.value, kind is CellKind.AMOUNT)
     parse = parse_amount if kind is CellKind.AMOUNT else parse_count
@@ -170,8 +172,8 @@ class _Reader:
             raw = raws[code]
             if raw is None:
                 continue
-            if raw.reason is not None:  # the reader's uncertainty: no value, and no finding
-                self.reading.unread[code] = raw.reason
+            if raw.unread is not None:  # the reader's uncertainty: no value, and no finding
+                self.reading.unread[code] = raw.unread
                 continue
             if cell.is_total and self.workbook is not None:
                 raw = self.total_content(code, raw, uncached)

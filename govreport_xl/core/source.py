@@ -42,9 +42,10 @@ class RawCell:
     address: str | None = None  # "sheet!A1" where it was read
     by_position: bool = False  # found at the template position because its defined name is missing
     printed: bool = False  # a published table's text: the text is the figure
+    reason: Reason | None = None  # the value the source could not take (a number too large …): refused, a finding
     # the source has the cell but could not read it (digits run together several ways …): its
-    # reader's uncertainty, not the report's error; the checks that need it are not checkable
-    reason: Reason | None = None
+    # reader's uncertainty, not the report's error; no finding, the checks that need it are not checkable
+    unread: Reason | None = None
 
 
 @dataclass(frozen=True)

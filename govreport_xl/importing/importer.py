@@ -89,7 +89,7 @@ class ImportedReport:
             for c, raw in read.printed.items():
                 cells[c] = RawCell(raw, printed=True)
             for c, (reason, raw) in read.unread.items():
-                cells[c] = RawCell(raw, printed=True, reason=Reason(reason, raw))
+                cells[c] = RawCell(raw, printed=True, unread=Reason(reason, raw))
             for c in read.blank:
                 cells[c] = RawCell("", printed=True)
         combined = {g: v for read in self.tables.values() for g, v in read.combined.items()}
