@@ -71,7 +71,8 @@ async def validate(request: Request, lang: Literal["zh", "en"] = Query("zh", des
         kind = kind_of(head or b"")
         if kind == "json":
             data = source if isinstance(source, bytes) else b"".join(_chunks(source))
-            checked = await checker.check(check_report, report_json(data), name, lang=lang, name=name)
+            report = await run_in_threadpool(report_json, data)
+            checked = await checker.check(check_report, report, name, lang=lang, name=name)
         else:
             path, _ = await run_in_threadpool(spool, settings.data_dir, _chunks(source))
             try:

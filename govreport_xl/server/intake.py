@@ -26,6 +26,7 @@ NOT_A_REPORT = {"zh": "不是 .xlsx 工作簿，也不是报告 JSON：请上传
                 "en": "neither an .xlsx workbook nor a report JSON: upload the filled .xlsx template"}
 EMPTY = {"zh": "没有收到文件内容", "en": "the upload is empty"}
 BAD_JSON = {"zh": "JSON 无法解析：{why}", "en": "the JSON cannot be parsed: {why}"}
+TOO_DEEP = {"zh": "JSON 无法解析：嵌套过深", "en": "the JSON cannot be parsed: nested too deep"}
 JSON_TOO_LARGE = {"zh": "报告 JSON 过大（上限 2 MB）", "en": "the report JSON is too large (2 MB at most)"}
 OLD_FORMAT = {"zh": "是旧的 .xls/.et 格式，请在 Excel 或 WPS 中另存为 .xlsx 后再上传",
               "en": "old .xls/.et format: save it as .xlsx and upload it again"}
@@ -52,6 +53,8 @@ def report_json(data: bytes) -> dict:
         value = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Refused({k: v.format(why=exc) for k, v in BAD_JSON.items()}, 400) from None
+    except RecursionError:  # Python's parser gives up past ~1000 levels, and not with a ValueError
+        raise Refused(TOO_DEEP, 400) from None
     if not isinstance(value, dict):
         raise Refused(NOT_A_REPORT)
     return value
