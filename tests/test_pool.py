@@ -140,3 +140,33 @@ def test_a_file_past_its_budget_is_a_record_and_the_batch_goes_on(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "govreport_xl", "validate", str(many), "--time-limit", "1"],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)  # one file: the same budget
     assert proc.returncode == 2 and "超出处理时限" in proc.stderr
+
+
+def _raise(message):
+    raise ValueError(message)
+
+
+def test_a_pool_of_long_lived_workers_holds_each_call_to_its_budget_and_costs_only_that_worker():
+    """WorkerPool (the office server's): calls from several threads, each under the budget; one past
+    it gives Overrun and a fresh worker, while a call in the other worker finishes untouched."""
+    import threading
+
+    from govreport_xl.bulk.pool import Overrun, WorkerPool
+
+    pool = WorkerPool(2, Budget(seconds=3, memory_mb=300), context="spawn")
+    try:
+        assert pool.call(_work, ("ok", 1)) == 1
+        slow: list = []
+        other = threading.Thread(target=lambda: slow.append(pool.call(_work, ("sleep", 2), seconds=20)))
+        other.start()
+        for item, kind in ((("sleep", 30), TIME), (("eat", 2000), MEMORY), (("killed", 0), KILLED)):
+            with pytest.raises(Overrun) as over:
+                pool.call(_work, item)
+            assert over.value.kind == kind
+        other.join(30)
+        assert slow == [2]  # the overruns beside it did not touch it
+        with pytest.raises(ValueError, match="said in the worker"):
+            pool.call(_raise, "said in the worker")
+        assert pool.call(_work, ("ok", 7)) == 7 and pool.call(_work, ("sleep", 4), seconds=10) == 4  # a longer call may be allowed
+    finally:
+        pool.close()

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import queue
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -95,8 +97,8 @@ def _worker(conn, fn, init, init_args, budget: Budget, parent: int) -> None:
                 return
             if task is None:
                 return
-            index, item = task
-            _limit_cpu(budget.seconds)
+            index, item, seconds = task
+            _limit_cpu(seconds)
             try:
                 reply = (index, True, fn(item))
             except MemoryError:
@@ -110,9 +112,9 @@ def _worker(conn, fn, init, init_args, budget: Budget, parent: int) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, fn, init, init_args, budget: Budget):
+    def __init__(self, ctx, fn, init, init_args, budget: Budget, daemon: bool = True):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child, fn, init, init_args, budget, os.getpid()), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(child, fn, init, init_args, budget, os.getpid()), daemon=daemon)
         self.process.start()
         child.close()
         self.task: tuple[int, object] | None = None
@@ -121,7 +123,7 @@ class _Worker:
     def give(self, index: int, item, seconds: float | None) -> None:
         self.task = (index, item)
         self.deadline = None if seconds is None else time.monotonic() + seconds
-        self.conn.send(self.task)
+        self.conn.send((index, item, seconds))
 
     def end(self, hard: bool = False) -> None:
         if hard:
@@ -226,6 +228,88 @@ def _stop(workers: list[_Worker], abandoned) -> None:
             w.conn.close()
         except OSError:
             pass
+
+
+def _apply(call: tuple):
+    """Run one call of a WorkerPool in its worker: what it raises travels back as a value (the
+    worker lives on); MemoryError is the budget's business."""
+    fn, args, kwargs = call
+    try:
+        return True, fn(*args, **kwargs)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - re-raised in the caller's process
+        return False, exc
+
+
+class Overrun(Exception):
+    """A call past its budget (TIME, MEMORY) or whose worker the system killed (KILLED)."""
+
+    def __init__(self, kind: str):
+        super().__init__(kind)
+        self.kind = kind
+
+
+class WorkerPool:
+    """Long-lived workers for calls that come one at a time from several threads (the office
+    server): each call runs in a worker under `budget` as `budgeted_map`'s items do, and a worker
+    past it, or killed, is replaced without touching the others. `call` blocks: give it a thread.
+    The workers are not daemonic, so a call may itself run a budgeted batch (a round's download
+    reads every file under its own budget); `close` ends them, and one whose parent died ends at
+    its next read of the pipe."""
+
+    def __init__(self, workers: int, budget: Budget, context: str | None = None):
+        self.budget, self.size = budget, max(1, workers)
+        self._ctx = mp.get_context(context)
+        self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(self.size)
+
+    def _take(self) -> _Worker:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:  # a slot is free but no worker made for it yet
+            w = _Worker(self._ctx, _apply, None, (), self.budget, daemon=False)
+            with self._lock:
+                self._all.append(w)
+            return w
+
+    def _drop(self, w: _Worker, hard: bool) -> None:
+        w.end(hard=hard)
+        with self._lock:
+            self._all.remove(w)
+
+    def call(self, fn: Callable, *args, seconds: float | None = None, **kwargs):
+        """fn(*args, **kwargs) in a worker within `seconds` (default: the budget's); its value, or
+        what it raised, or Overrun(TIME | MEMORY | KILLED)."""
+        seconds = seconds if seconds is not None else self.budget.seconds
+        with self._slots:
+            w = self._take()
+            w.give(0, (fn, args, kwargs), seconds)
+            ready = wait([w.conn, w.process.sentinel], seconds)
+            if w.conn in ready:
+                try:
+                    _, ok, value = w.conn.recv()
+                except (EOFError, OSError):  # died while answering
+                    self._drop(w, hard=True)
+                    raise Overrun(KILLED) from None
+                w.task = w.deadline = None
+                if not ok:  # after a MemoryError the worker starts afresh
+                    self._drop(w, hard=False)
+                    raise Overrun(value)
+                self._idle.put(w)
+                done, result = value
+                if not done:
+                    raise result
+                return result
+            self._drop(w, hard=True)
+            raise Overrun(KILLED if w.process.sentinel in ready else TIME)
+
+    def close(self) -> None:
+        with self._lock:
+            workers, self._all = self._all, []
+        _stop(workers, None)
 
 
 def in_this_process(fn: Callable, items: Iterable, init: Callable | None = None, init_args: tuple = ()) -> Iterator:

@@ -1,30 +1,26 @@
-"""Reading uploads in worker processes: the same `api.validate_many` the command line runs, with
-a time and a memory budget per file, so that a hostile workbook costs one worker, never the server.
+"""Reading uploads in worker processes: the same `api.validate_many` the command line runs, under
+the same per-file budget (`bulk.pool`: a time and a memory limit, a worker past either replaced),
+so that a hostile workbook costs one worker, never the server.
 
-The event loop awaits `Checker.check(...)`; a file that overruns its time is reported as not
-checked in time (the workers are replaced), and one that overruns its memory as too large.
+The event loop awaits `Checker.check(...)`; a file past its budget is an unreadable record saying
+so, in the command line's words.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import api
+from ..addin.actions import NOT_TEMPLATE
+from ..bulk.pool import Budget, Overrun, WorkerPool
 from ..core.result import Result
 from ..excel.layout import compact_cells
 from ..excel.marks import result_entries, summary_text
 
-MEMORY_BYTES = 1536 * 1024 * 1024  # address space of a worker: far above a report's needs (~200 MB)
-
-TOO_SLOW = {"zh": "读取超时：文件过于复杂，无法在限定时间内读完（请确认是本模板填写的报告）",
-            "en": "not read in time: the file is too complex to read within the limit"}
-TOO_BIG = {"zh": "读取时超出内存限制：文件过大或已损坏（请确认是本模板填写的报告）",
-           "en": "reading it exceeded the memory limit: the file is too large or damaged"}
+MEMORY_MB = 1536  # address space of a worker: far above a report's needs (~200 MB)
 
 
 @dataclass
@@ -40,15 +36,6 @@ class Checked:
     view: dict = field(default_factory=dict)  # what the pages show: the add-in's conclusion and rows
 
 
-def _limit_memory() -> None:
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-    except (ImportError, ValueError, OSError):  # not on this platform: the time budget still holds
-        pass
-
-
 def _checked(result: Result, name: str, lang: str, with_report: bool, marked: Path | None) -> Checked:
     result.source = name  # the name the user knows, not where the server keeps the file
     record = result.record(lang, with_report=with_report)
@@ -58,19 +45,26 @@ def _checked(result: Result, name: str, lang: str, with_report: bool, marked: Pa
 
 
 def view_of(result: Result) -> dict:
-    """The one-line conclusion and the rows of the 校验结果 sheet the add-in draws, cells as text."""
+    """The one-line conclusion and the rows of the 校验结果 sheet the add-in draws, cells as text.
+    A workbook that is not the template (another file, sheets gone, an unknown version) is said
+    to be so, as the add-in says it, rather than listed as hundreds of cells it lacks."""
     if result.report is None:
         return {"summary": result.error["zh"] if result.error else "", "rows": []}
     rows = [[n, rule, level, text, compact_cells(cells) if cells else "", expected, actual]
             for n, rule, level, text, cells, expected, actual in result_entries(result)]
+    foreign = [f.message("zh") for f in result.findings if f.rule == "S-01" and f.params["reason"].key in NOT_TEMPLATE]
+    if foreign:
+        return {"summary": "这个工作簿不是用本模板填写的报告，无法校验其中的数字：请下载报告模板，把数字填进模板后重新上传",
+                "rows": [row for row in rows if row[0]]}
     return {"summary": summary_text(result), "rows": rows}
 
 
 def check_path(path: str, name: str, lang: str = "zh", with_report: bool = False, previous=None,
                marked_dir: str | None = None) -> Checked:
     """Validate one stored workbook (runs in a worker). The marked copy, if any, is written
-    into `marked_dir` under the stored file's own name."""
-    [result] = list(api.validate_many([Path(path)], jobs=1, previous=previous, marked=marked_dir))
+    into `marked_dir` under the stored file's own name. This worker is the file's budget already:
+    validate_many reads in it (budget=None) instead of starting another process."""
+    [result] = list(api.validate_many([Path(path)], jobs=1, previous=previous, marked=marked_dir, budget=None))
     return _checked(result, name, lang, with_report, Path(marked_dir) / Path(path).name if marked_dir else None)
 
 
@@ -79,61 +73,31 @@ def check_report(report: dict, name: str, lang: str = "zh", with_report: bool = 
     return _checked(api.validate(report, previous=previous), name, lang, with_report, None)
 
 
-class Overrun(Exception):
-    def __init__(self, reason: dict[str, str]):
-        super().__init__(reason["en"])
-        self.reason = reason
-
-
 class Checker:
-    """A pool of worker processes, replaced whole when one of them overruns or dies."""
+    """The server's budgeted workers (spawned: the server's threads are never forked into one),
+    driven by threads of their own so that waiting checks never hold the server's thread pool."""
 
     def __init__(self, workers: int, seconds: float):
-        self.workers, self.seconds = max(1, workers), seconds
-        self._pool: ProcessPoolExecutor | None = None
+        self.budget = Budget(seconds, MEMORY_MB)
+        self.workers = max(1, workers)
+        self._pool = WorkerPool(self.workers, self.budget, context="spawn")
+        self._threads = ThreadPoolExecutor(self.workers, thread_name_prefix="checker")
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # spawn: the server's threads are never forked into a worker
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"), initializer=_limit_memory)
-
-    @property
-    def pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = self._new_pool()
-        return self._pool
-
-    def _replace(self, broken: ProcessPoolExecutor) -> None:
-        if self._pool is not broken:
-            return  # another task replaced it already
-        self._pool = None
-        for process in list((getattr(broken, "_processes", None) or {}).values()):
-            if process.is_alive():
-                process.kill()  # our own workers, by handle
-        broken.shutdown(wait=False, cancel_futures=True)
+    def reason(self, overrun: Overrun, seconds: float | None = None) -> dict[str, str]:
+        return api.overrun_reason(overrun.kind, Budget(seconds or self.budget.seconds, self.budget.memory_mb))
 
     async def run(self, fn, *args, seconds: float | None = None, **kwargs):
-        """`fn(*args, **kwargs)` in a worker, within the time budget; raises Overrun (with why) when
-        it overruns or its worker dies (once retried when another task broke the pool under it)."""
-        for attempt in (1, 2):
-            pool = self.pool
-            future = asyncio.wrap_future(pool.submit(fn, *args, **kwargs))
-            try:
-                return await asyncio.wait_for(future, seconds or self.seconds)
-            except asyncio.TimeoutError:
-                self._replace(pool)
-                raise Overrun(TOO_SLOW) from None
-            except (BrokenProcessPool, MemoryError):
-                self._replace(pool)
-                if attempt == 2:
-                    raise Overrun(TOO_BIG) from None
-        raise AssertionError("unreachable")
+        """`fn(*args, **kwargs)` in a worker within the budget (`seconds` instead of its time);
+        raises what fn raised, or bulk.pool.Overrun when the call is past the budget."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, lambda: self._pool.call(fn, *args, seconds=seconds, **kwargs))
 
     async def check(self, fn, *args, name: str = "", **kwargs) -> Checked:
         """A check in a worker; one past its budget is an unreadable record, like the CLI's."""
         try:
             return await self.run(fn, *args, **kwargs)
         except Overrun as overrun:
-            return self._failed(name, kwargs.get("lang", "zh"), overrun.reason)
+            return self._failed(name, kwargs.get("lang", "zh"), self.reason(overrun))
 
     @staticmethod
     def _failed(name: str, lang: str, reason: dict[str, str]) -> Checked:
@@ -141,7 +105,5 @@ class Checker:
         return Checked(result.record(lang), result.status, 0, 0, view=view_of(result))
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
-
+        self._pool.close()
+        self._threads.shutdown(wait=False, cancel_futures=True)

@@ -127,12 +127,3 @@ def csrf_token() -> str:
 
 def csrf_matches(cookie: str | None, field: str | None) -> bool:
     return bool(cookie) and bool(field) and hmac.compare_digest(str(cookie), str(field))
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutral(text: str) -> str:
-    """A text cell for a CSV the office opens in Excel: one that would start a formula is kept
-    as text by a leading apostrophe."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
