@@ -6,6 +6,7 @@ guards (CSRF, rate limits, links that do not open, escaping)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -22,7 +23,7 @@ from govreport_xl.bulk.consolidate import ACCOUNT_SHEET  # noqa: E402
 from govreport_xl.core.uscc import check_character  # noqa: E402
 from govreport_xl.excel.filler import fill_workbook  # noqa: E402
 from govreport_xl.excel.marks import RESULTS_SHEET  # noqa: E402
-from govreport_xl.server.db import AuditEntry, Upload  # noqa: E402
+from govreport_xl.server.db import AuditEntry, Body, Upload  # noqa: E402
 from cases import build  # noqa: E402
 from helpers import EXAMPLE_XLSX, example_report  # noqa: E402
 from hostile import zip_bomb  # noqa: E402
@@ -197,11 +198,11 @@ def test_the_dashboard_states_filters_and_overdue(office, files):
     for state, label, shown, hidden in [("passing", "通过", "石嘴山市", "大武口区"), ("failing", "不通过", "大武口区", "惠农区"),
                                         ("missing", "未提交", "惠农区", "石嘴山市")]:
         table = office.client.get(f"{round_url}?state={state}").text.split('id="bodies"')[1]
-        assert shown in table and hidden not in table, state
+        assert f">{shown}" in table and f">{hidden}" not in table, state  # the names as the rows' links
     table = office.client.get(f"{round_url}?region=640205").text.split('id="bodies"')[1]
-    assert "惠农区" in table and "石嘴山市" not in table
+    assert ">惠农区" in table and ">石嘴山市" not in table
     table = office.client.get(f"{round_url}?overdue=1").text.split('id="bodies"')[1]
-    assert "石嘴山市" not in table and "惠农区" in table
+    assert ">石嘴山市" not in table and ">惠农区" in table
 
 
 def test_return_with_a_note_then_confirm(office, files):
@@ -321,6 +322,85 @@ def test_text_from_an_upload_is_escaped_in_pages(office, tmp_path):
     assert "（报告.xlsx，" in office.client.get(links["惠农区人民政府"]).text  # a sender's path is never more than a name
 
 
+# --- what a clerk and the office read ------------------------------------------------------------
+
+def test_a_report_of_another_year_does_not_pass_and_cannot_be_confirmed(office, files):
+    """Last year's file sent again passes every check of its own: it used to show 通过 and could be
+    confirmed, while the consolidated report left it out for its year."""
+    round_url, links = a_round(office, "640220", year=2023)
+    r = office.upload(links["石嘴山市人民政府"], files["example"])  # a 2022 report
+    page = office.client.get(r.headers["location"]).text
+    assert 'id="state">不通过<' in page and verdict(page).startswith("不通过（年度不符）")
+    assert "这是 2022 年度的报告，本轮收集的是 2023 年度的报告" in page
+    dashboard = office.client.get(round_url).text.split('id="bodies"')[1]
+    assert "年度不符" in dashboard
+    body_url = re.search(r'href="(/office/rounds/\d+/bodies/\d+)">石嘴山市人民政府', dashboard).group(1)
+    upload_id = r.headers["location"].rsplit("=", 1)[1]
+    refused = office.post(f"{body_url}/review", {"action": "confirm", "upload_id": upload_id})
+    assert refused.status_code == 400 and "不能确认" in refused.text
+    assert "这是 2022 年度的报告" in office.client.get(body_url).text
+
+
+def test_a_report_naming_another_body_is_pointed_out(office, files):
+    _, links = a_round(office, "640221")
+    page = office.client.get(office.upload(links["大武口区人民政府"], files["example"]).headers["location"]).text
+    assert "报告封面上的机关是「石嘴山市人民政府」，不是「大武口区人民政府」" in page
+    assert 'id="state">通过<' in page  # said, not failed: lists and covers name bodies differently at times
+    own = office.client.get(office.upload(links["石嘴山市人民政府"], files["example"]).headers["location"]).text
+    assert "报告封面上的机关" not in own
+
+
+def test_a_foreign_workbook_is_said_not_to_be_the_template(office, tmp_path):
+    """Said in one sentence, as the add-in says it, not as 447 cells it lacks."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "工资表"
+    wb.active["A1"] = "姓名"
+    path = tmp_path / "工资表.xlsx"
+    wb.save(path)
+    _, links = a_round(office, "640222")
+    page = office.client.get(office.upload(links["惠农区人民政府"], path).headers["location"]).text
+    assert "不是用本模板填写的报告" in verdict(page) and "请下载报告模板" in verdict(page)
+    assert page.count("<tr class=") < 10 and "缺少工作表「封面」" in page
+
+
+def test_the_body_page_names_the_region_not_a_sender_and_refuses_in_a_clerks_words(office):
+    _, links = a_round(office, "640223")
+    page = office.client.get(links["惠农区人民政府"]).text
+    assert "汇总地区：石嘴山市" in page and "报送单位：" not in page
+    refused = office.upload(links["惠农区人民政府"], data=b"%PDF-1.4 a scanned report")
+    assert refused.status_code == 415 and "不是 .xlsx 工作簿" in refused.text and "JSON" not in refused.text
+    big = office.upload(links["惠农区人民政府"], data=b"PK\x03\x04" + bytes(3 * 1024 * 1024))
+    assert big.status_code == 413 and f'href="{links["惠农区人民政府"]}"' in big.text  # a way back to the page
+
+
+def test_links_built_on_a_loopback_address_are_said_to_open_nowhere_else(office):
+    round_url, _ = a_round(office, "640224")
+    assert office.app.state.settings.public_url.startswith("http://127.0.0.1")
+    assert 'id="local-links"' in office.client.get(round_url).text
+    from govreport_xl.server.pages_office import loopback
+    assert loopback("http://localhost:8000") and loopback("http://[::1]:8000") and not loopback("https://nianbao.example.gov.cn")
+
+
+def test_the_year_offered_for_a_new_round_is_the_one_being_collected():
+    from govreport_xl.server.pages_office import collecting_year
+    assert [collecting_year(dt.date(2027, m, 1)) for m in (1, 6, 7, 12)] == [2026, 2026, 2027, 2027]
+
+
+def test_a_link_cannot_make_an_office_page_say_anything(office):
+    round_url, _ = a_round(office, "640225")
+    spoof = office.client.get(f"{round_url}?message=您的密码已过期，请把密码发给 evil@example.com").text
+    assert "evil@example.com" not in spoof
+    said = office.client.get(f"{round_url}?done=imported&added=3&skipped=1").text
+    assert "已导入 3 个机关（1 个已在名单中，未重复导入）" in said
+
+
+def test_a_wrong_level_is_answered_with_the_levels_in_their_order(office):
+    from govreport_xl.core.standard import Level
+    url = office.new_round(2022, "640226")
+    bad = office.import_list(url, [("某局", "", "640226", "处级", "")])
+    assert "应为其中之一：" + "、".join(level.value for level in Level) in bad.text
+
+
 # --- staff, login, tokens, audit ------------------------------------------------------------------
 
 def test_login_logout_and_the_guards(office):
@@ -407,7 +487,6 @@ def test_the_audit_log(office, files):
     page = office.client.get("/office/audit").text
     for action in ("setup_admin", "round_create", "bodies_import", "upload", "links_download"):
         assert action in page
-    assert "惠农区" not in page or True  # body ids, not names, identify bodies in the log
     with office.app.state.db.read() as s:
         upload = s.query(AuditEntry).filter(AuditEntry.action == "upload").order_by(AuditEntry.id.desc()).first()
     assert upload.actor.startswith("body:") and "valid" in upload.detail
@@ -428,3 +507,41 @@ def test_the_small_routes(office):
     older = office.client.get(f"/office/audit?before={newest[0] if newest else 2}")
     assert older.status_code == 200 and "操作记录" in older.text
     assert office.client.get("/login").status_code == 200
+
+
+def test_the_latest_upload_is_the_last_one_received_when_two_commit_out_of_order(office, files, monkeypatch):
+    """Two uploads of one body in flight: the one whose row came first commits last. Its commit
+    used to make it the body's latest upload (PostgreSQL hands out ids before commits), so the
+    newer file stopped counting."""
+    import threading
+
+    from govreport_xl.server import submissions
+
+    _, links = a_round(office, "640227")
+    link = links["石嘴山市人民政府"]
+    first = office.upload(link, files["many"]).headers["location"].rsplit("=", 1)[1]
+    with office.app.state.db.read() as s:
+        upload = s.get(Upload, int(first))
+    other = threading.Thread(target=submissions._record, args=(office.app, upload.body_id, upload.blob_sha256, 1, "后到的.xlsx",
+                                                               _checked(upload), ""))
+    original, calls = submissions.audit, []
+
+    def audit_then_let_the_other_commit(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # inside the first transaction, its upload row written, not committed
+            other.start()
+            other.join(5)  # done at once where nothing holds it back; else it waits for this commit
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(submissions, "audit", audit_then_let_the_other_commit)
+    submissions._record(office.app, upload.body_id, upload.blob_sha256, 1, "先到的.xlsx", _checked(upload), "")
+    other.join(60)
+    with office.app.state.db.read() as s:
+        body = s.get(Body, upload.body_id)
+        newest = max(u.id for u in s.query(Upload).filter(Upload.body_id == body.id))
+    assert body.latest_upload_id == newest
+
+
+def _checked(upload):
+    from govreport_xl.server.checking import Checked
+    return Checked(json.loads(upload.record), upload.status, upload.errors, upload.warnings, view=json.loads(upload.view))

@@ -103,3 +103,71 @@ def test_a_click_is_parsed_and_checked_off_the_event_loop(office, click, monkeyp
     answered.set()
     t.join(60)
     assert seen == [True]
+
+
+# --- names that try to be formulas, markup or headers ---------------------------------------------
+
+FORMULA = '=HYPERLINK("http://x.example/","y")'
+
+
+def _cells_with(workbook_bytes: bytes, needle: str):
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(workbook_bytes))
+    return [(ws.title, c.coordinate, c.data_type, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and needle in c.value]
+
+
+def test_a_body_name_like_a_formula_is_text_in_every_download(office, tmp_path):
+    """The list's name and the report's cover name are both =HYPERLINK(…): every workbook has it as a
+    string cell (never a formula), every CSV with the apostrophe, the zip names it harmlessly."""
+    import csv
+    import io
+    import zipfile
+
+    from cases import build
+    from govreport_xl.excel.filler import fill_workbook
+    from helpers import example_report
+
+    report = example_report()
+    report = report.model_copy(update={"meta": report.meta.model_copy(update={"name": FORMULA})})
+    passing = fill_workbook(report, tmp_path / "ok.xlsx")
+    failing = build(tmp_path, "many")
+    url = office.new_round(2022, "650100")
+    quoted = '"' + FORMULA.replace('"', '""') + '"'
+    assert office.import_list(url, [(quoted, "", "650100", "", ""), ("@乙局", "", "", "", "")]).status_code == 303
+    rows = list(csv.reader(io.StringIO(office.client.get(f"{url}/links.csv").content.decode("utf-8-sig"))))
+    assert rows[1][0] == "'" + FORMULA and rows[2][0] == "'@乙局"
+    link = {row[0]: "/b/" + row[-1].split("/b/", 1)[1] for row in rows[1:]}
+    assert office.upload(link["'" + FORMULA], passing).status_code == 303
+    assert office.upload(link["'@乙局"], failing).status_code == 303
+    for kind in ("summary.xlsx", "export.xlsx", "consolidated.xlsx"):
+        data = office.client.get(f"{url}/download/{kind}").content
+        found = _cells_with(data, "x.example")
+        assert found and all(t == "s" for _, _, t, _ in found), (kind, found)
+    text = office.client.get(f"{url}/download/export.csv").content.decode("utf-8-sig")
+    fields = [f for row in csv.reader(io.StringIO(text)) for f in row if "x.example" in f]
+    assert fields and all(f.startswith("'") for f in fields)
+    archive = zipfile.ZipFile(io.BytesIO(office.client.get(f"{url}/download/marked.zip").content))
+    assert all("/" not in n and not n.startswith(("=", "@", "'")) for n in archive.namelist())
+    for n in archive.namelist():
+        assert all(t == "s" for _, _, t, _ in _cells_with(archive.read(n), "x.example"))
+    page = office.client.get(url).text
+    assert FORMULA.replace('"', "&#34;") in page or FORMULA.replace('"', "&quot;") in page
+
+
+def test_a_name_cannot_add_a_header_or_a_folder_to_a_download(office, tmp_path):
+    url = office.new_round(2022, "650200")
+    name = '甲局"; filename=evil.exe\r\nX-Injected: 1/../..'
+    data = ("机关名称\n" + '"' + name.replace('"', '""') + '"\n').encode()
+    assert office.import_list(url, [], data=data).status_code == 303
+    page = office.client.get(url).text
+    body_url = re.search(r'href="(/office/rounds/\d+/bodies/\d+)"', page).group(1)
+    detail = office.client.get(body_url).text
+    token_link = re.search(r'<code class="link">[^<]*(/b/[^<]+)</code>', detail).group(1)
+    r = office.client.get(f"{token_link}/template.xlsx")
+    disposition = r.headers["content-disposition"]
+    assert "x-injected" not in {k.lower() for k in r.headers} and "\r" not in disposition and "\n" not in disposition
+    assert disposition.count("filename=") == 1 and "%2F" in disposition and "/" not in disposition.split("''", 1)[1]

@@ -153,8 +153,9 @@ class RefuseLarge:
     async def _refuse(self, scope, receive, send):
         request = Request(scope, receive)
         message = f"文件太大，超过了上传大小的上限（{self.max_bytes // (1024 * 1024)} MB）。"
+        back = request.url.path.rsplit("/", 1)[0] if request.url.path.startswith("/b/") else None  # the body's page
         response = (JSONResponse({"error": message}, status_code=413) if _wants_json(request)
-                    else render(request, "error.html", status=413, message=message))
+                    else render(request, "error.html", status=413, message=message, back=back))
         response.headers["Connection"] = "close"
         await response(scope, receive, send)
 

@@ -119,7 +119,7 @@ def read_list(data: bytes) -> list[BodyRow]:
         if body.region_code and not (body.region_code.isdigit() and len(body.region_code) in (6, 9, 12)):
             problems.append(f"第 {n} 行：行政区划代码「{body.region_code}」应为 6、9 或 12 位数字")
         if body.level and body.level not in LEVELS:
-            problems.append(f"第 {n} 行：机关层级「{body.level}」应为其中之一：{'、'.join(sorted(LEVELS))}")
+            problems.append(f"第 {n} 行：机关层级「{body.level}」应为其中之一：{'、'.join(level.value for level in Level)}")
         bodies.append(body)
     if problems:
         raise ListError(problems)

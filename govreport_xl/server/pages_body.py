@@ -13,14 +13,14 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import __version__, api
 from .db import Body, Round, Upload
-from .intake import Refused, display_name, kind_of, spool
-from .records import STATUS_ZH, history, one_state
+from .intake import NOT_A_REPORT, Refused, display_name, kind_of, spool
+from .records import STATUS_ZH, doubts, history, one_state, wrong_year
 from .submissions import accept, marked_copy
 from .web import XLSX, PageError, client_ip, download, form_with_csrf, render
 
 router = APIRouter(include_in_schema=False)
 NO_LINK = "这个报送链接无效或已被收回。请向汇总单位索取新的链接。"
-NOT_A_WORKBOOK = "请上传用本模板填写的 .xlsx 文件。"
+NOT_WORKBOOK = {"zh": "这个文件不是 .xlsx 工作簿：请上传用本模板填写的 .xlsx 文件（在 Excel 或 WPS 中用“另存为”保存为 Excel 工作簿 .xlsx）。", "en": "not an .xlsx workbook"}
 
 
 def _body(request: Request, token: str) -> tuple[Body, Round]:
@@ -49,6 +49,7 @@ def _page(request: Request, token: str, body: Body, round_: Round, upload_id: in
     return render(request, "body.html", status=status, body=body, round=round_, state=state, uploads=uploads, shown=shown,
                   shown_number=len(uploads) - uploads.index(shown) if shown else 0,
                   view=json.loads(shown.view) if shown else {}, status_zh=STATUS_ZH, base=f"/b/{token}",
+                  doubts=doubts(body, round_.year, shown), wrong_year=wrong_year(shown, round_.year) is not None,
                   refused=refused, max_mb=request.app.state.settings.max_upload_bytes // (1024 * 1024))
 
 
@@ -70,9 +71,11 @@ async def body_upload(request: Request, token: str):
             raise Refused({"zh": "没有选择文件。", "en": "no file"}, 400)
         head = await file.read(8)
         await file.seek(0)
-        if kind_of(head) != "workbook":
-            raise Refused({"zh": NOT_A_WORKBOOK, "en": "not a workbook"})
+        if kind_of(head) != "workbook":  # a report JSON is for the API, not for a clerk's page
+            raise Refused(NOT_WORKBOOK)
     except Refused as refused:
+        if refused.reason is NOT_A_REPORT:  # says "report JSON", which a clerk has never heard of
+            refused = Refused(NOT_WORKBOOK, refused.status)
         return await run_in_threadpool(_page, request, token, body, round_, None, refused.reason["zh"], refused.status)
     path, _ = await run_in_threadpool(spool, request.app.state.settings.data_dir, iter(lambda: file.file.read(1 << 20), b""))
     upload_id = await accept(request.app, body.id, path, display_name(file.filename), client_ip(request))

@@ -10,6 +10,7 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
@@ -17,18 +18,42 @@ from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
 from ..bulk.history import History
+from ..bulk.pool import Overrun
+from ..core.safe_text import csv_text
 from .bodylist import ListError, read_list
-from .checking import Overrun
 from .db import ApiToken, AuditEntry, Body, Round, Staff, StaffSession, Upload, now
 from .downloads import KINDS, Item, make, safe_name
-from .records import STATES, STATUS_ZH, audit, body_states, history, one_state, previous_round, report_of
+from .records import STATES, STATUS_ZH, audit, body_states, doubts, history, one_state, previous_round, report_of, wrong_year
 from .submissions import marked_copy
-from .security import LinkSigner, check_password, hash_password, neutral, new_token, selector_of
+from .security import LinkSigner, check_password, hash_password, new_token, selector_of
 from .web import (SESSION_COOKIE, SESSION_HOURS, XLSX, PageError, client_ip, current_staff, download, form_with_csrf,
                   render, require_staff, round_of)
 
 router = APIRouter(include_in_schema=False)
 MIN_PASSWORD = 10
+# What an action says on the page it leads to, by key: the address carries the key, never the
+# words (a link with ?message=… could make our page say anything an attacker wants).
+DONE = {"imported": "已导入 {added} 个机关{skipped_note}。请下载各机关的报送链接并分别发送。",
+        "returned": "已退回", "confirmed": "已确认", "reissued": "已生成新链接，旧链接已失效", "revoked": "已收回链接",
+        "staff_added": "已添加", "staff_disabled": "已停用", "token_revoked": "已收回令牌"}
+
+
+def done_note(done: str, added: int = 0, skipped: int = 0) -> str:
+    if done not in DONE:
+        return ""
+    skipped_note = f"（{skipped} 个已在名单中，未重复导入）" if skipped else ""
+    return DONE[done].format(added=added, skipped_note=skipped_note)
+
+
+def collecting_year(today: _dt.date) -> int:
+    """The report year an office collects around this date: reports for a year are published by
+    31 January of the next, so from July on the round being prepared is this year's."""
+    return today.year if today.month >= 7 else today.year - 1
+
+
+def loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 # --- login --------------------------------------------------------------------------------------
@@ -146,7 +171,7 @@ def rounds_page(request: Request, error: str = ""):
         rounds = list(s.scalars(select(Round).order_by(Round.year.desc(), Round.region_code)))
         counts = dict(s.execute(select(Body.round_id, func.count()).group_by(Body.round_id)).all())
     return render(request, "office_rounds.html", rounds=rounds, counts=counts, error=error,
-                  this_year=_dt.date.today().year - 1)
+                  this_year=collecting_year(_dt.date.today()))
 
 
 @router.post("/office/rounds")
@@ -172,8 +197,9 @@ async def create_round(request: Request):
 
 
 @router.get("/office/rounds/{round_id}")
-def dashboard(request: Request, round_id: int, state: str = "", region: str = "", overdue: str = "", message: str = ""):
-    require_staff(request)
+def dashboard(request: Request, round_id: int, state: str = "", region: str = "", overdue: str = "", done: str = "",
+              added: int = 0, skipped: int = 0):
+    staff = require_staff(request)
     round_ = round_of(request, round_id)
     with request.app.state.db.read() as s:
         rows = body_states(s, round_)
@@ -184,7 +210,9 @@ def dashboard(request: Request, round_id: int, state: str = "", region: str = ""
              and (not overdue or r.overdue)]
     return render(request, "office_round.html", round=round_, rows=shown, total=len(rows), counts=counts, states=STATES,
                   regions=regions, state=state, region=region, overdue=overdue, kinds=KINDS, previous=last,
-                  overdue_count=sum(r.overdue for r in rows), message=message, status_zh=STATUS_ZH)
+                  overdue_count=sum(r.overdue for r in rows), message=done_note(done, added, skipped), status_zh=STATUS_ZH,
+                  local_links=staff.role == "admin" and loopback(request.app.state.settings.public_url),
+                  public_url=request.app.state.settings.public_url)
 
 
 @router.post("/office/rounds/{round_id}/bodies")
@@ -199,7 +227,7 @@ async def import_bodies(request: Request, round_id: int):
     try:  # in a worker, with its time and memory budget: a list is a file from outside too
         rows = await request.app.state.checker.run(read_list, data)
     except Overrun as overrun:
-        raise PageError(400, f"名单文件无法读取：{overrun.reason['zh']}") from None
+        raise PageError(400, f"名单文件无法读取：{request.app.state.checker.reason(overrun)['zh']}") from None
     except ListError as exc:
         return render(request, "office_import_error.html", status=400, round=round_, problems=exc.problems[:200],
                       more=max(0, len(exc.problems) - 200))
@@ -218,8 +246,7 @@ async def import_bodies(request: Request, round_id: int):
             added += 1
         audit(s, staff.username, "bodies_import", round_id=round_.id, detail=f"新增 {added} 个机关，已有 {skipped} 个",
               ip=client_ip(request))
-    note = f"已导入 {added} 个机关" + (f"（{skipped} 个已在名单中，未重复导入）" if skipped else "") + "。请下载各机关的报送链接并分别发送。"
-    return RedirectResponse(f"/office/rounds/{round_.id}?message={note}", status_code=303)
+    return RedirectResponse(f"/office/rounds/{round_.id}?done=imported&added={added}&skipped={skipped}", status_code=303)
 
 
 @router.get("/office/rounds/{round_id}/links.csv")
@@ -234,7 +261,7 @@ def links(request: Request, round_id: int):
         bodies = list(s.scalars(select(Body).where(Body.round_id == round_.id).order_by(Body.position)))
     for b in bodies:
         link = settings.url(f"/b/{signer.token(b.link_selector)}") if b.link_selector else "（已收回）"
-        table.writerow([neutral(b.name), neutral(b.uscc), neutral(b.region_code), neutral(b.contact), link])
+        table.writerow([csv_text(b.name), csv_text(b.uscc), csv_text(b.region_code), csv_text(b.contact), link])
     with request.app.state.db.write() as s, s.begin():
         audit(s, staff.username, "links_download", round_id=round_.id, ip=client_ip(request))
     return download(out.getvalue().encode("utf-8-sig"), f"{round_.title}{round_.year}年度_报送链接.csv", "text/csv; charset=utf-8")
@@ -252,7 +279,7 @@ def _body(request: Request, round_id: int, body_id: int) -> tuple[Round, Body]:
 
 
 @router.get("/office/rounds/{round_id}/bodies/{body_id}")
-def body_detail(request: Request, round_id: int, body_id: int, upload: int | None = None, message: str = ""):
+def body_detail(request: Request, round_id: int, body_id: int, upload: int | None = None, done: str = ""):
     staff = require_staff(request)
     round_, body = _body(request, round_id, body_id)
     with request.app.state.db.read() as s:
@@ -262,7 +289,8 @@ def body_detail(request: Request, round_id: int, body_id: int, upload: int | Non
     link = request.app.state.settings.url(f"/b/{request.app.state.links.token(body.link_selector)}") \
         if body.link_selector and staff.role == "admin" else None
     return render(request, "office_body.html", round=round_, body=body, state=state, uploads=uploads, shown=shown,
-                  view=json.loads(shown.view) if shown else {}, status_zh=STATUS_ZH, link=link, message=message)
+                  view=json.loads(shown.view) if shown else {}, status_zh=STATUS_ZH, link=link, message=done_note(done),
+                  doubts=doubts(body, round_.year, shown), wrong_year=wrong_year(shown, round_.year) is not None)
 
 
 @router.post("/office/rounds/{round_id}/bodies/{body_id}/review")
@@ -283,13 +311,15 @@ async def review(request: Request, round_id: int, body_id: int):
         elif action == "confirm":
             if latest.status != "valid":
                 raise PageError(400, "只能确认通过校验的报告；未通过的请退回。")
+            if (stated := wrong_year(latest, round_.year)) is not None:
+                raise PageError(400, f"这是 {stated} 年度的报告，不是 {round_.year} 年度的：不能确认，请退回。")
         else:
             raise PageError(400, "未知的操作。")
         body.review, body.review_upload_id = ("returned" if action == "return" else "confirmed"), latest.id
         body.review_note, body.reviewed_by, body.reviewed_at = note, staff.username, now()
         audit(s, staff.username, action, round_id=round_.id, body_id=body.id, detail=note, ip=client_ip(request))
-    said = "已退回" if action == "return" else "已确认"
-    return RedirectResponse(f"/office/rounds/{round_.id}/bodies/{body_id}?message={said}", status_code=303)
+    said = "returned" if action == "return" else "confirmed"
+    return RedirectResponse(f"/office/rounds/{round_.id}/bodies/{body_id}?done={said}", status_code=303)
 
 
 @router.post("/office/rounds/{round_id}/bodies/{body_id}/link")
@@ -305,8 +335,8 @@ async def link_action(request: Request, round_id: int, body_id: int):
         body.link_selector = request.app.state.links.new_selector() if action == "reissue" else None
         body.link_issued_at = now() if action == "reissue" else body.link_issued_at
         audit(s, staff.username, f"link_{action}", round_id=round_.id, body_id=body.id, ip=client_ip(request))
-    said = "已生成新链接，旧链接已失效" if action == "reissue" else "已收回链接"
-    return RedirectResponse(f"/office/rounds/{round_.id}/bodies/{body_id}?message={said}", status_code=303)
+    said = "reissued" if action == "reissue" else "revoked"
+    return RedirectResponse(f"/office/rounds/{round_.id}/bodies/{body_id}?done={said}", status_code=303)
 
 
 def _upload(request: Request, upload_id: int) -> tuple[Upload, Body]:
@@ -383,13 +413,13 @@ async def round_download(request: Request, round_id: int, kind: str):
 # --- staff and tokens ---------------------------------------------------------------------------
 
 @router.get("/office/staff")
-def staff_page(request: Request, message: str = "", new_token_value: str = ""):
+def staff_page(request: Request, done: str = ""):
     require_staff(request, admin=True)
     with request.app.state.db.read() as s:
         people = list(s.scalars(select(Staff).order_by(Staff.id)))
         tokens = s.execute(select(ApiToken, Staff.username).join(Staff, Staff.id == ApiToken.staff_id)
                            .order_by(ApiToken.id.desc())).all()
-    return render(request, "office_staff.html", people=people, tokens=tokens, message=message)
+    return render(request, "office_staff.html", people=people, tokens=tokens, message=done_note(done))
 
 
 @router.post("/office/staff")
@@ -405,7 +435,7 @@ async def add_staff(request: Request):
             raise PageError(409, "这个用户名已经有了。")
         s.add(Staff(username=username, password_hash=password_hash, role=role))
         audit(s, admin.username, "staff_add", detail=f"{username}（{role}）", ip=client_ip(request))
-    return RedirectResponse("/office/staff?message=已添加", status_code=303)
+    return RedirectResponse("/office/staff?done=staff_added", status_code=303)
 
 
 @router.post("/office/staff/{staff_id}/disable")
@@ -421,7 +451,7 @@ async def disable_staff(request: Request, staff_id: int):
         person.disabled_at = now()
         s.query(StaffSession).filter(StaffSession.staff_id == staff_id).delete()
         audit(s, admin.username, "staff_disable", detail=person.username, ip=client_ip(request))
-    return RedirectResponse("/office/staff?message=已停用", status_code=303)
+    return RedirectResponse("/office/staff?done=staff_disabled", status_code=303)
 
 
 @router.post("/office/tokens")
@@ -446,7 +476,7 @@ async def revoke_token(request: Request, token_id: int):
             raise PageError(404, "没有这个令牌。")
         token.revoked_at = now()
         audit(s, admin.username, "token_revoke", detail=token.label, ip=client_ip(request))
-    return RedirectResponse("/office/staff?message=已收回令牌", status_code=303)
+    return RedirectResponse("/office/staff?done=token_revoked", status_code=303)
 
 
 @router.get("/office/audit")

@@ -37,18 +37,54 @@ class BodyState:
     uploads: int
     state: str
     overdue: bool
+    doubts: tuple["Doubt", ...] = ()  # what the office and the body should look at beyond the checks
 
     @property
     def label(self) -> str:
         return STATES[self.state]
 
 
-def state_of(body: Body, latest: Upload | None) -> str:
+def meta_of(upload: Upload) -> dict:
+    """The cover of the report an upload held, as the check read it ({} where unread)."""
+    return (json.loads(upload.record).get("report") or {}).get("meta") or {}
+
+
+def wrong_year(upload: Upload | None, year: int) -> int | None:
+    """The year the report states where it is not the round's (last year's file sent again)."""
+    stated = meta_of(upload).get("year") if upload is not None else None
+    return stated if isinstance(stated, int) and stated != year else None
+
+
+@dataclass(frozen=True)
+class Doubt:
+    label: str  # a word or two for the dashboard
+    text: str  # what to do, for the body's page and the office's
+
+
+def doubts(body: Body, year: int, upload: Upload | None) -> tuple[Doubt, ...]:
+    """Said beside the findings: a report of another year (it does not count for this round) or
+    naming another body than the link's (its name or code compared as last year's are matched)."""
+    if upload is None:
+        return ()
+    said = []
+    if (stated := wrong_year(upload, year)) is not None:
+        said.append(Doubt("年度不符", f"这是 {stated} 年度的报告，本轮收集的是 {year} 年度的报告：请上传 {year} 年度的报告。"))
+    meta = meta_of(upload)
+    if meta.get("name") or meta.get("uscc"):
+        theirs = set(body_keys(Meta(name=meta.get("name"), uscc=meta.get("uscc"))))
+        ours = set(body_keys(Meta(name=body.name, uscc=body.uscc or None)))
+        if theirs and not theirs & ours:
+            said.append(Doubt("机关不符", f"报告封面上的机关是「{meta.get('name') or meta.get('uscc')}」，不是「{body.name}」：请确认上传的是本机关的报告。"))
+    return tuple(said)
+
+
+def state_of(body: Body, latest: Upload | None, year: int | None = None) -> str:
     if latest is None:
         return "missing"
     if body.review and body.review_upload_id == latest.id:  # a review holds for the upload it was made on
         return body.review
-    return "passing" if latest.status == "valid" else "failing"
+    passes = latest.status == "valid" and (year is None or wrong_year(latest, year) is None)
+    return "passing" if passes else "failing"
 
 
 def is_overdue(state: str, deadline: _dt.date, today: _dt.date | None = None) -> bool:
@@ -62,8 +98,9 @@ def body_states(session: Session, round_: Round, today: _dt.date | None = None) 
                            .where(Body.round_id == round_.id).order_by(Body.position)).all()
     out = []
     for body, upload in rows:
-        state = state_of(body, upload)
-        out.append(BodyState(body, upload, counts.get(body.id, 0), state, is_overdue(state, round_.deadline, today)))
+        state = state_of(body, upload, round_.year)
+        out.append(BodyState(body, upload, counts.get(body.id, 0), state, is_overdue(state, round_.deadline, today),
+                             doubts(body, round_.year, upload)))
     return out
 
 
@@ -71,8 +108,8 @@ def one_state(session: Session, body: Body, today: _dt.date | None = None) -> Bo
     upload = session.get(Upload, body.latest_upload_id) if body.latest_upload_id else None
     round_ = session.get(Round, body.round_id)
     count = session.scalar(select(func.count()).select_from(Upload).where(Upload.body_id == body.id))
-    state = state_of(body, upload)
-    return BodyState(body, upload, count or 0, state, is_overdue(state, round_.deadline, today))
+    state = state_of(body, upload, round_.year)
+    return BodyState(body, upload, count or 0, state, is_overdue(state, round_.deadline, today), doubts(body, round_.year, upload))
 
 
 def history(session: Session, body: Body) -> list[Upload]:

@@ -29,14 +29,16 @@ def _prepare(app, body_id: int, spooled: Path):
 
 def _record(app, body_id: int, sha: str, size: int, filename: str, checked, ip: str) -> int:
     with app.state.db.write() as s, s.begin():
+        # the body's row first, locked (SQLite's writer lock does the same): uploads of one body
+        # commit in the order their ids were handed out, so the latest is the newest
+        body = s.get(Body, body_id, with_for_update=True)
         add_blob(s, sha, size)
-        body = s.get(Body, body_id)
         upload = Upload(body_id=body_id, blob_sha256=sha, filename=filename[:255], status=checked.status,
                         errors=checked.errors, warnings=checked.warnings,
                         record=json.dumps(checked.record, ensure_ascii=False), view=json.dumps(checked.view, ensure_ascii=False))
         s.add(upload)
         s.flush()
-        body.latest_upload_id = upload.id
+        body.latest_upload_id = max(upload.id, body.latest_upload_id or 0)
         audit(s, f"body:{body_id}", "upload", round_id=body.round_id, body_id=body_id,
               detail=f"{filename[:120]} → {checked.status}（{checked.errors} 个错误，{checked.warnings} 个警告）sha256={sha[:12]}", ip=ip)
         upload_id = upload.id

@@ -119,7 +119,7 @@ def download(data: bytes, filename: str, media_type: str) -> Response:
     """A file to save: its name in RFC 5987 form (Chinese names survive every browser)."""
     ascii_name = "".join(ch if ch.isascii() and ch.isalnum() or ch in "._-" else "_" for ch in filename)
     return Response(data, media_type=media_type, headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}",
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}",
         "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 
