@@ -160,3 +160,15 @@ def test_the_office_logs_in_sees_the_round_and_downloads_the_summary(chromium, s
     wait_text(chromium, "#verdict", "不通过")
     shoot(chromium, "office-body", tmp_path)
     no_script_errors(chromium)
+
+
+def test_the_api_docs_render_in_an_intranet(chromium, site, tmp_path):
+    """Swagger UI from the package's own files: it renders with nothing fetched from outside
+    127.0.0.1 (the page's scripts came from a public CDN, blank in an intranet)."""
+    server, *_ = site
+    chromium.get(server.url + "/docs")
+    WebDriverWait(chromium, 60).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".swagger-ui .opblock")))
+    assert "/api/validate" in chromium.find_element(By.CSS_SELECTOR, ".swagger-ui").text
+    fetched = chromium.execute_script("return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+    assert fetched and all(url.startswith(server.url) or url.startswith("blob:") or url.startswith("data:") for url in fetched), fetched
+    no_script_errors(chromium)

@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -34,9 +35,16 @@ log = logging.getLogger("govreport_xl.server")
 
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-                               "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; frame-ancestors 'none'",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                               "script-src 'self'; frame-ancestors 'none'",
 }
+# The API's docs page (Swagger UI) is served from the package (fastapi-offline ships its files:
+# nothing from a CDN, so it works in an intranet) and starts with an inline script of FastAPI's.
+# (fastapi-offline's ReDoc page is left off: it still fetches its logo from Redocly's CDN.)
+DOCS_PAGE = "/docs"
+DOCS_POLICY = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
+               "frame-ancestors 'none'")
+DOCS_STATIC = "/docs-static"
 
 
 def _routers() -> list:
@@ -74,7 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.checker.close()
             app.state.db.close()
 
-    app = FastAPI(
+    app = FastAPIOffline(
+        docs_url=DOCS_PAGE, redoc_url=None, static_url=DOCS_STATIC, favicon_url="/static/favicon.svg",
         title="govreport-xl 政务公开年报服务", version=__version__, lifespan=lifespan,
         description="The office server of govreport-xl: uploads, the office's dashboard, and the API. "
                     "`POST /api/validate` needs no account; the `/api/rounds` routes need a staff token "
@@ -100,6 +109,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
         framed = request.url.path.startswith("/addin/")  # Excel on the web frames the add-in's pages
+        if request.url.path == DOCS_PAGE:
+            response.headers.setdefault("Content-Security-Policy", DOCS_POLICY)
         for name, value in SECURITY_HEADERS.items():
             if not (framed and name == "X-Frame-Options"):
                 response.headers.setdefault(name, value)
