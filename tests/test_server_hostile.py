@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 
@@ -171,3 +172,136 @@ def test_a_name_cannot_add_a_header_or_a_folder_to_a_download(office, tmp_path):
     disposition = r.headers["content-disposition"]
     assert "x-injected" not in {k.lower() for k in r.headers} and "\r" not in disposition and "\n" not in disposition
     assert disposition.count("filename=") == 1 and "%2F" in disposition and "/" not in disposition.split("''", 1)[1]
+
+
+# --- who may do what, on every route ---------------------------------------------------------------
+
+def _a_round_with_a_body(office):
+    url = office.new_round(2022, f"66{len(office.client.cookies) % 10}{int(time.time() * 1000) % 1000:03d}")
+    assert office.import_list(url, [("甲局", "", "", "", "")]).status_code == 303
+    page = office.client.get(url).text
+    body_url = re.search(r'href="(/office/rounds/\d+/bodies/\d+)"', page).group(1)
+    link = re.search(r'<code class="link">[^<]*(/b/[^<]+)</code>', office.client.get(body_url).text).group(1)
+    return url, body_url, link
+
+
+def _form_routes(app):
+    """Every POST route of a page form (the API's JSON routes are not forms), from the routers the
+    app includes (app._routers(): a new module's routes are covered as they come)."""
+    from govreport_xl.server.app import _routers
+
+    paths = {r.path for router in _routers() for r in router.routes if "POST" in (getattr(r, "methods", None) or ())}
+    return sorted(p for p in paths if not p.startswith(("/api/", "/addin/api/")))
+
+
+def _fill(path: str, ids: dict) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+
+
+def test_every_form_refuses_a_post_without_its_csrf_field(office):
+    url, body_url, link = _a_round_with_a_body(office)
+    round_id, body_id = re.search(r"/rounds/(\d+)/bodies/(\d+)", body_url).groups()
+    ids = {"round_id": round_id, "body_id": body_id, "staff_id": 1, "token_id": 1, "token": link.split("/b/")[1]}
+    routes = _form_routes(office.app)
+    assert len(routes) >= 12  # login, logout, setup, rounds, bodies, review, link, staff, disable, tokens, revoke, upload
+    for path in routes:
+        target = _fill(path, ids)
+        forged = office.client.post(target, data={"csrf": "forged", "action": "revoke"}, files={"file": ("x.xlsx", b"PK\x03\x04")},
+                                    follow_redirects=False)
+        assert forged.status_code in (403, 404), (path, forged.status_code)  # 404: setup, once an admin exists
+        bare = TestClient(office.app).post(target, data={"action": "revoke"}, follow_redirects=False)
+        assert bare.status_code in (303, 403, 404), (path, bare.status_code)  # 303: to the login page
+        assert bare.status_code != 303 or bare.headers["location"].startswith("/login")
+    assert office.client.get(link).status_code == 200  # nothing above revoked the link
+
+
+def test_a_viewer_is_refused_every_admin_action(office):
+    from server_support import PASSWORD
+
+    url, body_url, link = _a_round_with_a_body(office)
+    name = f"viewer{int(time.time() * 1000) % 100000}"
+    assert office.post("/office/staff", {"username": name, "password": PASSWORD, "role": "viewer"}).status_code == 303
+    viewer = Office(TestClient(office.app), office.app)
+    office.app.state.limits["login"]._events.clear()
+    assert viewer.login(name).status_code == 303
+    round_id, body_id = re.search(r"/rounds/(\d+)/bodies/(\d+)", body_url).groups()
+    ids = {"round_id": round_id, "body_id": body_id, "staff_id": 1, "token_id": 1, "token": link.split("/b/")[1]}
+    for path in _form_routes(office.app):
+        if path in ("/login", "/logout", "/setup") or path.startswith("/b/"):
+            continue  # not admin actions
+        r = viewer.post(_fill(path, ids), {"action": "revoke", "year": "2030", "title": "x", "region_code": "660000",
+                                           "deadline": "2099-01-01", "username": "x", "password": PASSWORD, "role": "admin",
+                                           "label": "x", "note": "x", "upload_id": "1"}, files={"file": ("x.csv", b"\xe6\x9c\xba\xe5\x85\xb3\xe5\x90\x8d\xe7\xa7\xb0\nx\n")})
+        assert r.status_code == 403, (path, r.status_code)
+    for page in (f"{url}/links.csv", "/office/staff", "/office/audit"):
+        assert viewer.client.get(page, follow_redirects=False).status_code == 403, page
+    assert link.split("/b/")[1] not in viewer.client.get(body_url).text  # a viewer does not see the link
+    assert office.client.get(link).status_code == 200
+
+
+def test_tokens_of_one_kind_open_nothing_of_another(office):
+    url, body_url, link = _a_round_with_a_body(office)
+    api_token = re.search(r'id="token">([^<]+)<', office.post("/office/tokens", {"label": "OA"}).text).group(1)
+    session = office.client.cookies.get("gx_session")
+    stranger = TestClient(office.app)
+    for token in (api_token, session, api_token[:36], session[:36]):
+        assert stranger.get(f"/b/{token}").status_code == 404
+    body_token = link.split("/b/")[1]
+    assert stranger.get("/api/rounds", headers={"Authorization": f"Bearer {body_token}"}).status_code == 401
+    stranger.cookies.set("gx_session", body_token)
+    assert stranger.get("/office", follow_redirects=False).status_code == 303  # to the login page
+    office.app.state.limits["link_miss"]._events.clear()
+
+
+def test_a_revoked_link_uploads_nothing(office):
+    url, body_url, link = _a_round_with_a_body(office)
+    assert office.post(f"{body_url}/link", {"action": "revoke"}).status_code == 303
+    r = office.upload(link, EXAMPLE_XLSX)
+    assert r.status_code == 404 and "已被收回" in r.text
+    assert "还没有上传" in office.client.get(body_url).text
+    office.app.state.limits["link_miss"]._events.clear()
+
+
+@pytest.mark.parametrize("path", ["/office/rounds/1/download/..%2F..%2Fsecret.key", "/office/rounds/1/download/../../secret.key",
+                                  "/static/..%2F..%2Fdata%2Fsecret.key", "/static/../app.py", "/addin/icon-..%2F.png",
+                                  "/b/..%2F..%2Fsecret.key/template.xlsx", "/office/uploads/1%2F..%2F2/file.xlsx",
+                                  "/docs-static/..%2F..%2Fsecret.key"])
+def test_no_parameter_reaches_a_file_outside_the_store(office, path):
+    key = (office.app.state.settings.data_dir / "secret.key").read_bytes()
+    r = office.client.get(path)
+    assert r.status_code in (404, 422) and key not in r.content and b"import " not in r.content, (path, r.status_code)
+    office.app.state.limits["link_miss"]._events.clear()
+
+
+# --- requests that dribble -------------------------------------------------------------------------
+
+def test_an_upload_that_stops_arriving_is_dropped(tmp_path):
+    """A client that sends the start of a body and then nothing held the request (its memory, its
+    temporary file) for ever; now it is answered 408 once nothing came for idle_seconds."""
+    import socket
+    import threading
+
+    import uvicorn
+
+    from govreport_xl.server.app import create_app
+    from govreport_xl.server.settings import Settings
+    from server_process import free_port
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(Settings(data_dir=tmp_path / "data", check_workers=1, idle_seconds=1)),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.1)
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+            s.sendall(b"POST /api/validate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+            answer = b""
+            while chunk := s.recv(4096):  # the server closes the connection after its answer
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 408") and "很长时间没有收到数据".encode() in answer
+    finally:
+        server.should_exit = True
+        thread.join(30)

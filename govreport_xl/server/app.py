@@ -8,6 +8,7 @@ pool that reads uploads), `links` (signs bodies' links) and `limits` (rate limit
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -103,7 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     _handlers(app)
 
-    app.add_middleware(RefuseLarge, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD)
+    app.add_middleware(RefuseLarge, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD, idle_seconds=settings.idle_seconds)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
@@ -127,12 +128,18 @@ class TooLarge(Exception):
     pass
 
 
+class TooSlow(Exception):
+    pass
+
+
 class RefuseLarge:
     """Request bodies bounded before they are read: one that declares more than the limit is
-    refused at once, one that sends more is cut off; either way the user reads why (413)."""
+    refused at once, one that sends more is cut off; either way the user reads why (413). A body
+    that stops arriving for `idle_seconds` is dropped (408): a client dribbling uploads cannot hold
+    the server's memory and temporary files for ever (a proxy in front bounds the headers too)."""
 
-    def __init__(self, app, max_bytes: int):
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app, max_bytes: int, idle_seconds: float = 60.0):
+        self.app, self.max_bytes, self.idle_seconds = app, max_bytes, idle_seconds
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -140,11 +147,17 @@ class RefuseLarge:
         declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
         if declared.isdigit() and int(declared) > self.max_bytes:
             return await self._refuse(scope, receive, send)
-        received, started = 0, False
+        received, started, body_done = 0, False, False
 
         async def counted():
-            nonlocal received
-            message = await receive()
+            nonlocal received, body_done
+            if body_done:  # what comes after the body is a disconnect, awaited as long as a response streams
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), self.idle_seconds)
+            except asyncio.TimeoutError:
+                raise TooSlow from None
+            body_done = message["type"] != "http.request" or not message.get("more_body", False)
             received += len(message.get("body", b""))
             if received > self.max_bytes:
                 raise TooLarge
@@ -160,13 +173,16 @@ class RefuseLarge:
         except TooLarge:
             if not started:
                 await self._refuse(scope, receive, send)
+        except TooSlow:
+            if not started:
+                await self._refuse(scope, receive, send, 408, "上传中断：很长时间没有收到数据，请检查网络后重新上传。")
 
-    async def _refuse(self, scope, receive, send):
+    async def _refuse(self, scope, receive, send, status: int = 413, message: str = ""):
         request = Request(scope, receive)
-        message = f"文件太大，超过了上传大小的上限（{self.max_bytes // (1024 * 1024)} MB）。"
+        message = message or f"文件太大，超过了上传大小的上限（{self.max_bytes // (1024 * 1024)} MB）。"
         back = request.url.path.rsplit("/", 1)[0] if request.url.path.startswith("/b/") else None  # the body's page
-        response = (JSONResponse({"error": message}, status_code=413) if _wants_json(request)
-                    else render(request, "error.html", status=413, message=message, back=back))
+        response = (JSONResponse({"error": message}, status_code=status) if _wants_json(request)
+                    else render(request, "error.html", status=status, message=message, back=back))
         response.headers["Connection"] = "close"
         await response(scope, receive, send)
 

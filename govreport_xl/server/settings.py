@@ -18,6 +18,7 @@ class Settings:
     max_upload_bytes: int = 20 * 1024 * 1024  # one workbook; a report is ~60 KB
     check_workers: int = 2  # processes that read uploads (a hostile file never stalls the server)
     check_seconds: float = 60.0  # a file that takes longer is reported as not readable in time
+    idle_seconds: float = 60.0  # a request body that stops arriving for this long is dropped
     extra: dict = field(default_factory=dict)  # room for other modules' settings (officejs, …)
 
     def __post_init__(self):
