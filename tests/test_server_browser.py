@@ -22,6 +22,9 @@ from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from cases import build  # noqa: E402
+from govreport_xl.excel.layout import address  # noqa: E402
+from helpers import example_report  # noqa: E402
+from govreport_xl.excel.filler import fill_workbook  # noqa: E402
 from server_process import Browser, Server  # noqa: E402
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -53,7 +56,7 @@ def chromium(tmp_path_factory):
 def site(tmp_path_factory):
     """A running server with a round of five bodies in every state but the ones the browser makes."""
     folder = tmp_path_factory.mktemp("site")
-    server = Server(folder / "data").start()
+    server = Server(folder / "data", extra=("--public-url", "http://10.12.1.8:8000")).start()  # links as an intranet would have them
     office = Browser(server)
     office.setup()
     bodies = [("石嘴山市人民政府", "", "640200", "设区的市级人民政府", "办公室 张三"),
@@ -62,9 +65,18 @@ def site(tmp_path_factory):
               ("石嘴山市财政局", "", "640200", "政府部门", "周八")]
     round_url, links = office.round_with_bodies(2022, "640200", bodies)
     books = {name: build(folder, name) for name in ("example", "many", "t3_01_received", "v_03_blanks")}
+    # what a clerk uploads, named as a clerk names it: a typo in one input cell (198 typed as 200),
+    # then the corrected file (the screenshots in docs/ show these)
+    clerk = folder / "clerk"
+    clerk.mkdir()
+    books["draft"] = fill_workbook(example_report().with_values({"T3.R01.C1": 200, "T3.R01.C7": 200}),
+                                   clerk / "石嘴山市人民政府2022年度报告（初稿）.xlsx")
+    books["final"] = clerk / "石嘴山市人民政府2022年度报告.xlsx"
+    shutil.copyfile(books["example"], books["final"])
 
     def upload(name, book):
-        r = office.post(f"{links[name]}/upload", files={"file": (f"{name}.xlsx", books[book].read_bytes(), "application/octet-stream")})
+        data = as_body(books[book], name, folder / f"{name}.xlsx").read_bytes()  # the cover names the body that sends it
+        r = office.post(f"{links[name]}/upload", files={"file": (f"{name}2022年度报告.xlsx", data, "application/octet-stream")})
         return r.headers["location"].rsplit("=", 1)[1]
 
     upload("大武口区人民政府", "many")
@@ -77,6 +89,15 @@ def site(tmp_path_factory):
         assert office.post(f"{body_url}/review", {"action": action, "upload_id": upload_id, "note": note}).status_code == 303
     yield server, round_url, links, books
     server.stop()
+
+
+def as_body(path: Path, name: str, out: Path) -> Path:
+    """A copy of a workbook whose cover names another body."""
+    wb = openpyxl.load_workbook(path)
+    sheet, ref = address("META_NAME").split("!")
+    wb[sheet][ref] = name
+    wb.save(out)
+    return out
 
 
 def shoot(driver, name: str, tmp_path: Path) -> Path:
@@ -109,7 +130,7 @@ def test_the_body_fixes_its_report_in_the_browser(chromium, site, tmp_path):
     assert "石嘴山市人民政府" in chromium.title and chromium.find_element(By.ID, "state").text == "未提交"
     shoot(chromium, "body-empty", tmp_path)
 
-    chromium.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(books["t3_01_received"]))
+    chromium.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(books["draft"]))
     chromium.find_element(By.CSS_SELECTOR, "form[data-busy] button[type=submit]").click()
     wait_text(chromium, "#verdict", "不通过")
     rows = chromium.find_elements(By.CSS_SELECTOR, "table.findings tbody tr")
@@ -117,7 +138,7 @@ def test_the_body_fixes_its_report_in_the_browser(chromium, site, tmp_path):
     assert chromium.find_element(By.LINK_TEXT, "下载标记了问题的副本").is_displayed()
     shoot(chromium, "body-findings", tmp_path)
 
-    chromium.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(books["example"]))
+    chromium.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(books["final"]))
     chromium.find_element(By.CSS_SELECTOR, "form[data-busy] button[type=submit]").click()
     wait_text(chromium, "#verdict", "通过：校验通过")
     assert chromium.find_element(By.ID, "state").text == "通过"
