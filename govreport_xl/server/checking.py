@@ -52,8 +52,7 @@ def view_of(result: Result) -> dict:
         return {"summary": result.error["zh"] if result.error else "", "rows": []}
     rows = [[n, rule, level, text, compact_cells(cells) if cells else "", expected, actual]
             for n, rule, level, text, cells, expected, actual in result_entries(result)]
-    foreign = [f.message("zh") for f in result.findings if f.rule == "S-01" and f.params["reason"].key in NOT_TEMPLATE]
-    if foreign:
+    if any(f.rule == "S-01" and f.params["reason"].key in NOT_TEMPLATE for f in result.findings):
         return {"summary": "这个工作簿不是用本模板填写的报告，无法校验其中的数字：请下载报告模板，把数字填进模板后重新上传",
                 "rows": [row for row in rows if row[0]]}
     return {"summary": summary_text(result), "rows": rows}

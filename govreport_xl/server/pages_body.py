@@ -20,7 +20,8 @@ from .web import XLSX, PageError, client_ip, download, form_with_csrf, render
 
 router = APIRouter(include_in_schema=False)
 NO_LINK = "这个报送链接无效或已被收回。请向汇总单位索取新的链接。"
-NOT_WORKBOOK = {"zh": "这个文件不是 .xlsx 工作簿：请上传用本模板填写的 .xlsx 文件（在 Excel 或 WPS 中用“另存为”保存为 Excel 工作簿 .xlsx）。", "en": "not an .xlsx workbook"}
+NOT_WORKBOOK = {"zh": "这个文件不是 .xlsx 工作簿：请上传用本模板填写的 .xlsx 文件（在 Excel 或 WPS 中用“另存为”保存为 Excel 工作簿 .xlsx）。",
+                "en": "not an .xlsx workbook"}
 
 
 def _body(request: Request, token: str) -> tuple[Body, Round]:

@@ -49,9 +49,9 @@ def meta_of(upload: Upload) -> dict:
     return (json.loads(upload.record).get("report") or {}).get("meta") or {}
 
 
-def wrong_year(upload: Upload | None, year: int) -> int | None:
+def wrong_year(upload: Upload | None, year: int, meta: dict | None = None) -> int | None:
     """The year the report states where it is not the round's (last year's file sent again)."""
-    stated = meta_of(upload).get("year") if upload is not None else None
+    stated = (meta if meta is not None else meta_of(upload)).get("year") if upload is not None else None
     return stated if isinstance(stated, int) and stated != year else None
 
 
@@ -61,15 +61,15 @@ class Doubt:
     text: str  # what to do, for the body's page and the office's
 
 
-def doubts(body: Body, year: int, upload: Upload | None) -> tuple[Doubt, ...]:
+def doubts(body: Body, year: int, upload: Upload | None, meta: dict | None = None) -> tuple[Doubt, ...]:
     """Said beside the findings: a report of another year (it does not count for this round) or
     naming another body than the link's (its name or code compared as last year's are matched)."""
     if upload is None:
         return ()
     said = []
-    if (stated := wrong_year(upload, year)) is not None:
+    meta = meta if meta is not None else meta_of(upload)
+    if (stated := wrong_year(upload, year, meta)) is not None:
         said.append(Doubt("年度不符", f"这是 {stated} 年度的报告，本轮收集的是 {year} 年度的报告：请上传 {year} 年度的报告。"))
-    meta = meta_of(upload)
     if meta.get("name") or meta.get("uscc"):
         theirs = set(body_keys(Meta(name=meta.get("name"), uscc=meta.get("uscc"))))
         ours = set(body_keys(Meta(name=body.name, uscc=body.uscc or None)))
@@ -78,12 +78,12 @@ def doubts(body: Body, year: int, upload: Upload | None) -> tuple[Doubt, ...]:
     return tuple(said)
 
 
-def state_of(body: Body, latest: Upload | None, year: int | None = None) -> str:
+def state_of(body: Body, latest: Upload | None, year: int | None = None, meta: dict | None = None) -> str:
     if latest is None:
         return "missing"
     if body.review and body.review_upload_id == latest.id:  # a review holds for the upload it was made on
         return body.review
-    passes = latest.status == "valid" and (year is None or wrong_year(latest, year) is None)
+    passes = latest.status == "valid" and (year is None or wrong_year(latest, year, meta) is None)
     return "passing" if passes else "failing"
 
 
@@ -98,9 +98,10 @@ def body_states(session: Session, round_: Round, today: _dt.date | None = None) 
                            .where(Body.round_id == round_.id).order_by(Body.position)).all()
     out = []
     for body, upload in rows:
-        state = state_of(body, upload, round_.year)
+        meta = meta_of(upload) if upload is not None else {}  # the record is parsed once a row
+        state = state_of(body, upload, round_.year, meta)
         out.append(BodyState(body, upload, counts.get(body.id, 0), state, is_overdue(state, round_.deadline, today),
-                             doubts(body, round_.year, upload)))
+                             doubts(body, round_.year, upload, meta)))
     return out
 
 
