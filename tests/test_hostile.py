@@ -71,8 +71,8 @@ def test_every_unreadable_workbook_is_one_clear_message(corpus):
 def test_odd_but_readable_workbooks_are_findings(corpus):
     _, _, readable = corpus
     expect = {"no_t3_sheet": "缺少工作表「三、依申请公开」", "renamed_sheet": "缺少工作表「四、复议诉讼」",
-              "names_deleted": "缺少名称 T2_R1_C1", "name_elsewhere": "合计单元格的公式被改为",
-              "unknown_version": "模板版本「9.9」未知", "empty_workbook": "缺少工作表「封面」",
+              "names_deleted": "缺少名称 T2_R1_C1", "name_elsewhere": "合计的公式被改为",
+              "unknown_version": "模板版本「9.9」未知", "empty_workbook": "不是政务公开年报的模板",
               "odd_cells": "没有计算结果", "nan_cell": "不是一个数", "unmerged": "", "junk_sheet": ""}
     for path in readable:
         proc = run("validate", path)

@@ -83,19 +83,19 @@ def test_amount_cell_keeps_decimals_and_refuses_text(tmp_path):
 
 
 def test_total_overwritten_by_constant(tmp_path):
+    """One finding on the changed total; the sums it feeds wait for it (issue 21 item 3)."""
     code = "T3.R01.C7"
     outcome = validate_path(edited(tmp_path, put(code, 200)))
-    found = pairs(outcome)
-    where = address(code)
-    assert ("S-01", where, code) in found
-    assert any(r == "T3-02" and code in codes for r, _, codes in found)
-    assert any(r == "T3-01" and code in codes for r, _, codes in found)
+    assert pairs(outcome) == [("S-01", address(code), code)]
+    assert outcome.findings[0].message() == "「一、本年新收政府信息公开申请数量 / 总计」合计被改成了常量 200：请恢复公式或重新从模板复制"
+    waiting = {(u.rule, u.reason.raw) for u in outcome.unchecked}
+    assert {("T3-02", code), ("T3-01", code), ("V-01", code)} <= waiting
 
 
 def test_total_formula_cleared(tmp_path):
     outcome = validate_path(edited(tmp_path, put("T4.R1.C5", None)))
-    rules = {f.rule for f in outcome.findings}
-    assert {"S-01", "T4-01", "V-03"} <= rules
+    assert [(f.rule, f.params["reason"].key) for f in outcome.findings] == [("S-01", "total_cleared")]
+    assert {u.rule for u in outcome.unchecked} == {"T4-01", "V-01", "V-03"}
 
 
 def test_missing_sheet(tmp_path):
@@ -125,14 +125,14 @@ def test_unknown_or_missing_version(tmp_path):
         sheet, ref = next(wb.defined_names["TEMPLATE_VERSION"].destinations)
         wb[sheet][ref.replace("$", "")] = "1999.9"
     outcome = validate_path(edited(tmp_path, bump))
-    assert [f.message("zh") for f in outcome.findings] == ["工作簿结构不完整：模板版本「1999.9」未知"]
+    assert [f.message("zh") for f in outcome.findings] == ["模板版本「1999.9」未知：请用最新的模板重新填写"]
 
     def strip(wb):
         wb.custom_doc_props.props.clear()
         sheet, ref = next(wb.defined_names["TEMPLATE_VERSION"].destinations)
         wb[sheet][ref.replace("$", "")] = None
     outcome = validate_path(edited(tmp_path, strip, "bare.xlsx"))
-    assert [f.message("zh") for f in outcome.findings] == ["工作簿结构不完整：没有模板版本标记，不是本工具生成的模板"]
+    assert [f.message("zh") for f in outcome.findings] == ["没有模板版本标记，不是本工具生成的模板：请用 govreport-xl 生成的模板填写"]
 
 
 def test_version_stamps_must_agree(tmp_path):
@@ -141,7 +141,7 @@ def test_version_stamps_must_agree(tmp_path):
         wb[sheet][ref.replace("$", "")] = "2020.9"
     outcome = validate_path(edited(tmp_path, old_cell))
     assert [f.message("zh") for f in outcome.findings] == [
-        f"工作簿结构不完整：文档属性与隐藏单元格中的模板版本不一致（2020.9 / {TEMPLATE_VERSION}），可能混用了不同版本的模板"
+        f"文档属性与隐藏单元格中的模板版本不一致（2020.9 / {TEMPLATE_VERSION}），可能混用了不同版本的模板：请用最新的模板重新填写"
     ]
 
 
@@ -161,9 +161,11 @@ def test_a_foreign_workbook_is_not_a_crash(tmp_path):
     wb.active["A1"] = "随便什么表"
     wb.save(path)
     outcome = validate_path(path)
-    assert not outcome.valid and {f.rule for f in outcome.findings} == {"S-01"}
-    # with the cover and tables missing, nothing else is judged: it is listed as not checkable
-    assert {u.rule for u in outcome.unchecked} >= {"M-01", "V-01", "V-03", "T3-01"} and not outcome.complete
+    # one finding that says what to do; nothing else judged or listed (issue 21 item 11)
+    [f] = outcome.findings
+    assert (f.rule, f.params["reason"].key, outcome.status) == ("S-01", "not_template", "invalid")
+    assert f.message().startswith("不是政务公开年报的模板") and "templates/report_template.xlsx" in f.message()
+    assert outcome.unchecked == [] and outcome.skipped["T3-01"].key == "not_a_template"
 
 
 def test_input_file_is_never_modified(tmp_path):

@@ -41,7 +41,7 @@ def test_instance_counts():
     assert len([c for c in cell_checks() if c.rule.id == "V-01"]) == 199
     assert len([c for c in cell_checks() if c.rule.id == "V-02"]) == 1
     assert len([c for c in cell_checks() if c.rule.id == "V-03"]) == 200
-    assert len(in_sheet_checks()) == 44 + 3 + 400  # relations, the cover (M-01 twice, M-02), cells
+    assert len(in_sheet_checks()) == 44 + 5 + 34 + 400  # relations, the cover (M-01 twice, M-02, M-03, P-02), totals, cells
 
 
 @pytest.mark.parametrize("rel", relations(), ids=lambda r: f"{r.rule.id}-{r.key}")
@@ -116,7 +116,7 @@ def test_metadata_rules(meta, rule):
     result = evaluate_values(example_values() | meta)
     assert rules_of(result) == [rule]
     if meta.get("META_YEAR") == "二〇二二":
-        assert result.findings[0].message() == "未填写报告年度（「二〇二二」不是年份）"
+        assert result.findings[0].message() == "未填写报告年度（「二〇二二」不是年份，请填 4 位数字，如 2022）：请在「封面」填写"
 
 
 @pytest.mark.parametrize("meta", [

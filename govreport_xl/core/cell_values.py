@@ -18,7 +18,11 @@ from .findings import Reason
 NONE_WORDS = frozenset({"/", "／", "-", "－", "—", "——", "--", "－－", "无", "不适用", "没有", "空"})
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
 _NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
-_YEAR = re.compile(r"^\s*(\d{4})\s*年?(度)?\s*$")
+# What a blank cell may hold, and how a year may be written: defined once here, and compiled into
+# the template's formulas (excel/formulas.py) so that the sheet and the engine agree on every cell.
+BLANK_CHARACTERS = " \t\n\r\u00a0\u3000"  # spaces, tabs, line breaks, no-break and ideographic spaces
+YEAR_DIGITS = "0123456789０１２３４５６７８９"  # a digit's value is its index mod 10
+YEAR_SUFFIXES = ("", "年", "年度")  # after the four digits, blank characters anywhere left out
 # A printed figure: thousands separators, decimals, and the units clerks type after it.
 _PRINTED = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:件|个|次|万元|万)?$")
 
@@ -53,11 +57,11 @@ def _show(d: Decimal) -> str:
 
 
 def is_blank(raw) -> bool:
-    return raw is None or (isinstance(raw, str) and raw.strip(" ") == "")
+    return raw is None or (isinstance(raw, str) and raw.strip(BLANK_CHARACTERS) == "")
 
 
 def _refuse_text(text: str) -> Parsed:
-    s = text.strip()
+    s = text.strip(BLANK_CHARACTERS)
     if s in NONE_WORDS:
         return Parsed(None, Reason("none_word", s))
     if _NUMBER.match(s.translate(_FULL_WIDTH).replace(" ", "")):
@@ -146,17 +150,28 @@ def parse_printed(raw, kind_is_amount: bool = False) -> Parsed:
     return Parsed(int(number))
 
 
-def parse_year(raw) -> Parsed:
+def written_year(text: str) -> int | None:
+    """The year of a text such as 2022, 2022年, ２０２２年度 or "2022 年": four digits and a suffix
+    of YEAR_SUFFIXES once blank characters are left out."""
+    s = "".join(ch for ch in text if ch not in BLANK_CHARACTERS)
+    if len(s) < 4 or s[4:] not in YEAR_SUFFIXES or any(ch not in YEAR_DIGITS for ch in s[:4]):
+        return None
+    return int("".join(str(YEAR_DIGITS.index(ch) % 10) for ch in s[:4]))
+
+
+def parse_year(raw, is_error: bool = False) -> Parsed:
     if is_blank(raw):
         return BLANK
+    if is_error:
+        return Parsed(None, Reason("meta_error", str(raw)))
     if isinstance(raw, (int, float, Decimal)) and not isinstance(raw, bool):
         try:
             if raw == int(raw):
                 return Parsed(int(raw))
         except (ValueError, OverflowError, ArithmeticError):  # NaN, infinity
             pass
-    if isinstance(raw, str) and (m := _YEAR.match(raw.translate(_FULL_WIDTH))):
-        return Parsed(int(m.group(1)))
+    if isinstance(raw, str) and (year := written_year(raw)) is not None:
+        return Parsed(year)
     return Parsed(None, Reason("bad_year", str(raw)))
 
 
@@ -166,4 +181,4 @@ def parse_text(raw) -> str | None:
         return None
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    return str(raw).strip() or None
+    return str(raw).strip(BLANK_CHARACTERS) or None

@@ -18,7 +18,7 @@ from .model import Report
 from .reading import Number, Reading, spreadsheet_values
 from .result import Unchecked
 from .rules import RULES, RULES_MADE, CellCheck, Relation, Rule, Term, cell_checks, previous_year_relations, relations_of
-from .standard import CELLS, FIRST_YEAR, FORMAT_2021, FORMAT_NAMES, FORMAT_UNKNOWN, META_FIELDS, TOTAL_CODES
+from .standard import CELLS, FIRST_YEAR, FORMAT_2021, FORMAT_NAMES, FORMAT_UNKNOWN, META_FIELDS, TOTAL_CODES, cell_label
 
 Outcome = Finding | Unchecked
 Check = Callable[[Rule, "Context"], Iterable[Outcome]]
@@ -78,6 +78,7 @@ class Context:
         self.today = self.today or _dt.date.today()
         self.roots = wrong_roots(self.reading)
         self.last_values, self.last_unread = last_year(self.previous) if self.previous is not None else ({}, {})
+        self.broken = self.reading.broken_totals
 
     def missing(self, rule: Rule, codes: Sequence[str], summed: Iterable[str] = ()) -> Unchecked | None:
         """The Unchecked of an instance that involves cells the source lacks or could not read
@@ -103,17 +104,19 @@ class Context:
         V-01/V-02 check judges by itself (unless it is a total of wrong cells)."""
         if (gone := self.missing(rule, codes, summed)) is not None:
             return gone
-        roots = dict.fromkeys(r for c in codes for r in self.roots.get(c, ()) if r != own)
+        roots = dict.fromkeys(r for c in codes for r in self.roots.get(c, ()) if r != own or r in self.broken)
         return Unchecked(rule.id, tuple(codes), Reason("depends_on_invalid", " ".join(roots))) if roots else None
 
 
 def wrong_roots(reading: Reading) -> dict[str, tuple[str, ...]]:
     """For each cell, the cells filled in wrong that its figure rests on: itself if it is one;
     for a computed total, those of the cells it adds up (a total of a wrong figure cannot be
-    judged until that figure is put right). TOTAL_CODES lists parts before their totals."""
+    judged until that figure is put right), or itself alone where its formula is broken (S-01:
+    one finding on that cell, the sums it feeds wait for it). TOTAL_CODES lists parts first."""
+    broken = reading.broken_totals
     roots: dict[str, tuple[str, ...]] = {c: (c,) for c in reading.problems if c in CELLS}
     for code in TOTAL_CODES:
-        under = tuple(dict.fromkeys(r for part in CELLS[code].total_of for r in roots.get(part, ())))
+        under = (code,) if code in broken else tuple(dict.fromkeys(r for part in CELLS[code].total_of for r in roots.get(part, ())))
         if under:
             roots[code] = under
     return roots
@@ -175,6 +178,8 @@ def _blanks(rule: Rule, ctx: Context) -> Iterator[Outcome]:
     for check in _cells(rule):
         if (gone := ctx.missing(rule, check.codes)) is not None:
             yield gone
+        elif check.code in ctx.broken:  # a deleted total formula is S-01's, said once
+            yield Unchecked(rule.id, check.codes, Reason("depends_on_invalid", check.code))
         elif check.code not in ctx.reading.problems and ctx.reading.report.value(check.code) is None:
             yield Finding(rule.id, check.params, check.codes, actual=None)
 
@@ -206,10 +211,18 @@ def _uscc(rule: Rule, ctx: Context) -> Iterator[Outcome]:
         yield Finding(rule.id, {"uscc": code, "reason": Reason(*bad)}, ("META_USCC",), actual=code)
 
 
+def _subject(codes: Sequence[str]) -> dict:
+    """What an S-01 message is about: the computed total it names, if any."""
+    if len(codes) != 1 or codes[0] not in CELLS:
+        return {"subject": "", "subject_en": ""}
+    return {"subject": f"「{cell_label(codes[0])}」", "subject_en": f"{codes[0]} ({cell_label(codes[0], 'en')}): "}
+
+
 @checks("S-01")
 def _structure(rule: Rule, ctx: Context) -> Iterator[Outcome]:
     for issue in ctx.reading.structure:
-        yield Finding(rule.id, {"reason": issue.reason}, issue.codes, issue.cells, actual=issue.reason.raw or None)
+        params = {"reason": issue.reason, **_subject(issue.codes)}
+        yield Finding(rule.id, params, issue.codes, issue.cells, actual=issue.reason.raw or None)
     for code in ctx.reading.formulas_unchecked:
         yield Unchecked(rule.id, (code,), Reason("formulas_unreadable"))
 

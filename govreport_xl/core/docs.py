@@ -16,6 +16,7 @@ def rules_markdown(lang: str = "zh") -> str:
     head = _HEAD[lang]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for rule in RULES.values():
-        cells = (rule.id, _SEVERITY[lang][rule.severity.value], rule.summary[lang], _YES[lang] if rule.in_sheet else "")
+        in_sheet = (rule.in_sheet_only or _YES)[lang] if rule.in_sheet else ""
+        cells = (rule.id, _SEVERITY[lang][rule.severity.value], rule.summary[lang], in_sheet)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)

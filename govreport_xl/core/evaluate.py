@@ -31,7 +31,8 @@ def unknown_rules(ids: Iterable[str]) -> list[str]:
 def _scope(reading: Reading, previous, narrative, no_previous_because) -> dict[Need, Reason | None]:
     """Each need, with None where it is met, else why not."""
     return {
-        Need.REPORT: Reason("older_format") if reading.format in OLDER_FORMATS else None,
+        Need.REPORT: (Reason("older_format") if reading.format in OLDER_FORMATS
+                      else Reason("not_a_template") if reading.not_template else None),
         Need.WORKBOOK: None if reading.workbook is not None else Reason("not_a_workbook"),
         Need.PREVIOUS: None if previous is not None else no_previous_because or Reason("no_previous"),
         Need.NARRATIVE: None if narrative is not None else Reason("not_imported"),

@@ -23,6 +23,10 @@ from .standard import CELLS, META_FIELDS, TOTAL_CODES, CellKind, Level
 Number = Decimal | None
 
 
+# S-01 facts about one computed total: the cell is the finding's root, the sums it feeds wait for it
+BROKEN_TOTAL = ("total_overwritten", "total_formula_changed", "total_cleared", "total_not_sum")
+
+
 @dataclass(frozen=True)
 class StructureIssue:
     """A fact that makes a workbook not an intact template (S-01)."""
@@ -30,6 +34,10 @@ class StructureIssue:
     reason: Reason
     codes: tuple[str, ...] = ()
     cells: tuple[str, ...] = ()
+
+    @property
+    def breaks_total(self) -> bool:
+        return self.reason.key in BROKEN_TOTAL
 
 
 @dataclass
@@ -47,9 +55,15 @@ class Reading:
     workbook: WorkbookFacts | None = None
     format: str | None = None
     formulas_unchecked: tuple[str, ...] = ()  # totals whose formula this source cannot show
+    not_template: bool = False  # a workbook with none of the template's names or stamps
 
     def locate(self, code: str) -> str | None:
         return self.addresses.get(code)
+
+    @property
+    def broken_totals(self) -> frozenset[str]:
+        """Computed totals whose formula was overwritten, changed or deleted (S-01)."""
+        return frozenset(c for issue in self.structure if issue.breaks_total for c in issue.codes)
 
 
 def spreadsheet_values(values: dict[str, object], problems: Iterable[CellProblem] = ()) -> dict[str, Number]:
@@ -97,6 +111,7 @@ class _Reader:
         self.reading = Reading(source.name, source.kind, Report(), workbook=self.workbook, format=source.format)
         self.values: dict[str, object] = {}
         self.absent: set[str] = set()
+        self.named: set[str] = set()  # codes found through their defined names
 
     def issue(self, key: str, raw: str = "", codes=(), cells=()) -> None:
         self.reading.structure.append(StructureIssue(Reason(key, raw), tuple(codes), tuple(c for c in cells if c)))
@@ -113,18 +128,35 @@ class _Reader:
             self.reading.addresses[code] = raw.address
         if raw.by_position and self.workbook is not None:
             self.issue("missing_name", code.replace(".", "_"), [code] if code in CELLS else [])
+        elif not raw.by_position:
+            self.named.add(code)
         return raw
 
     # --- structure -------------------------------------------------------------------------
 
+    def _sheet_found(self, sheet: str) -> bool:
+        """A template sheet is there under its name, or renamed: found by what identifies it
+        (the defined name anchored on it, as the source or the cells read through names show)."""
+        wb = self.workbook
+        anchor = wb.spec.anchors.get(sheet)
+        return (sheet in wb.sheets or sheet in wb.located
+                or (anchor in self.named and self.reading.addresses[anchor].rpartition("!")[0] in wb.sheets))
+
     def check_structure(self) -> None:
+        """The workbook's own facts, once its cells are read (a sheet is found by its names)."""
         wb = self.workbook
         if wb is None:
             return
-        for sheet in wb.spec.sheets:
-            if sheet not in wb.sheets:
-                self.issue("missing_sheet", sheet)
+        found = self.reading.structure
+        self.reading.structure = []
         stamps = {v for v in (wb.version_property, parse_text(wb.version_cell)) if v is not None}
+        if not stamps and not self.named:  # nothing of ours at all: one finding, nothing else to check
+            self.reading.not_template = True
+            self.issue("not_template")
+            return
+        for sheet in wb.spec.sheets:
+            if not self._sheet_found(sheet):
+                self.issue("missing_sheet", sheet)
         if not stamps:
             self.issue("no_version")
         elif len(stamps) > 1:
@@ -135,6 +167,7 @@ class _Reader:
             shown = wb.constants[:5]
             more = f" 等 {len(wb.constants)} 个" if len(wb.constants) > len(shown) else ""
             self.issue("check_overwritten", "、".join(shown) + more, cells=wb.constants)
+        self.reading.structure += found
 
     def _expected_parts(self, code: str) -> list[a1.Ref] | None:
         parts = [self.reading.addresses.get(p) for p in CELLS[code].total_of]
@@ -189,6 +222,12 @@ class _Reader:
             if code in uncached:
                 numeric[code] = total_value(code, numeric)
                 self.accept(code, parse_count(numeric[code]))
+            elif code in self.reading.formulas_unchecked and numeric.get(code) is not None:
+                # formulas unseen (a live book through xlwings' remote engine): a total that is not
+                # the sum of its parts can only have lost its formula, as the sheet's S-01 row says
+                if (parts := total_value(code, numeric)) != numeric[code]:
+                    shown = lambda d: format(d.normalize(), "f")  # noqa: E731
+                    self.issue("total_not_sum", f"{shown(numeric[code])} ≠ {shown(parts)}", [code], [self.reading.addresses.get(code)])
 
     def read_meta(self) -> dict:
         meta: dict[str, object] = {}
@@ -196,10 +235,13 @@ class _Reader:
             raw = self.raw(f.name)
             value = None if raw is None else raw.value
             if f.key == "year":
-                parsed = parse_year(value)
+                parsed = parse_year(value, raw is not None and raw.is_error)
                 meta["year"] = parsed.value
                 if parsed.refused:
                     self.refuse(f.name, parsed.reason)
+            elif f.key == "name" and raw is not None and raw.is_error:
+                meta["name"] = None  # an error value names nobody
+                self.refuse(f.name, Reason("meta_error", str(value)))
             elif f.key == "level":
                 text = parse_text(value)
                 meta["level"] = next((lv for lv in Level if lv.value == text), None)
@@ -210,9 +252,9 @@ class _Reader:
         return meta
 
     def read(self) -> Reading:
-        self.check_structure()
         meta = self.read_meta()
         self.read_cells()
+        self.check_structure()
         self.reading.report = Report.build(meta, {c: v for c, v in self.values.items()})
         self.reading.absent = frozenset(self.absent)
         self.reading.combined = {tuple(g): Decimal(v) for g, v in (getattr(self.source, "combined", None) or {}).items()}

@@ -64,6 +64,7 @@ class Rule:
     message: Text  # template for one failed instance, formatted with the check's params
     needs: tuple[Need, ...] = (Need.REPORT,)  # every one must be met for the rule to be in scope
     in_sheet: bool = False  # compiled into the template's check sheet
+    in_sheet_only: Text | None = None  # where the sheet checks only part of the rule: which part
     sides: dict[str, tuple[str, str]] | None = None  # lang -> what the expected and the actual figure are
 
     def sides_text(self, expected: str, actual: str, lang: str = "zh") -> str | None:
@@ -85,8 +86,8 @@ RULES: dict[str, Rule] = {
             "T3-01", "error",
             "表三各列：一 + 二 = 三（七）总计 + 四",
             "T3, each column C1–C7: R01 + R02 = R24 + R25",
-            "{col_label}列：本年新收 + 上年结转 应等于 办理结果总计 + 结转下年度",
-            "column {col} ({col_label_en}): received + carried over must equal total handled + carried forward",
+            "{col_label}列：本年新收 + 上年结转 应等于 办理结果总计 + 结转下年度，请核对这一列的数字",
+            "column {col} ({col_label_en}): received + carried over must equal total handled + carried forward; check the column's figures",
             in_sheet=True,
             sides={"zh": ('本年新收 + 上年结转', '办理结果总计 + 结转下年度'), "en": ('received + carried over', 'total handled + carried forward')},
         ),
@@ -94,8 +95,8 @@ RULES: dict[str, Rule] = {
             "T3-02", "error",
             "表三各行：总计 = 各类申请人之和",
             "T3, each row R01–R25: C7 = C1 + … + C6",
-            "「{row_label}」：总计应等于各类申请人之和",
-            "row {row} ({row_label_en}): the total must equal the sum of the six applicant columns",
+            "「{row_label}」：总计应等于各类申请人之和，请核对这一行的数字",
+            "row {row} ({row_label_en}): the total must equal the sum of the six applicant columns; check the row's figures",
             in_sheet=True,
             sides={"zh": ('各类申请人之和', '总计'), "en": ('sum of the applicant columns', 'total')},
         ),
@@ -103,8 +104,8 @@ RULES: dict[str, Rule] = {
             "T3-03", "error",
             "表三各列：（七）总计 = （一）至（六）各项之和",
             "T3, each column C1–C7: R24 = R03 + R04 + … + R23",
-            "{col_label}列：（七）总计应等于（一）至（六）各项之和",
-            "column {col} ({col_label_en}): total (7) must equal the sum of items (1)–(6)",
+            "{col_label}列：（七）总计应等于（一）至（六）各项之和，请核对这一列的数字",
+            "column {col} ({col_label_en}): total (7) must equal the sum of items (1)–(6); check the column's figures",
             in_sheet=True,
             sides={"zh": ('（一）至（六）各项之和', '（七）总计'), "en": ('sum of items (1)–(6)', 'total (7)')},
         ),
@@ -112,8 +113,8 @@ RULES: dict[str, Rule] = {
             "T4-01", "error",
             "表四各组：总计 = 维持 + 纠正 + 其他 + 尚未审结",
             "T4, each row R1–R3: C5 = C1 + C2 + C3 + C4",
-            "{row_label}：总计应等于结果维持、结果纠正、其他结果、尚未审结之和",
-            "{row} ({row_label_en}): the total must equal upheld + corrected + other + pending",
+            "{row_label}：总计应等于结果维持、结果纠正、其他结果、尚未审结之和，请核对这一行的数字",
+            "{row} ({row_label_en}): the total must equal upheld + corrected + other + pending; check the row's figures",
             in_sheet=True,
             sides={"zh": ('维持 + 纠正 + 其他 + 尚未审结', '总计'), "en": ('upheld + corrected + other + pending', 'total')},
         ),
@@ -145,39 +146,42 @@ RULES: dict[str, Rule] = {
             "M-01", "error",
             "应填写报告机关名称和报告年度",
             "the reporting body's name and the report year are given",
-            "未填写{field}{reason}",
-            "{field_en} is missing{reason}",
+            "未填写{field}{reason}：请在「封面」填写",
+            "{field_en} is missing{reason}: fill it in on the cover",
             in_sheet=True,
         ),
         _rule(
             "M-02", "error",
             "报告年度应为 2021 年或以后，且不晚于今年",
             "the report year is 2021 or later and not in the future",
-            "报告年度 {year} 不在 2021 至 {this_year} 之间",
-            "report year {year} is not between 2021 and {this_year}",
+            "报告年度 {year} 不在 2021 至 {this_year} 之间：请填写统计数据所属的年度",
+            "report year {year} is not between 2021 and {this_year}: give the year the figures cover",
             in_sheet=True,  # the sheet checks the first year only: "not in the future" needs TODAY(), a volatile function
         ),
         _rule(
             "M-03", "error",
             "统一社会信用代码（如填写）应为 18 位且校验码正确（GB 32100-2015）",
             "a 统一社会信用代码, where given, is 18 characters with a valid GB 32100-2015 check character",
-            "统一社会信用代码「{uscc}」{reason}",
-            "统一社会信用代码 '{uscc}': {reason}",
+            "统一社会信用代码「{uscc}」{reason}：请按证照核对，不清楚的可以不填",
+            "统一社会信用代码 '{uscc}': {reason}; check it against the certificate, or leave it blank",
+            in_sheet=True,
         ),
         _rule(
             "S-01", "error",
             "工作簿应为完整的已知版本模板：工作表和名称齐全，合计公式未被改写",
             "(workbooks) the file is an intact template of a known version: sheets and names present, computed totals not overwritten",
-            "工作簿结构不完整：{reason}",
-            "the workbook is not an intact template: {reason}",
+            "{subject}{reason}",
+            "{subject_en}{reason}",
             needs=(Need.WORKBOOK,),
+            # the sheet cannot see its own sheets, names or version stamps: only its totals
+            in_sheet=True, in_sheet_only={"zh": "仅合计公式", "en": "computed totals only"},
         ),
         _rule(
             "P-01", "warning",
             "表二规章、规范性文件：现行有效件数 ≥ 本年制发 − 本年废止",
             "T2 R1/R2: C3 (in force) ≥ C1 (made) − C2 (repealed)",
-            "「{row_label}」现行有效件数少于本年制发件数减本年废止件数",
-            "{row} ({row_label_en}): documents in force are fewer than made minus repealed this year",
+            "「{row_label}」现行有效件数少于本年制发件数减本年废止件数，请核对这三个数",
+            "{row} ({row_label_en}): documents in force are fewer than made minus repealed this year; check the three figures",
             in_sheet=True,
             sides={"zh": ('本年制发 − 本年废止', '现行有效'), "en": ('made − repealed', 'in force')},
         ),
@@ -185,15 +189,16 @@ RULES: dict[str, Rule] = {
             "P-02", "warning",
             "只有国务院部门和省、设区的市、自治州人民政府可以制定规章",
             "规章 made > 0 by a body that cannot make 规章",
-            "机关层级为「{level}」，一般不能制定规章，但规章本年制发 {made} 件",
-            "a body of level '{level}' cannot normally make 规章, yet {made} were made",
+            "机关层级为「{level}」，一般不能制定规章，但规章本年制发 {made} 件：请核对机关层级或表二的规章件数",
+            "a body of level '{level}' cannot normally make 规章, yet {made} were made: check the level or table 2's 规章",
+            in_sheet=True,
         ),
         _rule(
             "X-01", "warning",
             "本年“上年结转”应等于上年报告的“结转下年度继续办理”",
             "with last year's report: this year's T3.R02 = last year's T3.R25, per column",
-            "{col_label}列：上年结转应等于上年报告的结转下年度继续办理",
-            "column {col} ({col_label_en}): carried over must equal last year's carried forward",
+            "{col_label}列：上年结转应等于上年报告的结转下年度继续办理，请核对本年的上年结转或上年的报告",
+            "column {col} ({col_label_en}): carried over must equal last year's carried forward; check this year's carried over or last year's report",
             needs=(Need.REPORT, Need.PREVIOUS),
             sides={"zh": ('上年报告的结转下年度继续办理', '本年的上年结转'), "en": ("last year's carried forward", "this year's carried over")},
         ),
@@ -201,8 +206,8 @@ RULES: dict[str, Rule] = {
             "X-02", "warning",
             "现行有效件数 = 上年现行有效 + 本年制发 − 本年废止",
             "with last year's report: T2 R1/R2 C3 = last year's C3 + C1 − C2",
-            "「{row_label}」现行有效件数应等于上年现行有效件数加本年制发减本年废止",
-            "{row} ({row_label_en}): in force must equal last year's in force + made − repealed",
+            "「{row_label}」现行有效件数应等于上年现行有效件数加本年制发减本年废止，请核对这几个数或上年的报告",
+            "{row} ({row_label_en}): in force must equal last year's in force + made − repealed; check these figures or last year's report",
             needs=(Need.REPORT, Need.PREVIOUS),
             sides={"zh": ('上年现行有效 + 本年制发 − 本年废止', '现行有效'), "en": ("last year's in force + made − repealed", 'in force')},
         ),
@@ -210,8 +215,8 @@ RULES: dict[str, Rule] = {
             "N-01", "warning",
             "正文中的数字应与表格一致",
             "(imported texts) figures stated in the narrative agree with the tables",
-            "正文称{subject} {stated} 件，与表格不符",
-            "the narrative states {stated} for {subject_en}, which the tables do not give",
+            "正文称{subject} {stated} 件，与表格不符，请核对正文或表格",
+            "the narrative states {stated} for {subject_en}, which the tables do not give; check the text or the tables",
             needs=(Need.REPORT, Need.NARRATIVE),
             sides={"zh": ('表格中的数字', '正文所述'), "en": ("the tables' figure", "the narrative's")},
         ),
@@ -220,8 +225,8 @@ RULES: dict[str, Rule] = {
             "N-02", "warning",
             "正文所述申请数字应自相一致：收到 + 上年结转 = 办结 + 结转下年度",
             "(imported texts) the narrative's own figures agree: received + carried over = handled + carried forward",
-            "正文称收到申请 {received} 件、上年结转 {carried} 件，办结 {handled} 件、结转下年度 {forward} 件，前后对不上",
-            "the narrative states {received} received and {carried} carried over, but {handled} handled and {forward} carried forward",
+            "正文称收到申请 {received} 件、上年结转 {carried} 件，办结 {handled} 件、结转下年度 {forward} 件，前后对不上，请核对正文",
+            "the narrative states {received} received and {carried} carried over, but {handled} handled and {forward} carried forward; check the text",
             needs=(Need.NARRATIVE,),
             sides={"zh": ("收到 + 上年结转", "办结 + 结转下年度"), "en": ("received + carried over", "handled + carried forward")},
         ),
@@ -302,11 +307,12 @@ class CellCheck:
 
 @dataclass(frozen=True)
 class MetaCheck:
-    """One instance of M-01/M-02 on a cover field (META_NAME, META_YEAR)."""
+    """One instance of a rule on the cover: M-01 (name, year), M-02 (year), M-03 (code), and P-02,
+    which reads the level on the cover and names 规章 made (RULES_MADE), its finding's cell."""
 
     rule: Rule
-    code: str
-    label: str
+    code: str  # the cell the finding names
+    label: str  # what the cover calls the field judged
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -317,12 +323,36 @@ class MetaCheck:
         return "META"
 
 
+@dataclass(frozen=True)
+class TotalCheck:
+    """The part of S-01 a sheet can check itself: a computed total still holds its formula."""
+
+    rule: Rule
+    code: str
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return (self.code,)
+
+    @property
+    def table(self) -> str:
+        return self.code.split(".")[0]
+
+
 @cache
 def meta_checks() -> tuple[MetaCheck, ...]:
-    fields = {f.name: f for f in META_FIELDS if f.key in ("name", "year")}
-    return (MetaCheck(RULES["M-01"], fields["META_NAME"].name, fields["META_NAME"].label),
-            MetaCheck(RULES["M-01"], fields["META_YEAR"].name, fields["META_YEAR"].label),
-            MetaCheck(RULES["M-02"], fields["META_YEAR"].name, fields["META_YEAR"].label))
+    fields = {f.name: f for f in META_FIELDS}
+    name, year, uscc, level = (fields[n] for n in ("META_NAME", "META_YEAR", "META_USCC", "META_LEVEL"))
+    return (MetaCheck(RULES["M-01"], name.name, name.label),
+            MetaCheck(RULES["M-01"], year.name, year.label),
+            MetaCheck(RULES["M-02"], year.name, year.label),
+            MetaCheck(RULES["M-03"], uscc.name, uscc.label),
+            MetaCheck(RULES["P-02"], RULES_MADE, level.label))
+
+
+@cache
+def total_checks() -> tuple[TotalCheck, ...]:
+    return tuple(TotalCheck(RULES["S-01"], c) for c, cell in CELLS.items() if cell.is_total)
 
 
 @dataclass(frozen=True)
@@ -413,9 +443,9 @@ def cell_checks() -> tuple[CellCheck, ...]:
     return tuple(out)
 
 
-def in_sheet_checks() -> tuple[Relation | MetaCheck | CellCheck, ...]:
+def in_sheet_checks() -> tuple[Relation | MetaCheck | TotalCheck | CellCheck, ...]:
     """Every concrete check the template compiles into live formulas, in check-sheet order."""
-    return tuple(ch for ch in (*relations(), *meta_checks(), *cell_checks()) if ch.rule.in_sheet)
+    return tuple(ch for ch in (*relations(), *meta_checks(), *total_checks(), *cell_checks()) if ch.rule.in_sheet)
 
 
 @cache

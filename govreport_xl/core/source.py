@@ -50,12 +50,14 @@ class RawCell:
 
 @dataclass(frozen=True)
 class TemplateSpec:
-    """What an intact template has: its sheets, the versions a reader knows, and the cells of its
-    in-sheet checks that must hold formulas ({sheet: ("I5", …)})."""
+    """What an intact template has: its sheets, the versions a reader knows, per version the cells
+    of its in-sheet checks that must hold formulas ({version: {sheet: ("I5", …)}}), and for each
+    sheet the defined name (or cell code) that identifies it when it has been renamed."""
 
     sheets: tuple[str, ...]
     versions: tuple[str, ...]
-    formulas: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    formulas: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    anchors: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class WorkbookFacts:
     version_cell: str | None  # the hidden cell TEMPLATE_VERSION
     reads_formulas: bool = True  # False where the engine sees values only (xlwings remote)
     constants: tuple[str, ...] | None = None  # "sheet!A1" of the spec's formula cells that hold none; None: not looked at
+    located: dict[str, str] = field(default_factory=dict)  # template sheet -> the sheet its anchor name points at
 
 
 class CellSource(Protocol):
