@@ -211,7 +211,8 @@ class Options:
             from .excel.marked import write_marked
             from .excel.marks import plan
 
-            write_marked(src.name, plan(result, reading.addresses), self.marked / (relative or Path(src.name).name))
+            version = reading.workbook.version_cell or reading.workbook.version_property
+            write_marked(src.name, plan(result, reading.addresses, version=version), self.marked / (relative or Path(src.name).name))
         return result
 
 

@@ -31,6 +31,15 @@ CASES = {
     "m_01_year_in_words": ({}, {"META_YEAR": "去年"}),
     "m_02_year_before_2021": ({}, {"META_YEAR": 2020}),
     "m_year_typed_with_nian": ({}, {"META_YEAR": "2022年"}),
+    "m_year_typed_with_a_space": ({}, {"META_YEAR": "２０２２ 年度"}),
+    "m_02_year_in_the_future": ({}, {"META_YEAR": 2099}),
+    "m_03_bad_check_character": ({}, {"META_USCC": "91350100M000100Y44"}),
+    "p_02_county_makes_rules": ({"T2.R1.C1": 2, "T2.R1.C3": 3}, {"META_LEVEL": "县级人民政府"}),
+    "v_01_too_large": ({}, {"T3.R03.C1": 10**15}),
+    "v_01_fraction_in_a_count": ({}, {"T3.R06.C1": 2.5}),
+    "v_03_whitespace_only": ({}, {"T3.R09.C2": "\u3000", "T4.R2.C2": "\t"}),
+    "s_01_total_overwritten_same_value": ({}, {"T3.R03.C7": 78}),
+    "s_01_column_total_overwritten_by_text": ({}, {"T3.R24.C1": "/"}),
     "many": ({"T3.R02.C2": 2, "T2.R1.C1": 3}, {"T3.R16.C1": "一", "T3.R19.C6": -1, "T3.R01.C7": 198, "T4.R3.C4": None}),
 }
 

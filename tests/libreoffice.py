@@ -44,3 +44,30 @@ def require_uno() -> str:
     if os.environ.get("GOVREPORT_REQUIRE_LIBREOFFICE") == "1":
         pytest.fail("LibreOffice's Python bridge is required here: apt-get install python3-uno")
     pytest.skip("python3-uno is not installed")
+
+
+# CSV of every sheet, each cell as shown (its number format applied), UTF-8 (filter options of
+# LibreOffice's "Text - txt - csv (StarCalc)": separator, quote, charset, first line, ..., as
+# shown (token 9), ..., sheet -1 = all sheets, one file each).
+_AS_SHOWN = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+
+
+def shown(files: list[Path], outdir: Path) -> dict[Path, dict[str, list[list[str]]]]:
+    """What a clerk sees: {file: {sheet: rows of the cells' displayed text}}, after recalculation."""
+    import csv
+
+    soffice = require()
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+               "--convert-to", _AS_SHOWN, "--outdir", str(outdir), *map(str, files)]
+        subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    out = {}
+    for f in files:
+        sheets = {}
+        for part in outdir.glob(f"{f.stem}-*.csv"):
+            with part.open(encoding="utf-8", newline="") as fh:
+                sheets[part.stem[len(f.stem) + 1:]] = list(csv.reader(fh))
+        assert sheets, f"LibreOffice showed nothing of {f}"
+        out[f] = sheets
+    return out

@@ -17,7 +17,7 @@ from .writer import remove_results, write_fills, write_results
 
 INTERNAL = "操作时发生内部错误（请把这段话发给技术支持）："
 # S-01 facts that mean the workbook is not (or no longer) our template: nothing can be marked
-NOT_TEMPLATE = ("missing_sheet", "no_version", "unknown_version", "version_mismatch")
+NOT_TEMPLATE = ("not_template", "missing_sheet", "no_version", "unknown_version", "version_mismatch")
 
 
 def _book(book):

@@ -1,8 +1,18 @@
 """Compiles the standard's totals and the rule catalogue's checks into Excel formulas.
 
-Only functions that Excel 2010+, WPS and LibreOffice compute alike: SUM, IF, IFERROR, AND, OR,
-ISNUMBER, INT, LEN, TRIM, COUNTIFS. No volatile functions, no array formulas. Sums always go
-through SUM(), which adds numbers and ignores text and blanks exactly as the Python evaluator does.
+Each predicate here is the formula form of the engine's own definition, built from the same data
+(`core/cell_values.py`: what a blank cell holds, how a year is written, the 15-digit limit;
+`core/uscc.py`: the check character; `core/standard.py`: the levels that may make 规章), so that
+the sheet and the engine give the same verdict on every cell. What no formula can see (a number
+shown as a date, a total's formula replaced by another with the same value, the workbook's own
+sheets and stamps) is said on the sheets as needing the 校验 button or the command line.
+
+Only functions that Excel 2010+, WPS and LibreOffice compute alike: SUM, IF, IFERROR, AND, OR, NOT,
+ISNUMBER, ISLOGICAL, ISTEXT, ISERROR, INT, MOD, LEN, TRIM, SUBSTITUTE, UPPER, MID, FIND, COUNTIFS,
+SMALL, INDEX, MATCH, and two more: TODAY() (volatile, for M-02's "not in the future") and
+ISFORMULA (Excel 2013+; where it is unknown, IFERROR falls back to comparing the total's value).
+No array formulas. Sums always go through SUM(), which adds numbers and ignores text and blanks
+exactly as the Python evaluator does.
 """
 
 from __future__ import annotations
@@ -10,8 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .layout import a1, defined_name, positions
-from ..core.rules import CellCheck, MetaCheck, Relation, Term
-from ..core.standard import CELLS, FIRST_YEAR
+from ..core.cell_values import BLANK_CHARACTERS, LIMIT, YEAR_DIGITS, YEAR_SUFFIXES
+from ..core.rules import CellCheck, MetaCheck, Relation, Term, TotalCheck
+from ..core.standard import CELLS, FIRST_YEAR, Level
+from ..core.uscc import CHARSET, WEIGHTS
 
 PASS, FAIL, PENDING = "通过", "不通过", "待更正"  # PENDING: rests on a cell filled in wrong
 
@@ -36,6 +48,29 @@ def _sum(terms: Sequence[Term]) -> str:
     return out + (f"-SUM({','.join(minus)})" if minus else "")
 
 
+def _text(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
+
+
+def _char(ch: str) -> str:
+    """A character as a formula operand: control characters through CHAR(), the rest quoted."""
+    return f"CHAR({ord(ch)})" if ord(ch) < 32 else _text(ch)
+
+
+def _blanks_to(ref: str, to: str) -> str:
+    """`ref` with every blank character (BLANK_CHARACTERS) replaced by `to`."""
+    out = ref
+    for ch in BLANK_CHARACTERS:
+        if ch != to:
+            out = f"SUBSTITUTE({out},{_char(ch)},{_text(to)})"
+    return out
+
+
+def _trimmed(ref: str) -> str:
+    """Text with blank characters at its ends removed (and inner runs made one space)."""
+    return f"TRIM({_blanks_to(ref, ' ')})"
+
+
 def _status(condition: str, on_error: str = FAIL, waits_for: Sequence[str] = ()) -> str:
     """A check's status; PENDING first where any of `waits_for` (the status cells of the values it
     rests on) is not PASS, as the engine lists such checks as not checkable until they are fixed."""
@@ -46,14 +81,21 @@ def _status(condition: str, on_error: str = FAIL, waits_for: Sequence[str] = ())
 
 
 def blank(ref: str) -> str:
-    """True for an empty cell or one holding only spaces (as Python's str.strip(" ") == "")."""
-    return f"LEN(TRIM({ref}))=0"
+    """True for an empty cell or one holding only blank characters (cell_values.is_blank)."""
+    return f"LEN({_trimmed(ref)})=0"
+
+
+def is_number(ref: str) -> str:
+    """A number, not a logical value (LibreOffice counts TRUE as a number; the engine does not)."""
+    return f"AND(ISNUMBER({ref}),NOT(ISLOGICAL({ref})))"
 
 
 def valid_value(rule_id: str, ref: str) -> str:
-    """True when `ref` holds an acceptable value for V-01 (whole ≥ 0) or V-02 (≥ 0), or is blank."""
-    number = f"AND({ref}>=0,{ref}=INT({ref}))" if rule_id == "V-01" else f"{ref}>=0"
-    return f"IF(ISNUMBER({ref}),{number},{blank(ref)})"
+    """True when `ref` holds an acceptable value for V-01 (whole, 0 ≤ x < 10^15) or V-02
+    (0 ≤ x < 10^15), or is blank: parse_count / parse_amount."""
+    bounds = f"{ref}>=0,{ref}<{LIMIT:.0E}".replace("+", "")
+    number = f"AND({bounds},{ref}=INT({ref}))" if rule_id == "V-01" else f"AND({bounds})"
+    return f"IF({is_number(ref)},{number},{blank(ref)})"
 
 
 def invalid_value(rule_id: str, ref: str) -> str:
@@ -61,34 +103,77 @@ def invalid_value(rule_id: str, ref: str) -> str:
     return f"IFERROR(NOT({valid_value(rule_id, ref)}),TRUE)"
 
 
+def _digit(s: str, i: int) -> str:
+    """The value of the i-th character of `s` as a year digit (an error where it is none)."""
+    return f"MOD(FIND(MID({s},{i},1),{_text(YEAR_DIGITS)})-1,10)"
+
+
 def year_written(ref: str) -> str:
-    """True for a year as the validator reads one: a whole number, or four digits then 年 or 年度."""
-    text = f"TRIM({ref})"
-    head = f"LEFT({text},4)"
-    typed = (f'AND(LEN({text})>=4,ISNUMBER(--{head}),--{head}=INT(--{head}),'
-             f'OR(LEN({text})=4,MID({text},5,9)="年",MID({text},5,9)="年度"))')
-    return f"IFERROR(IF(ISNUMBER({ref}),{ref}=INT({ref}),{typed}),FALSE)"
+    """True for a year as cell_values.parse_year reads one: a whole number, or four digits and a
+    suffix of YEAR_SUFFIXES once blank characters are left out."""
+    s = _blanks_to(ref, "")
+    suffix = "OR(" + ",".join(f"MID({s},5,9)={_text(x)}" for x in YEAR_SUFFIXES) + ")"
+    digits = ",".join(f"ISNUMBER({_digit(s, i)})" for i in range(1, 5))
+    return (f"IFERROR(IF({is_number(ref)},{ref}=INT({ref}),"
+            f"IF(ISTEXT({ref}),AND(LEN({s})>=4,{suffix},{digits}),FALSE)),FALSE)")
 
 
 def year_value(ref: str) -> str:
-    return f"IF(ISNUMBER({ref}),{ref},--LEFT(TRIM({ref}),4))"
+    s = _blanks_to(ref, "")
+    return f"IF({is_number(ref)},{ref}," + "+".join(f"{_digit(s, i)}*{10 ** (4 - i)}" for i in range(1, 5)) + ")"
 
 
-def _meta_formulas(check: MetaCheck) -> tuple[str, str, str]:
-    ref = check.code
-    shown = f'=IF({blank(ref)},"（空白）",{ref})'
-    if check.rule.id == "M-02":  # only a year the validator can read is judged; M-01 speaks for the rest
-        return f"{FIRST_YEAR} 年或以后", shown, _status(f"IF({year_written(ref)},{year_value(ref)}>={FIRST_YEAR},TRUE)")
-    if check.code.endswith("YEAR"):
-        return "4 位年份", shown, _status(year_written(ref))
-    return "已填写", shown, _status(f"NOT({blank(ref)})")
+def uscc_valid(ref: str) -> str:
+    """A 统一社会信用代码 as uscc.problem() accepts it (after the engine's trim and upper-casing),
+    or blank: 18 characters of CHARSET whose last is the GB 32100-2015 check character."""
+    code = f"UPPER({_trimmed(ref)})"
+    index = lambda i: f"(FIND(MID({code},{i},1),{_text(CHARSET)})-1)"  # noqa: E731
+    weighted = "+".join(f"{index(i)}*{w}" for i, w in enumerate(WEIGHTS, start=1))
+    valid = f"AND(LEN({code})=18,{index(18)}=MOD(31-MOD({weighted},31),31))"
+    return f"IF({blank(ref)},TRUE,IFERROR({valid},FALSE))"
 
 
-def check_formulas(check: Relation | MetaCheck | CellCheck, value_status: Callable[[str], str]) -> tuple[str | object, str, str]:
+def may_not_make_rules(ref: str) -> str:
+    """True where the cover's level is one that cannot make 规章 (Level.may_make_rules)."""
+    level = _trimmed(ref)
+    return "IFERROR(OR(" + ",".join(f"{level}={_text(lv.value)}" for lv in Level if not lv.may_make_rules) + "),FALSE)"
+
+
+def total_intact(code: str) -> str:
+    """The part of S-01 a sheet can see: the total still holds a formula (where ISFORMULA is
+    known) and its value is the sum of its parts (an error there only where the parts have one)."""
+    ref, parts = defined_name(code), _sum([Term(p) for p in CELLS[code].total_of])
+    return f"AND(IFERROR(_xlfn.ISFORMULA({ref}),TRUE),IFERROR({ref}={parts},ISERROR({parts})))"
+
+
+def _shown(ref: str) -> str:
+    return f'=IF({blank(ref)},"（空白）",{ref})'
+
+
+def _meta_formulas(check: MetaCheck, value_status: Callable[[str], str]) -> tuple[str, str, str]:
+    rule, ref = check.rule.id, check.code
+    if rule == "M-02":  # only a year the engine can read is judged; M-01 speaks for the rest
+        year = year_value(ref)
+        return (f"{FIRST_YEAR} 年至今年", _shown(ref),
+                _status(f"IF({year_written(ref)},AND({year}>={FIRST_YEAR},{year}<=YEAR(TODAY())),TRUE)"))
+    if rule == "M-03":
+        return "18 位，校验码正确", _shown(ref), _status(uscc_valid(ref))
+    if rule == "P-02":
+        level = "META_LEVEL"
+        return ("只有国务院部门和省、设区的市、自治州人民政府", f'=IF({blank(level)},"（空白）",{level})',
+                _status(f"NOT(AND({may_not_make_rules(level)},SUM({defined_name(ref)})>0))", waits_for=[value_status(ref)]))
+    if ref.endswith("YEAR"):
+        return "4 位年份", _shown(ref), _status(year_written(ref))
+    return "已填写", _shown(ref), _status(f"NOT({blank(ref)})")
+
+
+def check_formulas(check: Relation | MetaCheck | TotalCheck | CellCheck, value_status: Callable[[str], str],
+                   total_status: Callable[[str], str]) -> tuple[str | object, str, str]:
     """(expected, actual, status) cell contents for one check-sheet row. `value_status(code)` is
-    the status cell of the code's V-01/V-02 row: a check whose values rest on a wrong one waits."""
+    the status cell of the code's V-01/V-02 row, `total_status(code)` that of a total's S-01 row:
+    a check whose values rest on a wrong one waits, as the engine's do."""
     if isinstance(check, MetaCheck):
-        return _meta_formulas(check)
+        return _meta_formulas(check, value_status)
     if isinstance(check, Relation):
         expected, actual = f"={_sum(check.expected)}", f"={_sum(check.actual)}"
         op = "=" if check.op == "=" else ">="
@@ -96,12 +181,14 @@ def check_formulas(check: Relation | MetaCheck | CellCheck, value_status: Callab
         condition = f"{_sum(check.actual)}{op}{_sum(check.expected)}"
         return expected, actual, _status(condition, waits_for=[value_status(c) for c in check.codes])
     ref = defined_name(check.code)
-    shown = f'=IF({blank(ref)},"（空白）",{ref})'
+    if isinstance(check, TotalCheck):
+        return "合计公式（各项之和）", _shown(ref), _status(total_intact(check.code))
+    own = [total_status(check.code)] if CELLS[check.code].is_total else []  # a broken total is S-01's
     if check.rule.id == "V-03":
-        return "已填写", shown, _status(f"NOT({blank(ref)})", on_error=PASS)
+        return "已填写", _shown(ref), _status(f"NOT({blank(ref)})", on_error=PASS, waits_for=own)
     wanted = "不小于 0 的整数" if check.rule.id == "V-01" else "不小于 0 的数"
     parts = [value_status(p) for p in CELLS[check.code].total_of]  # a total waits for the cells it adds up
-    return wanted, shown, _status(valid_value(check.rule.id, ref), waits_for=parts)
+    return wanted, _shown(ref), _status(valid_value(check.rule.id, ref), waits_for=own + parts)
 
 
 def quoted(sheet: str) -> str:
@@ -110,10 +197,3 @@ def quoted(sheet: str) -> str:
 
 def countifs(pairs: Sequence[tuple[str, str]]) -> str:
     return "COUNTIFS(" + ",".join(f'{rng},"{crit}"' for rng, crit in pairs) + ")"
-
-
-def table_summary(count: Callable[[str], str], title: str = "本表校验") -> str:
-    """The 本表校验 line; `count(severity)` gives the COUNTIFS of the failing checks it sums up."""
-    errors, warnings = count("错误"), count("警告")
-    passed = f'IF({warnings}=0,"{title}：通过","{title}：通过（"&{warnings}&" 项提示，详见「校验」）")'
-    return f'=IF({errors}=0,{passed},"{title}："&{errors}&" 项不通过，详见「校验」")'

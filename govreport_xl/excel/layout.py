@@ -14,8 +14,11 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from ..core.standard import CELLS, META_FIELDS, T2, T3, T3_APPLICANT_HEADING, T4, Table
 
-TEMPLATE_VERSION = "2021.2"  # 2021.2: M-01/M-02 in the check sheet, cells may be coloured on protected sheets
-KNOWN_TEMPLATE_VERSIONS = (TEMPLATE_VERSION,)
+# 2021.2: M-01/M-02 in the check sheet, cells may be coloured on protected sheets.
+# 2021.3: the check sheet lists its problems first and prints them; S-01 (totals), M-03 and P-02
+# in the sheet; 未填写 / 尚未填完; figures shown as typed; the workbook's structure protected.
+TEMPLATE_VERSION = "2021.3"
+KNOWN_TEMPLATE_VERSIONS = ("2021.2", TEMPLATE_VERSION)  # clerks' workbooks of 2021.2 are still read
 VERSION_NAME = "TEMPLATE_VERSION"
 VERSION_PROPERTY = "govreport_xl_template_version"
 
@@ -189,11 +192,13 @@ COVER_TITLE = "政府信息公开工作年度报告 统计表"
 COVER_FIRST_FIELD_ROW = 3
 COVER_INSTRUCTIONS = (
     "填写说明",
-    "1. 黄色单元格为填写区，灰色单元格为自动计算的总计，请勿改动；表格已保护（无密码），只能在填写区输入。",
+    "1. 黄色单元格为填写区，灰色单元格为自动计算的总计，请勿改动；工作表和工作簿结构已保护（无密码），只能在填写区输入。",
     "2. 件数一律填写不小于 0 的整数；没有发生的填 0，不要留空，也不要填“/”“无”“—”。",
     "3. 行政事业性收费金额以万元为单位，可保留小数。",
-    "4. 各表顶部显示本表校验结果；「校验」表逐条列出全部勾稽关系，不通过的单元格在表中标红，未填写的标黄。",
-    "5. 表格格式依据《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）。",
+    "4. 各表顶部显示本表校验结果（未填写、尚未填完、不通过或通过），不通过的单元格标红，未填写的标黄；"
+    "「校验」表先列出需要改正的问题（打印即得这一页），再逐条列出全部检查。",
+    "5. 单元格被设成日期格式、合计被改成别的公式等几项，公式查不出：报送前请按「校验」按钮或用命令行 govreport-xl validate 复核。",
+    "6. 表格格式依据《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）。",
 )
 
 

@@ -119,12 +119,18 @@ def result_entries(result: Result) -> list[tuple]:
     return rows
 
 
+def is_template(result: Result) -> bool:
+    """False for a workbook with nothing of the template in it (S-01 not_template)."""
+    return not any(f.rule == "S-01" and getattr(f.params.get("reason"), "key", None) == "not_template" for f in result.findings)
+
+
 def results_rows(result: Result, when: _dt.datetime, version: object = TEMPLATE_VERSION) -> list[list[object]]:
     meta = result.report.meta
     who = f"{meta.name or '（未填机关名称）'} {meta.year or ''}".strip()
+    stamp = "" if not is_template(result) else f"　模板版本：{version if version is not None else '无'}"
     rows: list[list[object]] = [
         [f"{APP_TITLE} 校验结果：{who}"],
-        [f"校验时间：{when.strftime('%Y-%m-%d %H:%M:%S')}　模板版本：{version}"],
+        [f"校验时间：{when.strftime('%Y-%m-%d %H:%M:%S')}{stamp}"],
         [f"结果：{summary_text(result)}"],
         list(RESULTS_HEADER),
     ]
@@ -145,9 +151,10 @@ def restore_plan(addresses: dict[str, str]) -> dict[str, dict[Cell, str]]:
 
 
 def plan(result: Result, addresses: dict[str, str], when: _dt.datetime | None = None,
-         version: object = None) -> MarkPlan:
-    """The fills and results rows for a checked workbook."""
-    fills = restore_plan(addresses)
+         version: object = TEMPLATE_VERSION) -> MarkPlan:
+    """The fills and results rows for a checked workbook; `version` is the template version the
+    workbook carries (None: none). A workbook that is not a template keeps its colours."""
+    fills = restore_plan(addresses) if is_template(result) else {}
     marked: dict[tuple[str, Cell], str] = {}
     for f in result.findings:
         colour = MARK_ERROR if f.is_error else MARK_WARNING
@@ -158,4 +165,4 @@ def plan(result: Result, addresses: dict[str, str], when: _dt.datetime | None = 
     for (sheet, cell), colour in marked.items():
         fills[sheet][cell] = colour
     when = when or _dt.datetime.now().replace(microsecond=0)
-    return MarkPlan(fills, results_rows(result, when, version or TEMPLATE_VERSION), summary_text(result), len(marked))
+    return MarkPlan(fills, results_rows(result, when, version), summary_text(result), len(marked))

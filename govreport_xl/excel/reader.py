@@ -11,7 +11,7 @@ from typing import BinaryIO
 
 from ..core.source import RawCell, WorkbookFacts, refuse
 from .layout import VERSION_NAME, VERSION_PROPERTY, a1, defined_name, positions
-from .spec import TEMPLATE_SPEC
+from .spec import TEMPLATE_SPEC, locate_sheets
 from .ooxml import Package, position
 
 OLD_FORMATS = (".xls", ".et")
@@ -32,11 +32,16 @@ class WorkbookSource:
         self.package = Package(path, self.name)
         try:
             version_cell = self._find(VERSION_NAME, fallback=False)
+            stamp = self.package.custom_props.get(VERSION_PROPERTY)
+            cell_stamp = None if version_cell is None else self.package.cell(*version_cell[:3]).value
+            located = locate_sheets({n: sheet for n, (sheet, _) in self.package.names.items()}, self.package.sheet_parts)
+            # the formula cells of the version the workbook says it is (sheets found by their names)
+            formulas = TEMPLATE_SPEC.formulas.get(str(cell_stamp)) or TEMPLATE_SPEC.formulas.get(stamp) or {}
             self.workbook = WorkbookFacts(
-                TEMPLATE_SPEC, self.package.sheet_names, self.package.custom_props.get(VERSION_PROPERTY),
-                None if version_cell is None else self.package.cell(*version_cell[:3]).value,
-                constants=tuple(f"{sheet}!{ref}" for sheet, refs in TEMPLATE_SPEC.formulas.items()
+                TEMPLATE_SPEC, self.package.sheet_names, stamp, cell_stamp,
+                constants=tuple(f"{sheet}!{ref}" for sheet, refs in ((located.get(s, s), r) for s, r in formulas.items())
                                 if sheet in self.package.sheet_parts for ref in self.package.without_formula(sheet, refs)),
+                located=located,
             )
         except BaseException:
             self.package.close()

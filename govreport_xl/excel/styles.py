@@ -16,8 +16,9 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 FAIL_FILL = PatternFill("solid", fgColor="FF9999", bgColor="FF9999")  # conditional formats use bgColor
 WARN_FILL = PatternFill("solid", fgColor="FFD966", bgColor="FFD966")
 
-COUNT_FORMAT = "0"
-AMOUNT_FORMAT = "0.00####"
+# "General" shows what was typed: 2.5 stays 2.5, not a rounded 3 that hides why the cell is red
+COUNT_FORMAT = "General"
+AMOUNT_FORMAT = "General"
 
 LOCKED = Protection(locked=True)
 UNLOCKED = Protection(locked=False)
@@ -40,3 +41,4 @@ COVER_ALIGNMENT = Alignment(horizontal="left", vertical="center")
 SMALL_FONT = Font(name=BODY_FONT, size=9, color="595959")
 CHECK_FONT = Font(name=BODY_FONT, size=10)
 FAIL_FONT = Font(color="C00000", bold=True)
+UNFILLED_FONT = Font(color="C65911", bold=True)  # amber-brown: not filled in yet

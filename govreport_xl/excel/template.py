@@ -8,6 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -43,11 +44,11 @@ AMOUNT_RULE = DataValidation(
     promptTitle="填写金额", prompt="单位：万元，可保留小数；没有收费的填 0。",
     errorTitle="输入有误", error="这里只能填写不小于 0 的金额（万元），不要带单位或文字。",
 )
+# Any value: "2022年" and "2023年度" are years too, and the check sheet's M-01/M-02 rows judge
+# what was typed exactly as the engine does (a stricter input rule would refuse what they accept).
 YEAR_RULE = DataValidation(
-    type="whole", operator="between", formula1=str(FIRST_YEAR), formula2="2100", allow_blank=True,
-    showInputMessage=True, showErrorMessage=True,
-    promptTitle="报告年度", prompt="填写 4 位年份，如 2022。",
-    errorTitle="输入有误", error=f"报告年度应为 {FIRST_YEAR} 年或以后的 4 位年份。",
+    allow_blank=True, showInputMessage=True, showErrorMessage=False,
+    promptTitle="报告年度", prompt=f"统计数据所属年度，4 位年份，如 2022（写 2022年 也可以），{FIRST_YEAR} 年或以后。",
 )
 LEVEL_RULE = DataValidation(
     type="list", formula1='"' + ",".join(lv.value for lv in Level) + '"', allow_blank=True,
@@ -171,6 +172,8 @@ def build_template() -> Workbook:
     _define_names(wb)
     add_check_sheet(wb)
     wb.active = 0
+    # sheets cannot be renamed, moved or deleted (a double-click on a tab renames it); no password
+    wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = "govreport-xl"
     wb.properties.title = "政府信息公开工作年度报告统计表"
     wb.properties.created = wb.properties.modified = _STAMP
