@@ -41,6 +41,7 @@ def workbook_digest(path: Path) -> dict:
         "sheets": wb.sheetnames,
         "names": sorted((n, d.attr_text) for n, d in wb.defined_names.items()),
         "custom": sorted((p.name, str(p.value)) for p in wb.custom_doc_props),
+        "structure_locked": bool(wb.security and wb.security.lockStructure),
     }
     for ws in wb.worksheets:
         out[ws.title] = {

@@ -147,65 +147,56 @@ def _bump(values: dict, changes: dict) -> dict:
 
 # --- per rule: passing cases, and failing ones with their findings written out ------------------
 
-def _t3_01(fail):
-    @st.composite
-    def case(draw):
-        values = draw(valid_values())
-        if not fail:
-            return Case(values)
-        c = draw(st.sampled_from(APPLICANTS))
-        values = _bump(values, {t3("R01", c): 1, t3("R01", "C7"): 1})  # one more received; its row still adds up
-        expected = [("T3-01", t3_01_codes(col), values[t3("R01", col)] + values[t3("R02", col)],
-                      values[t3("R24", col)] + values[t3("R25", col)]) for col in (c, "C7")]
-        return Case(values, expected=expected)
-    return case()
+def _breaking(fn):
+    """The cases of a rule whose passing case is any valid report: fn(draw, values) breaks it."""
+    def cases_of(fail: bool):
+        @st.composite
+        def case(draw):
+            values = draw(valid_values())
+            return fn(draw, values) if fail else Case(values)
+        return case()
+    return cases_of
 
 
-def _t3_02(fail):
-    @st.composite
-    def case(draw):
-        values = draw(valid_values())
-        if not fail:
-            return Case(values)
-        c = draw(st.sampled_from(APPLICANTS))
-        r, other = draw(st.lists(st.sampled_from(RESULT_ROWS), min_size=2, max_size=2, unique=True))
-        if values[t3(other, c)] == 0:  # one moved from `other` to `r` in column c: the column still adds up
-            values = with_totals({**values, t3(other, c): 1, t3("R02", c): values[t3("R02", c)] + 1})
-        values = _bump(values, {t3(r, c): 1, t3(other, c): -1})
-        expected = [("T3-02", (*(t3(x, a) for a in APPLICANTS), t3(x, "C7")),
-                     sum(values[t3(x, a)] for a in APPLICANTS), values[t3(x, "C7")]) for x in (r, other)]
-        return Case(values, expected=expected)
-    return case()
+@_breaking
+def _t3_01(draw, values):
+    c = draw(st.sampled_from(APPLICANTS))
+    values = _bump(values, {t3("R01", c): 1, t3("R01", "C7"): 1})  # one more received; its row still adds up
+    expected = [("T3-01", t3_01_codes(col), values[t3("R01", col)] + values[t3("R02", col)],
+                  values[t3("R24", col)] + values[t3("R25", col)]) for col in (c, "C7")]
+    return Case(values, expected=expected)
 
 
-def _t3_03(fail):
-    @st.composite
-    def case(draw):
-        values = draw(valid_values())
-        if not fail:
-            return Case(values)
-        c = draw(st.sampled_from(APPLICANTS))
-        if values[t3("R25", c)] == 0:  # one more carried forward, received the year before
-            values = with_totals({**values, t3("R25", c): 1, t3("R02", c): values[t3("R02", c)] + 1})
-        # （七）总计 one more in column c and in 总计, carried forward one less: only the column sums break
-        values = _bump(values, {t3("R24", c): 1, t3("R24", "C7"): 1, t3("R25", c): -1, t3("R25", "C7"): -1})
-        expected = [("T3-03", (*(t3(r, col) for r in RESULT_ROWS), t3("R24", col)),
-                     sum(values[t3(r, col)] for r in RESULT_ROWS), values[t3("R24", col)]) for col in (c, "C7")]
-        return Case(values, expected=expected)
-    return case()
+@_breaking
+def _t3_02(draw, values):
+    c = draw(st.sampled_from(APPLICANTS))
+    r, other = draw(st.lists(st.sampled_from(RESULT_ROWS), min_size=2, max_size=2, unique=True))
+    if values[t3(other, c)] == 0:  # one moved from `other` to `r` in column c: the column still adds up
+        values = with_totals({**values, t3(other, c): 1, t3("R02", c): values[t3("R02", c)] + 1})
+    values = _bump(values, {t3(r, c): 1, t3(other, c): -1})
+    expected = [("T3-02", (*(t3(x, a) for a in APPLICANTS), t3(x, "C7")),
+                 sum(values[t3(x, a)] for a in APPLICANTS), values[t3(x, "C7")]) for x in (r, other)]
+    return Case(values, expected=expected)
 
 
-def _t4_01(fail):
-    @st.composite
-    def case(draw):
-        values = draw(valid_values())
-        if not fail:
-            return Case(values)
-        r = draw(st.sampled_from(T4_ROWS))
-        values = _bump(values, {t4(r, "C5"): 1})
-        return Case(values, expected=[("T4-01", (*(t4(r, c) for c in T4_PARTS), t4(r, "C5")),
-                                       sum(values[t4(r, c)] for c in T4_PARTS), values[t4(r, "C5")])])
-    return case()
+@_breaking
+def _t3_03(draw, values):
+    c = draw(st.sampled_from(APPLICANTS))
+    if values[t3("R25", c)] == 0:  # one more carried forward, received the year before
+        values = with_totals({**values, t3("R25", c): 1, t3("R02", c): values[t3("R02", c)] + 1})
+    # （七）总计 one more in column c and in 总计, carried forward one less: only the column sums break
+    values = _bump(values, {t3("R24", c): 1, t3("R24", "C7"): 1, t3("R25", c): -1, t3("R25", "C7"): -1})
+    expected = [("T3-03", (*(t3(r, col) for r in RESULT_ROWS), t3("R24", col)),
+                 sum(values[t3(r, col)] for r in RESULT_ROWS), values[t3("R24", col)]) for col in (c, "C7")]
+    return Case(values, expected=expected)
+
+
+@_breaking
+def _t4_01(draw, values):
+    r = draw(st.sampled_from(T4_ROWS))
+    values = _bump(values, {t4(r, "C5"): 1})
+    return Case(values, expected=[("T4-01", (*(t4(r, c) for c in T4_PARTS), t4(r, "C5")),
+                                   sum(values[t4(r, c)] for c in T4_PARTS), values[t4(r, "C5")])])
 
 
 def _p01(fail):

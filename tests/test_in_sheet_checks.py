@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 
 from govreport_xl.api import validate as validate_path
+from govreport_xl.core.evaluate import REPORT_ORDER
 from govreport_xl.core.reading import BROKEN_TOTAL
 from govreport_xl.core.rules import RULES, in_sheet_checks
 from govreport_xl.excel.check_sheet import (
@@ -140,6 +141,8 @@ def test_the_problem_list_shows_errors_first(recalculated):
     assert len(listed) == min(len(failing), SLOTS)
     levels = [row[2] for row in listed]
     assert levels == sorted(levels, key=lambda lv: lv != "错误")  # errors, then warnings
+    rules = [row[1] for row in listed]
+    assert rules == sorted(rules, key=REPORT_ORDER.index)  # in the order the CLI lists them
     by_number = {r["序号"]: r for r in sheet.rows}
     for row in listed:
         r = by_number[row[0]]

@@ -8,7 +8,7 @@ import pytest
 from govreport_xl.excel.layout import KNOWN_TEMPLATE_VERSIONS, SHEET_OF_TABLE, VERSION_NAME, VERSION_PROPERTY, address
 from govreport_xl.core.standard import CELLS, META_FIELDS, CellKind
 from govreport_xl.excel.template import write_template
-from helpers import TEMPLATE, workbook_digest
+from helpers import EXAMPLE_XLSX, TEMPLATE, workbook_digest
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +109,41 @@ def test_names_follow_the_excel_name_grammar(wb):
 
 @pytest.mark.slow
 def test_the_workbook_prints_a_page_a_sheet(tmp_path):
-    """Each table on one A4 page; of the check sheet only its counts (not 25 pages of rows)."""
+    """Each table on one A4 page; of the check sheet one page a clerk can hand over: the counts
+    and the problems to put right, errors first (not 25 pages of every check)."""
+    import shutil
+    import subprocess
+
     from libreoffice import convert
 
-    [pdf] = convert([TEMPLATE], tmp_path, "pdf")
-    pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
-    assert pages == len(openpyxl.load_workbook(TEMPLATE).sheetnames) == 5
+    broken = tmp_path / "broken.xlsx"
+    wb = openpyxl.load_workbook(EXAMPLE_XLSX)
+    for code, value in {"T3.R13.C1": "/", "T3.R03.C2": -1, "T2.R2.C1": 500, "T2.R2.C3": 1}.items():
+        sheet, ref = address(code).split("!")
+        wb[sheet][ref] = value
+    wb.save(broken)
+    blank = shutil.copy(TEMPLATE, tmp_path / "blank.xlsx")
+    for pdf in convert([broken, blank], tmp_path / "pdf", "pdf"):
+        pages = len(re.findall(rb"/Type\s*/Page\b", pdf.read_bytes()))
+        assert pages == len(openpyxl.load_workbook(TEMPLATE).sheetnames) == 5
+    last = subprocess.run(["pdftotext", "-f", "5", "-l", "5", "-layout", str(tmp_path / "pdf" / "broken.pdf"), "-"],
+                          capture_output=True, text=True).stdout
+    assert "需要改正的问题：共 3 项，先错误、后警告" in last
+    lines = [line for line in last.splitlines() if re.search(r"\b(V-01|P-01)\b", line)]
+    assert [re.search(r"\b(V-01|P-01)\b", line).group(1) for line in lines] == ["V-01", "V-01", "P-01"]  # errors first
+    assert "全部检查" not in last  # the list of every check stays on screen
+
+
+def test_the_check_sheet_can_be_filtered_on_its_protected_sheet(wb):
+    from govreport_xl.excel.check_sheet import HEADER_ROW
+    from govreport_xl.excel.layout import SHEET_CHECKS
+
+    ws = wb[SHEET_CHECKS]
+    assert ws.auto_filter.ref.startswith(f"A{HEADER_ROW}:") and ws.protection.sheet and not ws.protection.autoFilter
+
+
+def test_figures_are_shown_as_typed(wb):
+    """No number format rounds what was typed: 2.5 shows 2.5 (a "0" format showed 3)."""
+    for code in CELLS:
+        sheet, ref = address(code).split("!")
+        assert wb[sheet][ref].number_format == "General", code

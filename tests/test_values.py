@@ -24,6 +24,8 @@ def parsed(p):
     (None, (None, None, None)),
     ("", (None, None, None)),
     ("   ", (None, None, None)),
+    ("\u3000", (None, None, None)),  # an ideographic space is blank, as in the sheet's formula
+    ("\t\u00a0", (None, None, None)),
     (0, (0, None, None)),
     (12, (12, None, None)),
     (12.0, (12, None, None)),
@@ -90,6 +92,8 @@ def test_printed_amounts_and_numbers():
 @pytest.mark.parametrize("raw, value, reason", [
     (2022, 2022, None), (2022.0, 2022, None), ("2022", 2022, None), ("2022年", 2022, None), (" 2022 年度 ", 2022, None),
     ("２０２２年", 2022, None), (Decimal("2022"), 2022, None), (None, None, None), ("", None, None),
+    ("2022\u3000年度", 2022, None), ("20２2", 2022, None), ("\u3000", None, None), ("2022度", None, "2022度"),
+    ("2022年年", None, "2022年年"), ("202", None, "202"), ("二〇二二", None, "二〇二二"),
     (2022.5, None, "2022.5"), ("去年", None, "去年"), (True, None, "True"), (float("nan"), None, "nan"),
     (float("inf"), None, "inf"),
 ])

@@ -286,9 +286,7 @@ class Relation:
 
 
 @dataclass(frozen=True)
-class CellCheck:
-    """One instance of a per-cell rule (V-01, V-02, V-03)."""
-
+class _OneCell:
     rule: Rule
     code: str
 
@@ -300,9 +298,19 @@ class CellCheck:
     def table(self) -> str:
         return self.code.split(".")[0]
 
+
+@dataclass(frozen=True)
+class CellCheck(_OneCell):
+    """One instance of a per-cell rule (V-01, V-02, V-03)."""
+
     @property
     def params(self) -> dict:
         return cell_params(self.code)
+
+
+@dataclass(frozen=True)
+class TotalCheck(_OneCell):
+    """The part of S-01 a sheet can check itself: a computed total still holds its formula."""
 
 
 @dataclass(frozen=True)
@@ -321,22 +329,6 @@ class MetaCheck:
     @property
     def table(self) -> str:
         return "META"
-
-
-@dataclass(frozen=True)
-class TotalCheck:
-    """The part of S-01 a sheet can check itself: a computed total still holds its formula."""
-
-    rule: Rule
-    code: str
-
-    @property
-    def codes(self) -> tuple[str, ...]:
-        return (self.code,)
-
-    @property
-    def table(self) -> str:
-        return self.code.split(".")[0]
 
 
 @cache

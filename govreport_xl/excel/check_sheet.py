@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from . import styles
 from .formulas import FAIL, PENDING, blank, check_formulas, countifs, invalid_value, quoted
 from .layout import LINE_HEIGHT, SHEET_CHECKS, SHEET_COVER, SHEET_OF_TABLE, SUMMARY_ROW, a1, address, compact_cells, positions, sheet_of, sheets, text_units
+from ..core.evaluate import REPORT_ORDER
 from ..core.rules import CellCheck, MetaCheck, Severity, TotalCheck, in_sheet_checks
 from ..core.standard import CELLS, INPUT_CODES, CellKind, cell_label
 
@@ -51,7 +52,7 @@ FIRST_CHECK_ROW = HEADER_ROW + 1
 # blank cells, checks waiting for a wrong cell
 COUNT_ROWS = {"errors": 2, "warnings": 3, "blanks": 4, "pending": 5}
 CHECK_FAILS_AT = (COUNT_ROWS["errors"], KEY_COL)
-WARNING_ORDER = 100000  # warnings after errors in the problem list
+ORDER_STEP = 100000  # each rule's rows after those of the rules before it in REPORT_ORDER
 
 ONLY_THE_BUTTON = ("公式查不出的：单元格被设成了日期格式、合计的公式被改成了另一个公式、工作表和名称是否齐全、模板版本。"
                    "报送前请按「校验」按钮（Excel 加载项）或用命令行 govreport-xl validate 复核。")
@@ -79,13 +80,21 @@ def _range(name: str | int, last_row: int) -> str:
     return f"{quoted(SHEET_CHECKS)}!${col}${FIRST_CHECK_ROW}:${col}${last_row}"
 
 
+# what a cell's row says to do, where the rule's own message needs the figures the engine has
+CELL_ROWS = {
+    "V-01": "应填不小于 0 的整数，没有发生的填 0（不要填文字、“/”或小数）",
+    "V-02": "应填不小于 0 的金额（万元，可有小数，不带单位）",
+    "V-03": "未填写；没有发生的请填 0",
+}
+
+
 def describe(check) -> str:
     if isinstance(check, MetaCheck):
         return f"「{check.label}」：{check.rule.summary['zh']}"
     if isinstance(check, TotalCheck):
-        return f"「{cell_label(check.code)}」：合计由公式计算，不能改成常量或别的公式"
+        return f"「{cell_label(check.code)}」：合计由公式计算；被改写时请恢复公式或重新从模板复制"
     if isinstance(check, CellCheck):
-        return f"「{cell_label(check.code)}」：{check.rule.summary['zh']}"
+        return f"「{cell_label(check.code)}」：{CELL_ROWS[check.rule.id]}"
     return check.rule.message["zh"].format(**check.params)
 
 
@@ -171,8 +180,10 @@ def _write_rows(ws: Worksheet, wb: Workbook) -> int:
         }
         for name, value in values.items():
             _style(ws.cell(row, COL[name], value), name)
-        b, c, i = (f"${_letter(x)}{row}" for x in ("规则", "级别", "结果"))
-        ws.cell(row, KEY_COL, f'=IF(AND({i}="{FAIL}",{b}<>"{BLANK_RULE}"),IF({c}="错误",0,{WARNING_ORDER})+ROW(),"")')
+        b, i = (f"${_letter(x)}{row}" for x in ("规则", "结果"))
+        # the problems in the engine's order (errors first), then down the sheet
+        order = REPORT_ORDER.index(check.rule.id) * ORDER_STEP
+        ws.cell(row, KEY_COL, f'=IF(AND({i}="{FAIL}",{b}<>"{BLANK_RULE}"),{order}+ROW(),"")')
         lines = max(-(-text_units(values[n]) * SCALE[n] // (WIDTH[n] - 1)) for n in WRAPPED)
         if lines > 1:
             ws.row_dimensions[row].height = lines * LINE_HEIGHT + 2

@@ -182,7 +182,7 @@ def check_formulas(check: Relation | MetaCheck | TotalCheck | CellCheck, value_s
         return expected, actual, _status(condition, waits_for=[value_status(c) for c in check.codes])
     ref = defined_name(check.code)
     if isinstance(check, TotalCheck):
-        return "合计公式（各项之和）", _shown(ref), _status(total_intact(check.code))
+        return "由公式计算", _shown(ref), _status(total_intact(check.code))
     own = [total_status(check.code)] if CELLS[check.code].is_total else []  # a broken total is S-01's
     if check.rule.id == "V-03":
         return "已填写", _shown(ref), _status(f"NOT({blank(ref)})", on_error=PASS, waits_for=own)
