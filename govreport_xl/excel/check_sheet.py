@@ -237,7 +237,7 @@ def _problem_list(ws: Worksheet, last: int) -> None:
     ws.merge_cells(f"A{PROBLEMS_TITLE_ROW}:{_letter('实际')}{PROBLEMS_TITLE_ROW}")
     title = ws.cell(PROBLEMS_TITLE_ROW, 1, (
         f'=IF({errors}+{warnings}=0,"需要改正的问题：没有（未填写的单元格在各表中标黄）",'
-        f'"需要改正的问题：共 "&({errors}+{warnings})&" 项，先错误、后警告"'
+        f'"需要改正的问题："&({errors}+{warnings})&" 项，先错误、后警告"'
         f'&IF({errors}+{warnings}>{SLOTS},"；这里列出前 {SLOTS} 项，其余见下方「全部检查」",""))'))
     title.font = Font(name=styles.BODY_FONT, size=11, bold=True)
     for name in PROBLEM_COLUMNS:
@@ -279,8 +279,10 @@ def add_check_sheet(wb: Workbook) -> None:
         ws.cell(COUNT_ROWS[kind], KEY_COL, "=" + formula)
     e, w, b, p = (f"{quoted(SHEET_CHECKS)}!{a1(COUNT_ROWS[k], KEY_COL, absolute=True)}" for k in COUNT_ROWS)
     ws.merge_cells(f"A{COUNTS_ROW}:{_letter('单元格代码')}{COUNTS_ROW}")
-    line = ws.cell(COUNTS_ROW, 1, f'="错误 "&{e}&" 项　　警告 "&{w}&" 项　　未填写的单元格 "&{b}&" 个　　'
-                                  f'等上面的错误改正后再查 "&{p}&" 项"')
+    # "错误：0": a figure printed right after a label, never alone (a PDF import of a printed
+    # workbook must not take the counts for a row of table 4, the page before)
+    line = ws.cell(COUNTS_ROW, 1, f'="错误："&{e}&" 项　　警告："&{w}&" 项　　未填写的单元格："&{b}&" 个　　'
+                                  f'等上面的错误改正后再查："&{p}&" 项"')
     line.font = styles.TOTAL_FONT
     ws.merge_cells(f"A{NOTE_ROW}:{_letter('实际')}{NOTE_ROW}")
     note = ws.cell(NOTE_ROW, 1, ONLY_THE_BUTTON)
