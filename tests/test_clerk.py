@@ -55,6 +55,7 @@ def clerk_view(tmp_path_factory):
 
 # --- 1. a decimal is shown as typed ---------------------------------------------------------
 
+@pytest.mark.slow  # LibreOffice shows the sheets
 def test_a_decimal_is_shown_as_typed_and_so_are_the_totals(clerk_view):
     sheets = next(v for k, v in clerk_view.items() if k.stem == "decimal")
     assert cell_shown(sheets, "T3.R03.C1") == "2.5"  # not a rounded 3 that hides why the cell is red
@@ -65,6 +66,7 @@ def test_a_decimal_is_shown_as_typed_and_so_are_the_totals(clerk_view):
 
 # --- 2. an empty table is unfilled, not passed ------------------------------------------------
 
+@pytest.mark.slow  # LibreOffice shows the sheets
 def test_a_blank_template_says_unfilled_on_every_sheet(clerk_view):
     sheets = next(v for k, v in clerk_view.items() if k.stem == "blank")
     assert sheets[SHEET_COVER][1][0] == "全部校验：未填写，黄色单元格待填（没有发生的填 0）；2 个错误，详见「校验」"
@@ -73,6 +75,7 @@ def test_a_blank_template_says_unfilled_on_every_sheet(clerk_view):
     assert not any("通过" in sheets[s][1][0].replace("不通过", "") for s in (SHEET_COVER, *SHEET_OF_TABLE.values()))
 
 
+@pytest.mark.slow  # LibreOffice shows the sheets
 def test_a_half_filled_table_says_how_many_cells_are_left(tmp_path):
     """尚未填完 with the count of blank cells, while the other tables are still 未填写."""
     path = put(TEMPLATE, tmp_path / "half.xlsx", {"META_NAME": "某县人民政府", "META_YEAR": 2022,

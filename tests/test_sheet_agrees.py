@@ -29,6 +29,8 @@ from helpers import EXAMPLE_XLSX, example_values
 from libreoffice import convert
 from test_in_sheet_checks import Sheet, engine
 
+pytestmark = pytest.mark.slow  # LibreOffice recalculates every generated workbook
+
 TOTALS = [c for c, cell in CELLS.items() if cell.is_total]
 VALID_USCC = ("91350100M000100Y43", "11100000000013127D")
 
