@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from govreport_xl.core.standard import CELLS, T3
+from govreport_xl.core.standard import CELLS, T3, CellKind
 from govreport_xl.importing.audit import audit_path
 from govreport_xl.importing.importer import import_report
 from govreport_xl.importing.solve import Piece, Run, cuttings
@@ -40,6 +40,8 @@ def assert_never_wrong(got, report):
     for read in got.tables.values():
         for cells, readings in read.candidates.items():
             assert tuple(report.value(c) for c in cells) in readings, cells
+        for c, v in read.values.items():  # a count is an int, never a fraction nor a Decimal
+            assert c not in CELLS or CELLS[c].kind is not CellKind.COUNT or type(v) is int, (c, v)
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govreport_xl.core.standard import CELLS
+from govreport_xl.core.standard import CELLS, CellKind
 from govreport_xl.importing.audit import audit_imported
 from govreport_xl.importing.importer import import_report
 from published import made_up_report, render_flat, render_text
@@ -89,6 +89,8 @@ def test_one_fault_never_gives_a_wrong_figure_nor_blames_the_report(tmp_path, se
         read = got.report.value(c)
         assert read is None or Decimal(read) == Decimal(v[c]), (c, read, v[c])
     assert not any(r.blank for r in got.tables.values())  # nothing is printed empty here
+    counts = [v for r in got.tables.values() for c, v in r.values.items() if c in CELLS and CELLS[c].kind is CellKind.COUNT]
+    assert all(type(v) is int for v in counts)  # a count is an int: never a fraction, nor a Decimal
     for f in audit_imported(got).findings:
         if f.is_error:
             assert f.rule in ("T3-01", "T3-02", "T3-03", "T4-01") and sum_fails(f.rule, f.codes, v), (f.rule, f.codes[:3])

@@ -37,9 +37,11 @@ T4_CELLS = tuple(f"T4.R{r}.C{c}" for r in (1, 2, 3) for c in range(1, 6))
 # --- the oracle --------------------------------------------------------------------------------
 
 
-def brute_readings(pieces: list[Piece], n: int) -> set[tuple]:
+def brute_readings(pieces: list[Piece], n: int, counts=None) -> set[tuple]:
     """Every reading of the pieces as n cells: each piece gives one cell or more, in order; a cut
-    cell has 1 to 15 digits and no leading zero; a whole piece is its own figure."""
+    cell has 1 to 15 digits and no leading zero; a whole piece is its own figure; a cell among
+    `counts` (all of them where not given) holds a whole number."""
+    counts = [True] * n if counts is None else counts
     ways_of_piece = []
     for p in pieces:
         if not p.cuttable:
@@ -55,11 +57,13 @@ def brute_readings(pieces: list[Piece], n: int) -> set[tuple]:
                     ways.setdefault(k, []).append(tuple(int(s) for s in parts))
         ways_of_piece.append(ways)
     out = set()
-    for counts in itertools.product(*[list(w) for w in ways_of_piece]):
-        if sum(counts) != n:
+    for pieces_cells in itertools.product(*[list(w) for w in ways_of_piece]):
+        if sum(pieces_cells) != n:
             continue
-        for choice in itertools.product(*[w[k] for w, k in zip(ways_of_piece, counts)]):
-            out.add(tuple(v for part in choice for v in part))
+        for choice in itertools.product(*[w[k] for w, k in zip(ways_of_piece, pieces_cells)]):
+            reading = tuple(v for part in choice for v in part)
+            if all(v == int(v) for v, count in zip(reading, counts) if count):
+                out.add(reading)
     return out
 
 
@@ -267,6 +271,42 @@ def test_a_figure_with_a_thousands_separator_counts_its_digits():
     separated = cuttings(Run(cells, (Piece("1,200", Decimal(1200)), Piece("300001203"))), {}, T3_RELS)
     together = cuttings(Run(cells, (Piece("1200300001203"),)), {}, T3_RELS)
     assert separated == together == [(1200, 3, 0, 0, 0, 0, 1203)]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_a_fraction_is_no_counts_figure(rnd):
+    """R4: a whole piece that is a fraction ("3.5") fills an amount cell, never a count, in what
+    the digits alone fix and in the cutting by the sums (against brute force)."""
+    fraction = Piece("3.5", Decimal("3.5"))
+    n = rnd.randint(1, 6)
+    cells = tuple(rnd.choice(["T2.R6.C1", "T2.R5.C1"]) for _ in range(n))  # an amount, a count
+    counts = [c == "T2.R5.C1" for c in cells]
+    pieces = [Piece("".join(rnd.choice("0112") for _ in range(rnd.randint(1, 4)))) for _ in range(rnd.randint(0, 2))]
+    pieces.insert(rnd.randrange(len(pieces) + 1), fraction)
+    every = brute_readings(pieces, n, counts)
+    figures, any_reading = by_digits(pieces, n, counts)
+    assert any_reading == bool(every)
+    assert fixed_by_digits(Run(cells, tuple(pieces))) == (
+        tuple(next(iter(s)) if len(s := {r[i] for r in every}) == 1 else None for i in range(n)) if every else None)
+    row = small_row(rnd)  # table 3: counts only, so the fraction takes no cell and no reading is left
+    glued = glue(row, rnd, separators=False)
+    glued.insert(rnd.randrange(len(glued) + 1), fraction)
+    if digit_count(glued) <= 16:
+        assert cuttings(Run(row_cells("R05"), tuple(glued)), {}, T3_RELS) == []
+        assert not {r for r in brute_readings(glued, 7) if t3_row_holds(r)}
+
+
+def test_a_fraction_among_glued_figures_is_never_read_into_a_count():
+    """A figure with a decimal point among table 3's digits run together: no count cell is given
+    a fraction (the row is not read), and the report is not blamed for it."""
+    fraction = Piece("3.5", Decimal("3.5"))
+    # 1 + 2.5 + 0 + 0 + 0 + 0 = 3.5 would make the row's sum hold
+    [d] = decode([Run(row_cells("R05"), (Piece("1"), Piece("2.5", Decimal("2.5")), Piece("0000"), fraction))], {}, T3_RELS)
+    assert d.outcome == UNPLACED and all(not d.options(i) for i in range(7))
+    assert fixed_by_digits(Run(row_cells("R05"), (Piece("1"), fraction, Piece("00003")))) is None
+    [d] = decode([Run(("T2.R5.C1", "T2.R6.C1"), (Piece("12"), fraction))], {}, [])  # an amount takes it
+    assert d.options(1) == {Decimal("3.5")} and d.options(0) == {12}
 
 
 def test_a_row_that_fits_two_ways_is_ambiguous_alone():

@@ -26,7 +26,7 @@ from ..core.cell_values import NONE_WORDS
 from ..core.standard import T2, T3, T4, Table, code
 from .labels import best_heading, closest
 from .notes import Note
-from .solve import Decoded, Run, can_fill, decode, piece
+from .solve import Decoded, Run, can_fill, decode, is_count, piece
 from .tables import (
     OTHER_GROUP, OTHER_KEYS, OTHER_ROWS, TableRead, group_keys, other_groups, put_decodings, relations_of_table, row_specs,
     table_notes, with_totals, _together,
@@ -326,5 +326,11 @@ def _cut_off(read: TableRead, where: str, label: str, cells, pieces) -> None:
     one run of digits cannot be told apart, so none of it is taken."""
     taken = pieces if len(pieces) > 1 or (pieces and not pieces[0].cuttable) or (pieces and len(pieces[0].raw) == 1) else []
     for c, p in zip(cells, taken):
-        read.values[c] = p.whole if p.whole is not None else int(p.raw)
+        v = p.whole if p.whole is not None else int(p.raw)
+        if not is_count(c):
+            read.values[c] = v
+        elif v == int(v):
+            read.values[c] = int(v)
+        else:  # R4: a fraction is no count's figure; where it belongs is not known
+            read.unread[c] = ("unplaced", p.raw)
     read.notes.append(Note("row_cut_off", {"where": where, "label": label, "n": len(taken)}))

@@ -9,7 +9,8 @@ What a reading is (`tests/test_solve.py` enumerates them by brute force):
   R1  pieces keep their order; each gives at least one cell; a cell never spans two pieces;
   R2  a cell cut from digits has 1 to 15 digits (the most a table holds) and no leading zero
       (but "0" itself);
-  R3  a whole piece is one cell, the figure it shows.
+  R3  a whole piece is one cell, the figure it shows;
+  R4  a count cell takes only a whole number: a fraction ("3.5") fits an amount cell only.
 
 What is read (the promise: a cell is read only when every reading that could explain the text
 agrees on it; nothing is ever picked):
@@ -49,6 +50,7 @@ from decimal import Decimal
 from ..core.cell_values import LIMIT, printed_number
 from ..core.checks import total
 from ..core.rules import Relation
+from ..core.standard import CELLS, CellKind
 
 Value = int | Decimal
 Reading = tuple[Value, ...]
@@ -82,6 +84,14 @@ class Piece:
         return len(self.raw) if self.cuttable else 1
 
 
+def is_count(c: str) -> bool:
+    """Whether a run's cell is a count: a cell of the standard, or the sum of a group of them
+    ("T3.R21+R22+R23.C1", cells printed only together) named by its first."""
+    table_row, _, col = c.rpartition(".")
+    cell = CELLS.get(c) or CELLS.get(f"{table_row.split('+')[0]}.{col}")
+    return cell is not None and cell.kind is CellKind.COUNT
+
+
 def can_fill(pieces: Sequence[Piece] | None, n: int) -> bool:
     """Whether the pieces have figures enough for n cells: digits run together can be cut into
     them; fewer (a row cut off, a cell dropped) cannot, and are never cut to fit."""
@@ -111,6 +121,11 @@ class Run:
     @property
     def raw(self) -> str:
         return " ".join(p.raw for p in self.pieces)
+
+    @property
+    def counts(self) -> tuple[bool, ...]:
+        """Which cells are counts (R4: no fraction in them)."""
+        return tuple(is_count(c) for c in self.cells)
 
     @property
     def run_together(self) -> bool:
@@ -150,19 +165,27 @@ def _segments(pieces: Sequence[Piece]) -> tuple[list[list[tuple[int, Value]]], i
     return ends, pos
 
 
-def by_digits(pieces: Sequence[Piece], n: int) -> tuple[list[set[Value]], bool]:
-    """For each of n cells, the figures it takes in some reading of the pieces (R1–R3, no sum
-    looked at), and whether there is any reading. Exact: a cell's span is counted where the cells
-    before it can end where it starts and those after it can start where it ends."""
+def _fits_cell(v: Value, count: bool) -> bool:
+    """R4: a count cell takes only a whole number."""
+    return not count or v == int(v)
+
+
+def by_digits(pieces: Sequence[Piece], n: int, counts: Sequence[bool] | None = None) -> tuple[list[set[Value]], bool]:
+    """For each of n cells (`counts`: which are counts, default none), the figures it takes in
+    some reading of the pieces (R1–R4, no sum looked at), and whether there is any reading.
+    Exact: a cell's span is counted where the cells before it can end where it starts and those
+    after it can start where it ends."""
     ends, size = _segments(pieces)
+    counts = counts or (False,) * n
     forward = [{0}]  # positions reached after i cells
-    for _ in range(n):
-        forward.append({e for s in forward[-1] if s < size for e, _ in ends[s]})
+    for i in range(n):
+        forward.append({e for s in forward[-1] if s < size for e, v in ends[s] if _fits_cell(v, counts[i])})
     backward = [{size}]  # positions from which k cells reach the end
-    for _ in range(n):
-        nxt = backward[-1]
-        backward.append({s for s in range(size) if any(e in nxt for e, _ in ends[s])})
-    out = [{v for s in forward[i] if s < size for e, v in ends[s] if e in backward[n - i - 1]} for i in range(n)]
+    for k in range(n):
+        nxt, cell = backward[-1], n - k - 1
+        backward.append({s for s in range(size) if any(e in nxt and _fits_cell(v, counts[cell]) for e, v in ends[s])})
+    out = [{v for s in forward[i] if s < size for e, v in ends[s] if e in backward[n - i - 1] and _fits_cell(v, counts[i])}
+           for i in range(n)]
     return out, size in forward[n]
 
 
@@ -172,7 +195,7 @@ def fixed_by_digits(run: Run) -> tuple[Value | None, ...] | None:
     options: list[set[Value]] = [{r[i] for r in run.given} for i in range(len(run.cells))]
     placed = bool(run.given)
     for pieces in () if run.given else run.all_pieces:
-        figures, any_reading = by_digits(pieces, len(run.cells))
+        figures, any_reading = by_digits(pieces, len(run.cells), run.counts)
         if any_reading:
             placed, options = True, [a | b for a, b in zip(options, figures)]
     return tuple(next(iter(o)) if len(o) == 1 else None for o in options) if placed else None
@@ -209,6 +232,7 @@ def cuttings(run: Run, known: Mapping[str, Value], relations: Sequence[Relation]
         wholes.append(wholes[-1] + (0 if p.cuttable else 1))
         largest.append(max(largest[-1], 0 if p.cuttable else p.whole))
     vals: list[Value | None] = [None] * n
+    counts = run.counts
     out: list[Reading] = []
     budget = [MAX_STEPS if shared is None else min(MAX_STEPS, shared[0])]
     allowed_steps = budget[0]
@@ -293,7 +317,7 @@ def cuttings(run: Run, known: Mapping[str, Value], relations: Sequence[Relation]
             return
         p = pieces[i]
         if not p.cuttable:
-            steps = [(p.whole, 0)]
+            steps = [(p.whole, 0)] if _fits_cell(p.whole, counts[at]) else []
         else:
             digits = p.raw[:left]
             steps = [(int(digits[-k:]), left - k) for k in range(1, min(left, MAX_DIGITS) + 1) if k == 1 or digits[-k] != "0"]

@@ -18,10 +18,10 @@ import re
 from ..core.cell_values import NONE_WORDS, parse_printed
 from ..core.checks import check_relation
 from ..core.rules import RULES, Relation, Term, relations
-from ..core.standard import CELLS, T3, T4, CellKind, Table, code, columns
+from ..core.standard import T3, T4, CellKind, Table, code, columns
 from .labels import closest
 from .notes import Note
-from .solve import SETTLED, TOO_MANY, UNPLACED, Decoded, Piece, Run, can_fill, decode, piece
+from .solve import SETTLED, TOO_MANY, UNPLACED, Decoded, Piece, Run, can_fill, decode, is_count, piece
 from .tokens import Kind, Token, key
 
 _NUMBERING_PREFIX = r"^(?:[一二三四五六七八九十]+|\d+)"
@@ -548,10 +548,9 @@ def put_decodings(read: TableRead, found: Sequence[tuple[str, Decoded]]) -> None
         why = "ambiguous" if d.outcome == SETTLED else d.outcome
         for i, c in enumerate(cells):
             options = d.options(i)
-            if len(options) == 1 and CELLS[c].kind is CellKind.COUNT and any(v != int(v) for v in options):
-                read.printed[c] = str(options.pop())  # a fraction printed (whole) in a count: the checks judge it
-            elif len(options) == 1:
-                read.values[c] = options.pop()
+            if len(options) == 1:
+                v = options.pop()
+                read.values[c] = int(v) if is_count(c) else v  # a whole figure ("1,200") as a count: int (R4)
                 if d.run.run_together:
                     read.decoded.add(c)
             else:
