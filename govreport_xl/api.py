@@ -28,7 +28,7 @@ from .core.reading import read as read_cells
 from .core.result import Result
 from .core.source import CellSource, SourceError, refuse, report_source
 from .atomic import remove_leftovers
-from .formats.report_json import report_sources, source_from_dict
+from .formats.report_json import report_sources, source_from_item
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 JSON_SUFFIXES = (".json", ".jsonl")
@@ -111,7 +111,7 @@ def source_of(source) -> CellSource:
     if isinstance(source, Report):
         return report_source(source)
     if isinstance(source, dict):
-        return source_from_dict(source.get("report", source) if isinstance(source.get("report"), dict) else source, "report")
+        return source_from_item(source, "report")
     if type(source).__module__.startswith("openpyxl"):
         return _in_memory_workbook(source)
     if type(source).__module__.startswith("xlwings"):
@@ -345,7 +345,9 @@ def fill(report, path: str | Path) -> Path:
         if report.error is not None:
             raise SourceError(report.source, report.error)
     if isinstance(report, Result):  # what was typed in refused cells is written back as typed
-        report, refused = report.report, report.refused
+        # a cell the source had but could not read (an import's ambiguous figures) says so, never blank
+        unread = {c: f"（导入时未能读取：{why.render('zh')}）" for c, why in report.unread.items()}
+        report, refused = report.report, {**unread, **report.refused}
     return fill_workbook(report, path, refused=refused)
 
 

@@ -423,3 +423,35 @@ def test_a_text_ending_in_table_4_with_its_digits_run_together(tmp_path):
         if c.startswith("T4") and c not in got.tables["T4"].unread:
             assert got.report.value(c) == report.value(c), c
     assert not any(n.key == "row_cut_off" for n in got.notes)
+
+
+def test_an_import_exported_and_read_again_keeps_what_it_could_not_read(tmp_path):
+    """The flattened example's ambiguous T2.R2 and a text without table 4, exported as JSON and
+    validated again (from the file and as a dict), stay unread and missing: the report is
+    incomplete, never 通过 with the cells taken as blank (V-03) or summed as 0 by consolidate. Its
+    workbook says in those cells that they were not read."""
+    import govreport_xl
+    from govreport_xl.formats.export import write_records
+
+    flat = audit_path(ROOT / "examples" / "shizuishan_2022_flat.txt")
+    text = render_text(made_up_report(3))
+    no_t4 = audit_path(_write(tmp_path, text[:text.index("四、政府信息公开行政复议")] + text[text.index("五、"):], "no_t4.txt"))
+    ambiguous = ("T2.R2.C1", "T2.R2.C2", "T2.R2.C3")
+    for result in (flat, no_t4):
+        record = result.record("zh", with_report=True)
+        path = tmp_path / "record.json"
+        write_records([record], path)
+        for again in (govreport_xl.validate(path), govreport_xl.validate(record)):
+            assert again.status == result.status == "incomplete"
+            assert not [f for f in again.findings if f.rule in ("V-01", "V-03", "T4-01")], again.findings
+            table_checks = lambda r: {(u.rule, u.reason.key) for u in r.unchecked if not u.rule.startswith("N-")}  # noqa: E731
+            assert table_checks(again) == table_checks(result)  # the narrative stays with the text
+    assert {c: u["reason"] for c, u in flat.record("zh", with_report=True)["unread"].items()} == dict.fromkeys(ambiguous, "ambiguous")
+    assert set(no_t4.record("zh", with_report=True)["unread"]) == {c for c in CELLS if c.startswith("T4.")}
+    workbook = govreport_xl.fill(flat, tmp_path / "flat.xlsx")
+    back = govreport_xl.validate(workbook)
+    assert not [f for f in back.findings if f.rule == "V-03"]  # never blank
+    assert {f.codes[0] for f in back.findings if f.rule == "V-01" and "导入时未能读取" in f.message("zh")} == set(ambiguous)
+    bad = {**flat.record("zh", with_report=True), "unread": {"T2.R2.C1": {"reason": "whatever"}}}
+    refused = govreport_xl.validate(bad)  # a record that says what no reader says: refused, named
+    assert refused.status == "unreadable" and "unread" in refused.error["zh"]

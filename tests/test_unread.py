@@ -21,7 +21,7 @@ from helpers import TODAY
 from published import made_up_report
 
 CODES = list(CELLS)
-WAYS = ("absent", "ambiguous", "text", "none_word")
+WAYS = ("absent", "refused", "ambiguous", "text", "none_word")
 FIGURES = (0, 3, 1001)
 
 
@@ -31,18 +31,20 @@ def _values(report, changes: dict) -> dict:
 
 def _reading(values: dict, cell: str | None = None, way: str | None = None, figure=None):
     """A reading of `values` with `cell` unread in `way`, or set to `figure`."""
-    values, absent, reasons = dict(values), set(), {}
+    values, absent, reasons, unread = dict(values), set(), {}, {}
     if figure is not None:
         values[cell] = figure
     elif way == "absent":
         absent.add(cell)
-    elif way == "ambiguous":  # the source could not tell what the cell holds
-        values[cell], reasons[cell] = None, Reason("ambiguous", "12 3")
+    elif way == "refused":  # the source could not take the value (too large …): its own finding
+        values[cell], reasons[cell] = None, Reason("too_large", "1e20")
+    elif way == "ambiguous":  # the reader could not tell what the cell holds: its uncertainty
+        values[cell], unread[cell] = None, Reason("ambiguous", "12 3")
     elif way == "text":
         values[cell] = "见附件"
     elif way == "none_word":
         values[cell] = "/"
-    return read(MappingSource("t", values, absent=frozenset(absent), reasons=reasons))
+    return read(MappingSource("t", values, absent=frozenset(absent), reasons=reasons, unread=unread))
 
 
 def _narrative(this: dict) -> list:
@@ -129,3 +131,16 @@ def test_a_narrative_figure_against_a_table_not_read_is_not_checkable(tmp_path):
     assert result.error is None
     assert not [f for f in result.findings if f.rule in ("N-01", "N-02")]
     assert any(u.rule == "N-01" and u.for_want_of_cells for u in result.unchecked)
+
+
+def test_a_cell_the_reader_could_not_settle_is_no_error_of_the_report():
+    """Issue 19 item 1: the importer's uncertainty is not the report's error. An ambiguous cell
+    has no finding of its own (no V-01), the checks that need it are not checkable, and the
+    report is incomplete; a value the source refused (too large) stays a V-01 finding."""
+    values = _values(made_up_report(7), {})
+    result = evaluate(_reading(values, "T3.R05.C1", "ambiguous"), today=TODAY)
+    assert not [f for f in result.findings if "T3.R05.C1" in f.codes] and result.status == "incomplete"
+    assert {u.rule for u in result.unchecked if "T3.R05.C1" in u.codes} >= {"V-01", "T3-02", "T3-03"}
+    assert all(u.reason.key == "cells_unread" for u in result.unchecked)
+    refused = evaluate(_reading(values, "T3.R05.C1", "refused"), today=TODAY)
+    assert [f.rule for f in refused.findings if f.codes == ("T3.R05.C1",)] == ["V-01"] and refused.status == "invalid"

@@ -141,7 +141,7 @@ def test_the_record_every_surface_renders():
     record = result.record("en", with_report=True)
     assert record == {
         "file": "r.xlsx", "status": "invalid", "valid": False, "errors": 1, "warnings": 0,
-        "report": report.to_json_dict(), "refused": {"T3.R02.C1": "十二"},
+        "report": report.to_json_dict(), "refused": {"T3.R02.C1": "十二"}, "unread": {},
         "findings": [finding.to_dict("en")],
         "not_checkable": [{"rule": "T4-01", "codes": ["T4.R1.C5"], "cells": ["表!N6"], "reason": "cells missing: T4.R1.C5"}],
         "rules": {"checked": ["T3-01"], "skipped": {"X-01": "no previous report given"}},

@@ -343,7 +343,7 @@ def cmd_import(args) -> int:
         if len(results) != 1 or results[0].error is not None:
             _say("导出为 .xlsx 时只能导入一个文件 (one input file for .xlsx output)", sys.stderr)
             return EXIT_UNREADABLE
-        api.fill(results[0].report, out)
+        api.fill(results[0], out)  # with what it typed in refused cells, and which it could not read
     elif out:
         write_records([r.record(args.lang, with_report=True) for r in results], out)
     else:

@@ -74,6 +74,7 @@ def evaluate(
         tuple(checked), skipped,
     )
     result.refused = typed_in_refused(reading)
+    result.unread = {**{c: Reason("not_found") for c in CELLS if c in reading.absent}, **reading.unread}
     return result
 
 

@@ -48,6 +48,9 @@ class Result:
     # what was typed in each refused cell (code or META_*), as typed: a number, else its text,
     # so that an export or a fill keeps it where the model can only say None
     refused: dict[str, Any] = field(default_factory=dict)
+    # the cells the source could not read (ambiguous, unread) or lacks ("not_found"), and why: an
+    # export keeps them, so that reading it again takes them as unread, never as blank or 0
+    unread: dict[str, Reason] = field(default_factory=dict)
     # what a reader adds, rendered per language (an import's account of how it read a text)
     extra_record: dict[str, dict[str, Any]] = field(default_factory=dict)  # lang -> keys of the record
     extra_lines: dict[str, list[str]] = field(default_factory=dict)  # lang -> lines of the text report
@@ -94,6 +97,7 @@ class Result:
         if with_report:
             out["report"] = self.report.to_json_dict() if self.report is not None else None
             out["refused"] = dict(self.refused)
+            out["unread"] = {c: {"reason": why.key, "printed": why.raw} for c, why in self.unread.items()}
         out["findings"] = [f.to_dict(lang) for f in self.findings]
         out["not_checkable"] = [u.to_dict(lang) for u in self.unchecked]
         out["rules"] = {"checked": list(self.checked), "skipped": {r: why.render(lang) for r, why in self.skipped.items()}}

@@ -95,11 +95,12 @@ class MappingSource:
     format: str | None = None
     absent: frozenset[str] = field(default_factory=frozenset)
     reasons: dict[str, Reason] = field(default_factory=dict)  # cells whose value could not be taken, and why
+    unread: dict[str, Reason] = field(default_factory=dict)  # cells its reader could not read (no finding), and why
 
     def cell(self, code: str) -> RawCell | None:
         if code in self.absent:
             return None
-        return RawCell(self.values.get(code), reason=self.reasons.get(code))
+        return RawCell(self.values.get(code), reason=self.reasons.get(code), unread=self.unread.get(code))
 
 
 def meta_values(meta) -> dict[str, object]:

@@ -1,7 +1,8 @@
 """Report JSON as a cell source.
 
 Accepted: a bare report ({"format", "meta", "cells"}), an exported or imported record (with a
-"report" key), a list of either, or JSON Lines of either. Values are handed to the engine as they
+"report" key; the cells it lists as "unread" are read as unread again), a list of either, or
+JSON Lines of either. Values are handed to the engine as they
 are, so a bad value becomes a V-01/V-02 or M-01 finding, never a refused file; only what is not a
 report at all (malformed JSON, unknown keys or cell codes, another format) refuses the file.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..core.findings import Reason
+from ..core.findings import REASONS, Reason
 from ..core.model import FORMAT_ID
 from ..core.source import MappingSource, SourceError, refuse
 from ..core.standard import CELLS, META_FIELDS, CellKind
@@ -127,7 +128,25 @@ def original_files(path: str | Path) -> list[str | None]:
             for item in _parse(Path(path))]
 
 
-def source_from_dict(data: dict, name: str) -> MappingSource:
+def source_from_item(item, name: str) -> MappingSource:
+    """A report, or an exported or imported record of one: the cells its record lists as unread
+    (or not found in the text) stay unread (or absent), never blank."""
+    unread = item.get("unread") if isinstance(item, dict) and "report" in item else None
+    return source_from_dict(_report_of(item, name), name, unread or {})
+
+
+def _unread_of(unread, name: str) -> tuple[frozenset[str], dict[str, Reason]]:
+    """A record's "unread" ({code: {"reason", "printed"}}): the codes not found, and the others' reasons."""
+    if not isinstance(unread, dict) or not all(isinstance(u, dict) and u.get("reason") in REASONS for u in unread.values()):
+        raise refuse(name, "记录的 unread 应为 {单元格代码: {reason, printed}}", "a record's unread must be {cell code: {reason, printed}}")
+    if unknown := sorted(set(unread) - set(CELLS)):
+        raise refuse(name, f"未知的单元格代码：{', '.join(unknown)}", f"unknown cell codes: {', '.join(unknown)}")
+    absent = frozenset(c for c, u in unread.items() if u["reason"] == "not_found")
+    return absent, {c: Reason(u["reason"], str(u.get("printed") or "")) for c, u in unread.items() if c not in absent}
+
+
+def source_from_dict(data: dict, name: str, unread: dict | None = None) -> MappingSource:
+    absent, unread = _unread_of(unread or {}, name)
     cells, meta = data.get("cells") or {}, data.get("meta") or {}
     unknown = sorted(set(data) - {"format", "meta", "cells"}) + sorted(f"meta.{k}" for k in set(meta) - set(META_KEYS))
     unknown += sorted(set(cells) - set(CELLS))
@@ -148,7 +167,7 @@ def source_from_dict(data: dict, name: str) -> MappingSource:
             reasons[code] = raw.reason
             raw = None
         values[code] = raw
-    return MappingSource(name, values, reasons=reasons)
+    return MappingSource(name, values, absent=absent, reasons=reasons, unread=unread)
 
 
 def report_sources(path: str | Path, keep_going: bool = False) -> list:
@@ -163,7 +182,7 @@ def report_sources(path: str | Path, keep_going: bool = False) -> list:
     out = []
     for item, name in zip(items, names):
         try:
-            out.append(source_from_dict(_report_of(item, name), name))
+            out.append(source_from_item(item, name))
         except SourceError as exc:
             if not keep_going or len(items) == 1:
                 raise
