@@ -13,6 +13,7 @@ from govreport_xl.render import render
 from helpers import example_report
 from libreoffice import convert
 from published import made_up_report
+from word_layouts import Layout, reshape
 
 pytestmark = pytest.mark.slow  # the command line in subprocesses, LibreOffice
 
@@ -102,33 +103,12 @@ def test_a_damaged_pdf_is_unreadable_not_a_crash(tmp_path):
     assert result.status == "unreadable" and "内部错误" not in result.error["zh"]
 
 
-def _resized(src, dst, page_mm, scale):
-    """The Word report on another page size, its table columns narrowed by `scale`: labels then
-    wrap over many lines, header words stack a character a line and wide figures break ("7/6")."""
-    import docx
-    from docx.shared import Mm
-
-    doc = docx.Document(src)
-    for section in doc.sections:
-        section.orientation = 0
-        section.page_width, section.page_height = Mm(page_mm[0]), Mm(page_mm[1])
-        section.left_margin = section.right_margin = Mm(12)
-    for table in doc.tables:
-        for col in table._tbl.tblGrid.gridCol_lst:
-            col.w = int(col.w * scale)
-        for row in table.rows:
-            for cell in row.cells:
-                if cell.width:
-                    cell.width = int(cell.width * scale)
-    doc.save(dst)
-    return dst
-
-
 def test_several_page_sizes_and_narrow_columns(tmp_path):
     report = made_up_report(11).model_copy(update={"meta": made_up_report(11).meta.model_copy(update={"year": 2023})})
     base = render(govreport_xl.validate(report), tmp_path / "base.docx")
     sizes = {"a5": ((148, 210), 0.5), "b5": ((176, 250), 0.62), "letter": ((216, 279), 0.8)}
-    files = [_resized(base, tmp_path / f"{name}.docx", page, scale) for name, (page, scale) in sizes.items()]
+    files = [reshape(base, tmp_path / f"{name}.docx", Layout(label_scale=scale, figure_scale=scale, page_mm=page, portrait=True))
+             for name, (page, scale) in sizes.items()]
     for pdf in convert(files, tmp_path / "pdf", "pdf"):
         _exact(pdf, report)
 
@@ -149,34 +129,6 @@ def test_a_printed_report_with_its_own_error_is_read_as_printed(tmp_path):
         ("T3-02", "T3.R05.C7"), ("T3-03", "T3.R24.C7")]
 
 
-def _borderless(src, dst):
-    """The Word report with every table and cell border removed: no ruling lines to go by."""
-    import docx
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    def nil(parent, tag):
-        borders = parent.find(qn(tag))
-        if borders is None:
-            borders = OxmlElement(tag)
-            parent.append(borders)
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            edge = borders.find(qn("w:" + side))
-            if edge is None:
-                edge = OxmlElement("w:" + side)
-                borders.append(edge)
-            edge.set(qn("w:val"), "nil")
-
-    doc = docx.Document(src)
-    for table in doc.tables:
-        nil(table._tbl.tblPr, "w:tblBorders")
-        for row in table.rows:
-            for cell in row.cells:
-                nil(cell._tc.get_or_add_tcPr(), "w:tcBorders")
-    doc.save(dst)
-    return dst
-
-
 def test_tables_without_ruling_lines_are_rebuilt_from_word_positions(tmp_path):
     """No borders: each row is the line with its figures plus the label lines wrapped around it,
     and the pieces of a figure too wide for its column ("1008" / "1") put back together."""
@@ -184,7 +136,7 @@ def test_tables_without_ruling_lines_are_rebuilt_from_word_positions(tmp_path):
     for seed in (2, 9):
         report = made_up_report(seed).model_copy(update={"meta": made_up_report(seed).meta.model_copy(update={"year": 2022})})
         base = render(govreport_xl.validate(report), tmp_path / f"base{seed}.docx")
-        files.append(_borderless(base, tmp_path / f"borderless{seed}.docx"))
+        files.append(reshape(base, tmp_path / f"borderless{seed}.docx", Layout(borders=False)))
         reports.append(report)
     for pdf, report in zip(convert(files, tmp_path / "pdf", "pdf"), reports):
         import pdfplumber
@@ -194,38 +146,11 @@ def test_tables_without_ruling_lines_are_rebuilt_from_word_positions(tmp_path):
         _exact(pdf, report)
 
 
-def _top_aligned(src, dst, label_scale=0.55):
-    """Every cell top-aligned and the label columns narrowed: labels wrap over many lines below
-    their row's figures, as reports printed from Word often are."""
-    import docx
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    doc = docx.Document(src)
-    for table in doc.tables:
-        grid = table._tbl.tblGrid.gridCol_lst
-        labels = len(grid) - 7 if len(grid) >= 9 else 0  # table 3: the label columns before its 7 figures
-        for i, col in enumerate(grid):
-            col.w = int(col.w * (label_scale if i < labels else 1))
-        for row in table.rows:
-            for cell in row.cells:
-                tc_pr = cell._tc.get_or_add_tcPr()
-                align = tc_pr.find(qn("w:vAlign"))
-                if align is None:
-                    align = OxmlElement("w:vAlign")
-                    tc_pr.append(align)
-                align.set(qn("w:val"), "top")
-                if (width := tc_pr.find(qn("w:tcW"))) is not None:
-                    tc_pr.remove(width)
-    doc.save(dst)
-    return dst
-
-
 @pytest.fixture(scope="module")
 def top_aligned(tmp_path_factory):
     folder = tmp_path_factory.mktemp("top")
     base = render(govreport_xl.validate(example_report()), folder / "base.docx")
-    [pdf] = convert([_top_aligned(_borderless(base, folder / "borderless.docx"), folder / "top.docx")], folder, "pdf")
+    [pdf] = convert([reshape(base, folder / "top.docx", Layout(borders=False, align="top", label_scale=0.55))], folder, "pdf")
     return pdf
 
 
@@ -240,6 +165,5 @@ def test_top_aligned_borderless_rows_never_read_wrong(top_aligned):
     assert audit.status in ("valid", "incomplete") and not [f for f in audit.findings if f.is_error]
 
 
-@pytest.mark.xfail(strict=True, reason="rows of top-aligned borderless tables are not yet told apart (issue 19 item 7)")
 def test_top_aligned_borderless_tables_read_exactly(top_aligned):
     _exact(top_aligned, example_report())

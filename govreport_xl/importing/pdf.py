@@ -13,15 +13,12 @@ from pathlib import Path
 
 from ..core.source import SourceError, refuse
 from ..extras import require
-from ..core.standard import T2, T3, T4
 from . import pdf_bounds
-from .tokens import Kind, classify, is_furniture, key
+from .pdf_rows import borderless_lines
 
 MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_PAGES = 300  # a report is a few pages to a few dozen
 _LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-LINE_TOLERANCE = 2.5  # points: words this close in height are on one line
-COLUMN_BUCKET = 24  # points: label fragments this close in x are in one column
 
 
 def _cell(text: str | None) -> str:
@@ -35,8 +32,9 @@ def _inside(obj, boxes) -> bool:
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
-def page_lines(page) -> list[str]:
-    """The page's lines in reading order: text lines, and each table row as tab-separated cells."""
+def page_lines(page, section: str | None = None) -> tuple[list[str], str | None]:
+    """The page's lines in reading order: text lines, and each table row as tab-separated cells;
+    `section`: the table section the page starts in (and the one it ends in, returned)."""
     tables = page.find_tables(_LINES) or []
     boxes = [t.bbox for t in tables]
     items: list[tuple[float, str]] = []
@@ -47,102 +45,10 @@ def page_lines(page) -> list[str]:
             if any(cells):
                 items.append((top + i * 0.001, "\t".join(cells)))
     rest = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    items += borderless_lines(rest.extract_words(keep_blank_chars=False))
+    lines, section = borderless_lines(rest.extract_words(keep_blank_chars=False), section)
+    items += lines
     items.sort(key=lambda item: item[0])
-    return [text for _, text in items]
-
-
-def _visual_lines(words: list[dict]) -> list[list[dict]]:
-    """Words grouped into lines by height, each left to right."""
-    lines: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        if lines and abs(w["top"] - lines[-1][0]["top"]) <= LINE_TOLERANCE:
-            lines[-1].append(w)
-        else:
-            lines.append([w])
-    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
-
-
-def _first_figure(line: list[dict]) -> int | None:
-    """Where a line's figures start, if it ends in figures and nothing else (a table row)."""
-    figure = [classify(w["text"]).kind in (Kind.NUMBER, Kind.NONE) for w in line]
-    if not figure[-1] or is_furniture(" ".join(w["text"] for w in line)):  # "- 3 -" is a page number
-        return None
-    i = len(figure)
-    while i and figure[i - 1]:
-        i -= 1
-    return i
-
-
-def borderless_lines(words: list[dict]) -> list[tuple[float, str]]:
-    """Text lines in reading order, and the rows of tables printed without ruling lines: a row
-    is the line that carries its figures, with the label lines wrapped above and below it in
-    the label columns, and the pieces of figures too wide for their column wrapped likewise
-    ("1008" / "1"), each given to the nearest row; stacked header words are left as text.
-    A row comes out as its label and its figures separated by tabs, as from a ruled table."""
-    lines = _visual_lines(words)
-    starts = [_first_figure(line) for line in lines]
-    labelled = [i for i, f in enumerate(starts) if f]  # figures after a label
-    attached: dict[int, list[int]] = {i: [] for i, f in enumerate(starts) if f is not None}
-
-    def nearest(i: int, among: list[int]) -> tuple[int, float]:
-        """The nearest of `among` to line i (the one below on a tie), and how far in line heights."""
-        r = min(among, key=lambda r: (abs(lines[r][0]["top"] - lines[i][0]["top"]), r < i))
-        return r, abs(lines[r][0]["top"] - lines[i][0]["top"]) / max(lines[i][0]["bottom"] - lines[i][0]["top"], 1)
-
-    for i in (i for i, f in enumerate(starts) if f == 0 and labelled):  # figures alone on a line
-        near, distance = nearest(i, labelled)
-        if distance <= 1.6 and not any(_overlap(w, f) for w in lines[i] for f in lines[near][starts[near]:]):
-            attached[near].append(i)  # a figure wrapped in its column, beside the row's own
-            del attached[i]
-    # label lines go to rows of two figures or more: a sentence whose line happens to end in a
-    # figure ("…共收到申请 203" / "件。") is not a row to gather the paragraph around
-    rows = [i for i in attached if len(lines[i]) - starts[i] + len(attached[i]) > 1]
-    for i, line in enumerate(lines):
-        if starts[i] is not None or not rows or _is_heading(line):
-            continue
-        near, distance = nearest(i, rows)
-        if distance <= 2.2 and line[-1]["x1"] < lines[near][starts[near]]["x0"]:
-            attached[near].append(i)  # a label line wrapped around the row's figures
-    taken = {i for parts in attached.values() for i in parts}
-    out = []
-    for i, line in enumerate(lines):
-        if i in taken:
-            continue
-        if i not in attached:
-            out.append((line[0]["top"], " ".join(w["text"] for w in line)))
-            continue
-        parts = [w for j in (i, *attached[i]) for w in lines[j]]
-        figure_x = line[starts[i]]["x0"] if not attached[i] else min(w["x0"] for w in line[starts[i]:])
-        label = sorted((w for w in parts if w["x1"] < figure_x), key=lambda w: (round(w["x0"] / COLUMN_BUCKET), w["top"]))
-        cells = ["".join(w["text"] for w in label)] + _columns([w for w in parts if w["x1"] >= figure_x])
-        out.append((line[0]["top"], "\t".join(cells)))
-    return out
-
-
-def _overlap(a: dict, b: dict) -> bool:
-    return a["x0"] < b["x1"] and b["x0"] < a["x1"]
-
-
-def _columns(figures: list[dict]) -> list[str]:
-    """Figure words as cells: pieces one above another in a column are one figure, top first."""
-    cells: list[list[dict]] = []
-    for w in sorted(figures, key=lambda w: w["x0"]):
-        for cell in cells:
-            if any(_overlap(w, other) for other in cell):
-                cell.append(w)
-                break
-        else:
-            cells.append([w])
-    return ["".join(w["text"] for w in sorted(cell, key=lambda w: w["top"])) for cell in sorted(cells, key=lambda c: c[0]["x0"])]
-
-
-_HEADING_KEYS = tuple(key(t.heading) for t in (T2, T3, T4)) + ("五",)
-
-
-def _is_heading(line: list[dict]) -> bool:
-    """A section heading ("三、收到和处理…", "五、…") is never part of a row's label."""
-    return key("".join(w["text"] for w in line)).startswith(_HEADING_KEYS)
+    return [text for _, text in items], section
 
 
 _OVER = {  # what pdf_bounds.LIMITS[what] bounds, said to the user: (zh, en), {n} the bound
@@ -191,11 +97,12 @@ def pdf_lines(path: Path) -> list[str]:
             with open(path, "rb") as stream:
                 pdf = pdfplumber.open(stream)
                 lines: list[str] = []
-                has_text = False
+                has_text, section = False, None
                 for page in _pages(path, pdf):
                     pdf_bounds.page_layout(page, budget)
                     has_text = has_text or bool(page.chars)
-                    lines += page_lines(page)
+                    page_text, section = page_lines(page, section)
+                    lines += page_text
                     page.flush_cache()  # keep memory flat over long documents
                     if budget.over:  # went past a bound where pdfminer swallowed the exception
                         raise _over(path, budget)
