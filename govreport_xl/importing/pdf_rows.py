@@ -248,19 +248,24 @@ def _owners(stack: list[dict], rows: list[Row]) -> list[tuple[int, ...]]:
     whose labels are just above and just below it."""
     owners = []
     for w in stack:
-        inside = [k for k, r in enumerate(rows) if r.holds(w["top"])]
-        above = [k for k, r in enumerate(rows) if r.bottom < w["top"]]
-        below = [k for k, r in enumerate(rows) if r.top > w["top"]]
-        owners.append(tuple(inside[:1]) if inside else tuple(above[-1:] + below[:1]))
+        y = w["top"]
+        inside = next((k for k, r in enumerate(rows) if r.holds(y)), None)
+        if inside is not None:
+            owners.append((inside,))
+            continue
+        above = next((k for k in reversed(range(len(rows))) if rows[k].bottom < y), None)
+        below = next((k for k, r in enumerate(rows) if r.top > y), None)
+        owners.append(tuple(k for k in (above, below) if k is not None))
     return owners
 
 
-def readings(stack: list[dict], rows: list[Row], allowed: dict[int, set[str]] | None) -> list[Reading] | None:
+def readings(stack: list[dict], rows: list[Row], allowed: dict[int, set[str]] | str | None,
+             owners: list[tuple[int, ...]] | None = None) -> list[Reading] | None:
     """The ways to cut a column's stacked figures into cells of rows in order. A figure beside a
-    row's label is that row's; one between two labels goes to either. Each cell is aligned with
-    its row's label in one of the ways `allowed` for the row (None: it only reaches the label's
-    lines). None where there are too many ways to list."""
-    owners = _owners(stack, rows)
+    row's label is that row's; one between two labels goes to either (`owners`). Each cell is
+    aligned with its row's label as `allowed` says, for every row or row by row (None: it only
+    reaches the label's lines). None where there are too many ways to list."""
+    owners = owners or _owners(stack, rows)
 
     def fits(k: int, i: int, j: int) -> bool:
         r = rows[k]
@@ -270,7 +275,7 @@ def readings(stack: list[dict], rows: list[Row], allowed: dict[int, set[str]] | 
         if allowed is None:
             return first <= r.bottom + r.tolerance and last >= r.top - r.tolerance
         at = {"top": first, "bottom": last, "center": (first + last) / 2}
-        return any(abs(at[a] - r.point(a)) <= r.tolerance for a in allowed[k])
+        return any(abs(at[a] - r.point(a)) <= r.tolerance for a in ((allowed,) if isinstance(allowed, str) else allowed[k]))
 
     out: list[Reading] = []
     steps = [0]
@@ -317,8 +322,9 @@ def place_figures(lines: list[Line], rows: list[Row], unexplained: set[int]) -> 
         return
     stacks = _stacks(pieces, min(line.height for line in lines if line.pieces))
     widest = _widest(pieces)
-    loose = {id(s[0]): readings(s, rows, None) for s in stacks}
-    alignment = _alignments(stacks, rows, loose)
+    owners = {id(s[0]): _owners(s, rows) for s in stacks}
+    loose = {id(s[0]): readings(s, rows, None, owners[id(s[0])]) for s in stacks}
+    alignment = _alignments(stacks, rows, loose, owners)
     for s in stacks:
         sid, ways = id(s[0]), loose[id(s[0])]
         if ways == []:  # beside no row's label: not the table's, or a row not recognised
@@ -326,8 +332,8 @@ def place_figures(lines: list[Line], rows: list[Row], unexplained: set[int]) -> 
                 rows[k].cells[sid] = None
             continue
         if ways is None or len(ways) > 1:  # several ways: the alignment tells, where the table shows it
-            ways = readings(s, rows, alignment)
-        for k in {k for owners in _owners(s, rows) for k in owners}:
+            ways = readings(s, rows, alignment, owners[sid])
+        for k in {k for candidates in owners[sid] for k in candidates}:
             cells = {next(((i, j) for k2, i, j in w if k2 == k), None) for w in ways or [()]}
             if cells == {None} and ways is not None:
                 continue  # the row has no figure in this stack, whichever way it is cut
@@ -341,7 +347,7 @@ def place_figures(lines: list[Line], rows: list[Row], unexplained: set[int]) -> 
             rows[k].cells[sid] = None if not _wraps(cell, widest[id(cell[0])]) or (gap and k in unexplained) else cell
 
 
-def _alignments(stacks, rows: list[Row], loose) -> dict[int, set[str]]:
+def _alignments(stacks, rows: list[Row], loose, owners) -> dict[int, set[str]]:
     """How each row's cells are aligned with its label, as the table shows it: the alignments
     that explain every column stack that some alignment explains; where the table shows more
     than one (a row aligned otherwise at a page break), for each row those that explain every
@@ -349,14 +355,14 @@ def _alignments(stacks, rows: list[Row], loose) -> dict[int, set[str]]:
     explains = {}
     for s in stacks:
         if loose[id(s[0])] != []:
-            explains[id(s[0])] = (s, {a for a in ALIGNMENTS if readings(s, rows, {k: {a} for k in range(len(rows))}) != []})
+            explains[id(s[0])] = (s, {a for a in ALIGNMENTS if readings(s, rows, a, owners[id(s[0])]) != []})
     table = set(ALIGNMENTS).intersection(*(e for _, e in explains.values() if e))
     if table:
         return {k: table for k in range(len(rows))}
     by_row = {k: set(ALIGNMENTS) for k in range(len(rows))}
     for s, e in explains.values():
         if e:
-            for k in {k for owners in _owners(s, rows) for k in owners}:
+            for k in {k for candidates in owners[id(s[0])] for k in candidates}:
                 by_row[k] &= e
     return by_row
 

@@ -1,0 +1,74 @@
+"""Rows of tables printed without ruling lines, over layouts made by the thousand (laid_out.py):
+every figure read is the one printed in its cell; a row not certain is unread, never filled
+with a neighbour's figures."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import laid_out
+from govreport_xl.core.standard import T3
+from govreport_xl.importing.importer import sections
+from govreport_xl.importing.pdf_rows import borderless_lines
+from govreport_xl.importing.tables import read_table
+from govreport_xl.importing.tokens import normalize, tokens
+from published import made_up_report
+
+LABELS = {row.code: row.label for row in T3.rows}
+
+
+def read(words: list[dict]):
+    lines, _ = borderless_lines(words)
+    return read_table(T3, tokens(sections([normalize(text) for _, text in sorted(lines, key=lambda item: item[0])])["T3"]))
+
+
+def wrong(report, got) -> dict:
+    return {c: (v, report.value(c)) for c, v in got.values.items() if v != report.value(c)}
+
+
+shapes = st.builds(
+    laid_out.Shape,
+    align=st.sampled_from(["top", "center", "bottom"]),
+    label_chars=st.integers(3, 24),
+    group_chars=st.integers(1, 3),
+    figure_digits=st.integers(1, 6),
+    merged=st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 40), shape=shapes)
+def test_a_figure_is_read_as_printed_or_not_at_all(seed, shape):
+    report = made_up_report(seed)
+    got = read(laid_out.words(report, shape))
+    assert not wrong(report, got)
+    widest = max(len(str(report.value(c.code))) for c in T3.cells)
+    if shape.figure_digits >= widest:  # no figure wraps: every figure stands beside its label
+        assert got.status == "complete" and not got.unreadable, got.notes
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 40), shape=shapes, row=st.sampled_from([r.code for r in T3.rows]), at=st.integers(0, 40),
+       typo=st.sampled_from("止其它口"))
+def test_a_label_not_recognised_leaves_rows_unread_never_shifted(seed, shape, row, at, typo):
+    """A misprinted label ("2.其他法律行政止公开") is no row's: its figures, and any figure that
+    could be its or a neighbour's, are unread; no figure goes to another row."""
+    label = LABELS[row]
+    at = at % len(label)
+    assume(label[at] != typo)
+    report = made_up_report(seed)
+    shape = laid_out.Shape(**{**shape.__dict__, "misprint": (row, label[:at] + typo + label[at + 1:])})
+    got = read(laid_out.words(report, shape))
+    assert not wrong(report, got)
+
+
+def test_top_aligned_rows_with_wrapped_figures_read_exactly():
+    """The issue's case and the narrow columns at once: no gap between rows, labels wrapped below
+    their figures, four-digit figures in two pieces; the table's alignment, shown by the rows whose
+    labels wrap, says which row each piece belongs to."""
+    report = made_up_report(3)
+    words = laid_out.words(report, laid_out.Shape(align="top", label_chars=6, figure_digits=2))
+    assert {"12", "34"} <= {w["text"] for w in words} and "1234" not in {w["text"] for w in words}
+    got = read(words)
+    assert got.status == "complete" and not wrong(report, got)
