@@ -7,6 +7,7 @@ import pytest
 
 import govreport_xl
 import pdfgen
+from govreport_xl.core.standard import T3
 from govreport_xl.excel.filler import fill_workbook
 from govreport_xl.importing.importer import import_report
 from govreport_xl.render import render
@@ -167,3 +168,41 @@ def test_top_aligned_borderless_rows_never_read_wrong(top_aligned):
 
 def test_top_aligned_borderless_tables_read_exactly(top_aligned):
     _exact(top_aligned, example_report())
+
+
+# A covering sweep of how offices print (alignment x label widths x figure widths x page sizes),
+# each a report whose figures include four and five digits; one with a row total misprinted.
+SWEEP = [Layout(borders=False, align=align, label_scale=labels, figure_scale=figures, page_mm=page)
+         for align in ("top", "center", "bottom")
+         for labels, figures, page in ((0.45, 1.0, None), (0.55, 0.75, None), (0.8, 0.68, None), (0.6, 0.85, (176, 250)))]
+
+
+def _misprinted(seed: int):
+    """A made-up report whose row 1.属于国家秘密 prints a total one too high: its own error."""
+    report = made_up_report(seed)
+    return report.with_values({"T3.R05.C7": report.value("T3.R05.C7") + 1})
+
+
+def test_any_layout_reads_each_figure_as_printed_or_leaves_it_unread(tmp_path):
+    """Every figure read is the one printed in its cell, whatever the layout; a row not certain is
+    unread (its checks not checkable), never filled with a neighbour's figures, and the only
+    errors found are the printed report's own."""
+    reports = [made_up_report(3), example_report(), made_up_report(7), _misprinted(12)]
+    files, truths = [], []
+    for i, layout in enumerate(SWEEP):
+        report = reports[i % len(reports)]
+        base = render(govreport_xl.validate(report), tmp_path / f"base{i}.docx")
+        files.append(reshape(base, tmp_path / f"{i}-{layout.name}.docx", layout))
+        truths.append(report)
+    read = cells = 0
+    for pdf, report in zip(convert(files, tmp_path / "pdf", "pdf"), truths):
+        got = import_report(pdf)
+        assert got.layout == "pdf"
+        values, truth = got.report.values(), report.values()
+        assert {c: v for c, v in values.items() if v is not None and v != truth[c]} == {}, pdf.name
+        own = {(f.rule, f.codes) for f in govreport_xl.validate(report).findings if f.is_error}
+        found = {(f.rule, f.codes) for f in govreport_xl.audit(pdf).findings if f.is_error}
+        assert found <= own, pdf.name
+        t3 = [c.code for c in T3.cells]
+        read, cells = read + sum(values[c] is not None for c in t3), cells + len(t3)
+    assert read >= 0.9 * cells  # most of each table is read: unread is the exception

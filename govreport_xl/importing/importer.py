@@ -36,7 +36,7 @@ from .flat import inside, outside, read_flat, regions
 from .labels import best_heading
 from .notes import Note
 from .tables import TableRead, read_table
-from .tokens import is_furniture, key, normalize, tokens
+from .tokens import END_HEADING, is_furniture, key, normalize, tokens
 
 __all__ = ["FORMAT_2019", "FORMAT_2021", "FORMAT_MIXED", "FORMAT_PRE_2019", "FORMAT_UNKNOWN", "ImportedReport", "import_report"]
 
@@ -48,7 +48,6 @@ MARKERS = {
 }
 PRE_2019_MARKERS = ("同意公开答复", "否决公开答复", "依申请公开信息", "主动公开政府信息数")
 META_LABELS = {f.key: f.label for f in META_FIELDS}
-_END_HEADING = re.compile(r"^五(?:.*问题|.*改进)")
 _TITLE = re.compile(r"政府信息公开(?:工作)?年度报告")
 _PREFIX = re.compile(r"^(?:标题|题目)\s*[:：]\s*")  # a page's "标题：" before the title
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年度?")
@@ -129,7 +128,7 @@ def sections(lines: list[str]) -> dict[str, list[str]]:
     text ends inside (no 五、 heading after it), where there is one."""
     starts = {t.id: _heading_index(lines, t) for t in (T2, T3, T4)}
     found = sorted((i, t) for t, i in starts.items() if i is not None)
-    end = next((i for i, line in enumerate(lines) if found and i > found[-1][0] and _END_HEADING.match(key(line))), len(lines))
+    end = next((i for i, line in enumerate(lines) if found and i > found[-1][0] and END_HEADING.match(key(line))), len(lines))
     out: dict[str, list[str]] = {t: [] for t in starts}
     for n, (i, t) in enumerate(found):
         stop = found[n + 1][0] if n + 1 < len(found) else end

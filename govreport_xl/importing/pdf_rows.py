@@ -19,13 +19,12 @@ certainty; otherwise it is left out (its cells unread), never filled with a neig
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ..core.cell_values import parse_printed
 from ..core.standard import T2, T3, T4, code
 from .tables import RowSpec, fits_by, row_specs
-from .tokens import Kind, classify, is_furniture, key, normalize
+from .tokens import END_HEADING, Kind, classify, is_furniture, key, normalize
 
 LINE_TOLERANCE = 2.5  # points: words this close in height are on one line
 ADJACENT = 1.6  # line heights: lines this close are consecutive lines of one cell
@@ -33,7 +32,6 @@ ALIGNED = 0.35  # line heights: tops this close are on one line (less than half 
 MAX_READINGS = 16  # ways to cut one column into cells, beyond which the column is not read
 MAX_STEPS = 4000  # and the work spent looking for them
 ALIGNMENTS = ("top", "center", "bottom")
-END_HEADING = re.compile(r"^五(?:.*问题|.*改进)")  # the section after the tables, as the importer ends them
 _LABELLED = {t.id: t for t in (T2, T3)}  # tables whose rows are known by their labels
 _SPECS = {t: row_specs(table) for t, table in _LABELLED.items()}
 # group labels and the header's note: their characters stand beside the rows' labels

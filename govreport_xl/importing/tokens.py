@@ -51,6 +51,9 @@ def key(label: str) -> str:
 
 MAX_FURNITURE = 80  # a page number or a breadcrumb trail is a short line; a page kept as one line is not
 
+# The heading of the section after the tables (五、存在的主要问题及改进情况): where table 4 ends.
+END_HEADING = re.compile(r"^五(?:.*问题|.*改进)")
+
 
 def is_furniture(line: str) -> bool:
     return len(line) <= MAX_FURNITURE and bool(_FURNITURE.match(line))
