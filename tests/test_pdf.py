@@ -187,7 +187,8 @@ def test_any_layout_reads_each_figure_as_printed_or_leaves_it_unread(tmp_path):
     """Every figure read is the one printed in its cell, whatever the layout; a row not certain is
     unread (its checks not checkable), never filled with a neighbour's figures, and the only
     errors found are the printed report's own."""
-    reports = [made_up_report(3), example_report(), made_up_report(7), _misprinted(12)]
+    misprinted = _misprinted(12)
+    reports = [made_up_report(3), example_report(), made_up_report(7), misprinted]
     files, truths = [], []
     for i, layout in enumerate(SWEEP):
         report = reports[i % len(reports)]
@@ -195,7 +196,9 @@ def test_any_layout_reads_each_figure_as_printed_or_leaves_it_unread(tmp_path):
         files.append(reshape(base, tmp_path / f"{i}-{layout.name}.docx", layout))
         truths.append(report)
     read = cells = 0
-    for pdf, report in zip(convert(files, tmp_path / "pdf", "pdf"), truths):
+    for pdf, report, layout in zip(convert(files, tmp_path / "pdf", "pdf"), truths, SWEEP):
+        if layout.align == "top" and report is not misprinted:  # the alignment shows in the wrapped labels
+            _exact(pdf, report)  # (a misprinted row's wrapped figures, not confirmed by its total, may be unread)
         got = import_report(pdf)
         assert got.layout == "pdf"
         values, truth = got.report.values(), report.values()

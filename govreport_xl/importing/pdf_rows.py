@@ -34,8 +34,10 @@ MAX_STEPS = 4000  # and the work spent looking for them
 ALIGNMENTS = ("top", "center", "bottom")
 _LABELLED = {t.id: t for t in (T2, T3)}  # tables whose rows are known by their labels
 _SPECS = {t: row_specs(table) for t, table in _LABELLED.items()}
-# group labels and the header's note: their characters stand beside the rows' labels
-_BESIDE = {t: tuple(dict.fromkeys([*(key(g) for row in table.rows for g in row.group), key(table.note or "")]))
+# what else the label columns hold: group labels stacked beside the rows' labels, the header's
+# note, table 2's block headings
+_BESIDE = {t: tuple(k for k in dict.fromkeys([*(key(g) for row in table.rows for g in row.group), key(table.note or ""),
+                                              *(key(b.heading or "") for b in table.blocks)]) if k)
            for t, table in _LABELLED.items()}
 
 
@@ -390,7 +392,7 @@ def _unexplained(lines: list[Line], rows: list[Row], used: set[int], doubtful: l
     if not rows:
         return set()
     doubt = {i for b in doubtful for i in range(b.first, b.last + 1)}
-    figures = min((w["x0"] for line in lines for w in line.pieces), default=0)
+    figures = min((w["x0"] for line in lines for w in line.pieces if any(r.holds(line.top) for r in rows)), default=0)
     out: set[int] = set()
     for i, line in enumerate(lines):
         if line.top < rows[0].top - rows[0].tolerance:
@@ -490,9 +492,9 @@ def other_lines(lines: list[Line], section: str | None) -> list[tuple[float, str
 
 
 def borderless_lines(words: list[dict], section: str | None = None) -> tuple[list[tuple[float, str]], str | None]:
-    """The page's words (outside ruled tables) as lines in reading order, each with its height on
-    the page, the rows of tables 2 and 3 as label and figures separated by tabs; `section` is the
-    table section the page starts in, and the one it ends in is returned with the lines."""
+    """The page's words (outside ruled tables) as lines, each with its top on the page, the rows of
+    tables 2 and 3 as label and figures separated by tabs; `section` is the table section the
+    page starts in, and the one it ends in is returned with the lines."""
     lines = visual_lines(words)
     out: list[tuple[float, str]] = []
     start = 0
