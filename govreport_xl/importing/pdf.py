@@ -4,7 +4,8 @@ order, so that labels wrapped inside a cell ("三、 / 本年 / 度办 / 理结 
 and cells merged over rows come out as one row of cells, as a web page gives them.
 
 Tables continue across pages with the header repeated: the header rows have no figures, so the
-table parser passes over them. A PDF with no text layer (a scan) is said to be one.
+table parser passes over them. Tables without ruling lines are rebuilt in pdf_rows.py. A PDF with
+no text layer (a scan) is said to be one.
 """
 
 from __future__ import annotations
