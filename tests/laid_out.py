@@ -30,6 +30,7 @@ class Shape:
     group_chars: int = 1  # each of the two group label columns
     figure_digits: int = 6
     merged: bool = False  # a group character and the label beside it read as one word (narrow gap)
+    heading: bool = True  # the table's heading printed above it (else its rows are found by their labels alone)
     misprint: tuple[str, str] | None = None  # (row code, label printed instead): a label not recognised
     top: float = 100.0
 
@@ -64,7 +65,7 @@ def words(report: Report, shape: Shape) -> list[dict]:
     x_figures = x_label + shape.label_chars * CHAR + GAP
     width = shape.figure_digits * DIGIT
     columns = [(x_figures + i * (width + GAP), x_figures + i * (width + GAP) + width) for i in range(7)]
-    out = [_word(T3.heading, 60, 60 + len(T3.heading) * CHAR, shape.top)]
+    out = [_word(T3.heading, 60, 60 + len(T3.heading) * CHAR, shape.top)] if shape.heading else []
     y = shape.top + 2 * PITCH
     note = _wrap(NOTE, shape.label_chars + 2 * shape.group_chars)
     for i, line in enumerate(note):

@@ -9,18 +9,21 @@ from hypothesis import strategies as st
 
 import laid_out
 from govreport_xl.core.standard import T3
-from govreport_xl.importing.importer import sections
+from govreport_xl.importing.importer import read_tables, sections
 from govreport_xl.importing.pdf_rows import borderless_lines
-from govreport_xl.importing.tables import read_table
-from govreport_xl.importing.tokens import normalize, tokens
+from govreport_xl.importing.tokens import normalize
 from published import made_up_report
 
 LABELS = {row.code: row.label for row in T3.rows}
 
 
 def read(words: list[dict]):
-    lines, _ = borderless_lines(words)
-    return read_table(T3, tokens(sections([normalize(text) for _, text in sorted(lines, key=lambda item: item[0])])["T3"]))
+    """Table 3 as the importer reads it from these words (by its section, or without its heading
+    by the rows' labels)."""
+    items, _ = borderless_lines(words)
+    lines = [normalize(text) for _, text in sorted(items, key=lambda item: item[0])]
+    tables, _ = read_tables("\n".join(lines), sections(lines), flatten=False)
+    return tables["T3"]
 
 
 def wrong(report, got) -> dict:
@@ -34,6 +37,7 @@ shapes = st.builds(
     group_chars=st.integers(1, 3),
     figure_digits=st.integers(1, 6),
     merged=st.booleans(),
+    heading=st.booleans(),
 )
 
 

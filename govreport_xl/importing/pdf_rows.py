@@ -19,6 +19,7 @@ certainty; otherwise it is left out (its cells unread), never filled with a neig
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..core.cell_values import parse_printed
@@ -137,6 +138,23 @@ def _suffixes(line: Line) -> list[tuple[int, str, str]]:
     return out
 
 
+def _starts_at(line: Line, word: int, before: str) -> float:
+    """Where a piece of a label starts on its line, inside a word where the word runs a group
+    label's character into it (measured by characters)."""
+    w = line.text[word]
+    skipped = len(before) - len("".join(normalize(v["text"]) for v in line.text[:word]))
+    return w["x0"] + (w["x1"] - w["x0"]) * skipped / max(len(normalize(w["text"])), 1)
+
+
+def _lone_punctuation(line: Line, left: float, side: str) -> bool:
+    """A line holding nothing but punctuation in the label column (not a group label's bracket):
+    closing marks end the label above, opening ones start the label below."""
+    column = [w for w in line.text if w["x0"] >= left]
+    marks = "".join(w["text"] for w in column)
+    return (bool(marks) and not key(marks)
+            and all((unicodedata.category(ch) in ("Ps", "Pi")) == (side == "opening") for ch in marks if not ch.isspace()))
+
+
 def find_labels(lines: list[Line], specs: list[RowSpec]) -> list[Label]:
     """Every way the labels of `specs` are spelled by the ends of consecutive lines."""
     labelled = [i for i, line in enumerate(lines) if line.text]
@@ -151,10 +169,17 @@ def find_labels(lines: list[Line], specs: list[RowSpec]) -> list[Label]:
                 continue
             now = (*taken, (i, word, before, k))
             if k == rest:
+                spelled = [w for j, word, *_ in now for w in lines[j].text[word:]]
+                # a bracket wrapped onto a line of its own ("……不计其他情形" / "）") is the label's too
+                left = min(_starts_at(lines[j], word, before) for j, word, before, _ in now) - LINE_TOLERANCE
+                reach = ADJACENT * lines[first].height
+                lone = [j for j in labelled if (0 < lines[j].top - lines[i].top <= reach and _lone_punctuation(lines[j], left, "closing"))
+                        or (0 < lines[first].top - lines[j].top <= reach and _lone_punctuation(lines[j], left, "opening"))]
+                start, end = min([first, *(j for j in lone if j < first)]), max([i, *(j for j in lone if j > i)])
                 found.setdefault((s, first, i), Label(
-                    s, first, i, tuple(id(w) for j, *_ in now for w in lines[j].text),
+                    s, start, end, tuple(id(w) for j, *_ in now for w in lines[j].text) + tuple(id(w) for j in lone for w in lines[j].text),
                     "".join(b for *_, b, _ in now) + "".join(normalize(_text(lines[j].text))[len(b):] for j, _, b, _ in now),
-                    max(w["x1"] for j, word, *_ in now for w in lines[j].text[word:])))
+                    max(w["x1"] for w in spelled)))
             else:
                 for j in after[i]:
                     extend(s, first, j, rest[len(k):], now)
@@ -342,7 +367,9 @@ def place_figures(lines: list[Line], rows: list[Row], unexplained: set[int]) -> 
                 continue
             i, j = cells.pop()
             cell = s[i:j + 1]
-            gap = not all(rows[k].holds(w["top"]) for w in cell)
+            # a figure between two labels in the cell or next to it: where the cell ends was decided
+            # by the alignment, not by the labels
+            gap = not all(any(r.holds(w["top"]) for r in rows) for w in s[max(i - 1, 0):j + 2])
             rows[k].across_gap |= gap
             rows[k].cells[sid] = None if not _wraps(cell, widest[id(cell[0])]) or (gap and k in unexplained) else cell
 
@@ -491,6 +518,25 @@ def other_lines(lines: list[Line], section: str | None) -> list[tuple[float, str
     return out
 
 
+def _unheaded(lines: list[Line]) -> list[tuple[float, str]]:
+    """Lines no table heading opened (before the tables, after them, or a table whose heading
+    was not found): where rows of table 2 or 3 are found by their labels, from the first such
+    row to the last, read as that table's section; the rest as it is."""
+    for table in _LABELLED:
+        every, _ = table_rows([b for b in find_labels(lines, _SPECS[table]) if _beside_figures(b, lines)])
+        if len(every) >= 2:  # one label beside a figure may be a sentence; two in order are a table
+            first, last = min(b.first for b in every), max(b.last for b in every)
+            reach = ADJACENT * lines[first].height
+            # the table goes on as long as its lines do, one under the other (its header, a row
+            # whose label was not recognised): a paragraph around it is further away
+            while first and lines[first].top - lines[first - 1].top <= reach:
+                first -= 1
+            while last + 1 < len(lines) and lines[last + 1].top - lines[last].top <= reach:
+                last += 1
+            return _unheaded(lines[:first]) + table_lines(lines[first:last + 1], table) + _unheaded(lines[last + 1:])
+    return other_lines(lines, None)
+
+
 def borderless_lines(words: list[dict], section: str | None = None) -> tuple[list[tuple[float, str]], str | None]:
     """The page's words (outside ruled tables) as lines, each with its top on the page, the rows of
     tables 2 and 3 as label and figures separated by tabs; `section` is the table section the
@@ -503,7 +549,12 @@ def borderless_lines(words: list[dict], section: str | None = None) -> tuple[lis
         if i < len(lines) and opens == section:
             continue
         part = lines[start:i]
-        out += table_lines(part, section) if section in _LABELLED else other_lines(part, section)
+        if section in _LABELLED:
+            out += table_lines(part, section)
+        elif section is None:
+            out += _unheaded(part)
+        else:
+            out += other_lines(part, section)
         if i < len(lines):
             out.append((lines[i].top, " ".join(w["text"] for w in lines[i].words)))
         start, section = i + 1, opens
