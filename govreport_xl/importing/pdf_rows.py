@@ -450,10 +450,28 @@ def _row_text(row: Row, table: str) -> str | None:
     return "\t".join([row.label.text, *figures])
 
 
+def _label_columns(lines: list[Line]) -> list[Line]:
+    """The lines with words for none left of every figure column taken as text: "无" of
+    （四）无法提供 stacked a character a line is a group label's, not a cell's."""
+    numbers = [w["x0"] for line in lines if sum(classify(w["text"]).kind is Kind.NUMBER for w in line.pieces) > 1
+               for w in line.pieces if classify(w["text"]).kind is Kind.NUMBER]
+    if not numbers:
+        return lines
+    edge = min(numbers)
+    out = []
+    for line in lines:
+        first = line.figures_from
+        while first < len(line.words) and line.words[first]["x1"] <= edge:
+            first += 1
+        out.append(Line(line.top, line.height, line.words, first))
+    return out
+
+
 def table_lines(lines: list[Line], table: str) -> list[tuple[float, str]]:
     """The lines of table 2's or 3's section: the rows read for certain as label and figures, the
     other words as text. Figures not placed in a row are left out: a figure beside no label, or
     an uncertain one, is never read as a line the table parser could give to some other row."""
+    lines = _label_columns(lines)
     specs = _SPECS[table]
     every, some = table_rows([b for b in find_labels(lines, specs) if _beside_figures(b, lines)])
     rows = [Row(b, specs[b.spec], lines[b.first].top, lines[b.last].top, ALIGNED * lines[b.first].height) for b in every]
@@ -523,7 +541,8 @@ def _unheaded(lines: list[Line]) -> list[tuple[float, str]]:
     was not found): where rows of table 2 or 3 are found by their labels, from the first such
     row to the last, read as that table's section; the rest as it is."""
     for table in _LABELLED:
-        every, _ = table_rows([b for b in find_labels(lines, _SPECS[table]) if _beside_figures(b, lines)])
+        columns = _label_columns(lines)
+        every, _ = table_rows([b for b in find_labels(columns, _SPECS[table]) if _beside_figures(b, columns)])
         if len(every) >= 2:  # one label beside a figure may be a sentence; two in order are a table
             first, last = min(b.first for b in every), max(b.last for b in every)
             reach = ADJACENT * lines[first].height
