@@ -478,8 +478,8 @@ def table_lines(lines: list[Line], table: str) -> list[tuple[float, str]]:
     used = {i for b in every for i in b.words}
     place_figures(lines, rows, _unexplained(lines, rows, used, some, table))
     out = [(row.top, text) for row in rows if (text := _row_text(row, table)) is not None]
-    for line in lines:
-        if rest := [w for w in line.text if id(w) not in used]:
+    for line in lines:  # the other words as text, none of them read as a cell ("无" stacked beside a label)
+        if rest := [w for w in line.text if id(w) not in used and classify(w["text"]).kind is Kind.TEXT]:
             out.append((line.top, " ".join(w["text"] for w in rest)))
     return out
 
