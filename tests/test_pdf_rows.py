@@ -76,3 +76,22 @@ def test_top_aligned_rows_with_wrapped_figures_read_exactly():
     assert {"12", "34"} <= {w["text"] for w in words} and "1234" not in {w["text"] for w in words}
     got = read(words)
     assert got.status == "complete" and not wrong(report, got)
+
+
+def _word(text: str, x: float, top: float) -> dict:
+    return {"text": text, "x0": x, "x1": x + 5 * len(text), "top": top, "bottom": top + 9}
+
+
+def test_pages_made_to_be_costly_are_read_in_bounded_work():
+    """A page's worth of glyphs (pdf_bounds allows 20,000) as a grid of digits on lines closer than
+    a line's height, and as hundreds of lines each starting every label: the labels found are
+    capped, each column's ways of cutting are bounded, and nothing is read into a row."""
+    heading = [_word(T3.heading, 50, 10)]
+    grid = heading + [_word(str((r + c) % 10), 200 + 6 * c, 30 + 3 * r) for r in range(200) for c in range(100)]
+    grid += [_word(row.label[:4], 10, 30 + 21 * k) for k, row in enumerate(T3.rows)]
+    labels = "".join(row.label for row in T3.rows)
+    spelled = heading + [_word(labels[k * 7 % 300:k * 7 % 300 + 30], 10, 30 + 2.6 * k) for k in range(700)]
+    spelled += [_word("1", 400, 30 + 2.6 * k) for k in range(700)]
+    for words in (grid, spelled):
+        lines, _ = borderless_lines(words)
+        assert not [text for _, text in lines if "\t" in text]  # no row: nothing here is a table's

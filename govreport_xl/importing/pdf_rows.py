@@ -32,9 +32,11 @@ ADJACENT = 1.6  # line heights: lines this close are consecutive lines of one ce
 ALIGNED = 0.35  # line heights: tops this close are on one line (less than half a line apart)
 MAX_READINGS = 16  # ways to cut one column into cells, beyond which the column is not read
 MAX_STEPS = 4000  # and the work spent looking for them
+MAX_LABELS = 400  # labels spelled on one page: a table has a few dozen rows
 ALIGNMENTS = ("top", "center", "bottom")
 _LABELLED = {t.id: t for t in (T2, T3)}  # tables whose rows are known by their labels
 _SPECS = {t: row_specs(table) for t, table in _LABELLED.items()}
+_LONGEST = max(len(k) for specs in _SPECS.values() for spec in specs for k in spec.keys)
 # what else the label columns hold: group labels stacked beside the rows' labels, the header's
 # note, table 2's block headings
 _BESIDE = {t: tuple(k for k in dict.fromkeys([*(key(g) for row in table.rows for g in row.group), key(table.note or ""),
@@ -132,7 +134,7 @@ def _suffixes(line: Line) -> list[tuple[int, str, str]]:
     word_of = [i for i, t in enumerate(texts) for _ in t]
     kept = [(pos, ch) for pos, ch in enumerate(joined) if key(ch)]
     out = []
-    for m in reversed(range(len(kept))):
+    for m in reversed(range(max(len(kept) - _LONGEST, 0), len(kept))):  # a piece longer than every label is none
         pos = kept[m][0]
         out.append((word_of[pos], joined[:pos], "".join(ch for _, ch in kept[m:])))
     return out
@@ -158,23 +160,38 @@ def _lone_punctuation(line: Line, left: float, side: str) -> bool:
 def find_labels(lines: list[Line], specs: list[RowSpec]) -> list[Label]:
     """Every way the labels of `specs` are spelled by the ends of consecutive lines."""
     labelled = [i for i, line in enumerate(lines) if line.text]
-    # the next line of a label; a group label centred beside it may put its characters on lines between
-    after = {a: [b for b in labelled if 0 < lines[b].top - lines[a].top <= ADJACENT * lines[a].height] for a in labelled}
-    suffixes = {i: _suffixes(lines[i]) for i in labelled}
+    # the next lines of a label (a group label centred beside it may put its characters on lines
+    # between), and those before it; lines come down the page
+    after: dict[int, list[int]] = {a: [] for a in labelled}
+    before: dict[int, list[int]] = {a: [] for a in labelled}
+    for n, a in enumerate(labelled):
+        for b in labelled[n + 1:]:
+            if lines[b].top - lines[a].top > ADJACENT * lines[a].height:
+                break
+            if lines[b].top > lines[a].top:
+                after[a].append(b)
+                before[b].append(a)
+    suffixes: dict[int, dict[str, list]] = {}
+    for i in labelled:
+        for word, skipped, k in _suffixes(lines[i]):
+            suffixes.setdefault(i, {}).setdefault(k[0], []).append((word, skipped, k))
     found: dict[tuple[int, int, int], Label] = {}
+    tried: set[tuple] = set()  # (row, label start, line, characters left): each way on is tried once
 
     def extend(s: int, first: int, i: int, rest: str, taken: tuple) -> None:
-        for word, before, k in suffixes[i]:
+        if (s, first, i, rest) in tried:
+            return
+        tried.add((s, first, i, rest))
+        for word, skipped, k in suffixes.get(i, {}).get(rest[0], ()):
             if not rest.startswith(k):
                 continue
-            now = (*taken, (i, word, before, k))
+            now = (*taken, (i, word, skipped, k))
             if k == rest:
                 spelled = [w for j, word, *_ in now for w in lines[j].text[word:]]
                 # a bracket wrapped onto a line of its own ("……不计其他情形" / "）") is the label's too
-                left = min(_starts_at(lines[j], word, before) for j, word, before, _ in now) - LINE_TOLERANCE
-                reach = ADJACENT * lines[first].height
-                lone = [j for j in labelled if (0 < lines[j].top - lines[i].top <= reach and _lone_punctuation(lines[j], left, "closing"))
-                        or (0 < lines[first].top - lines[j].top <= reach and _lone_punctuation(lines[j], left, "opening"))]
+                left = min(_starts_at(lines[j], word, b) for j, word, b, _ in now) - LINE_TOLERANCE
+                lone = [j for j in after[i] if _lone_punctuation(lines[j], left, "closing")]
+                lone += [j for j in before[first] if _lone_punctuation(lines[j], left, "opening")]
                 start, end = min([first, *(j for j in lone if j < first)]), max([i, *(j for j in lone if j > i)])
                 found.setdefault((s, first, i), Label(
                     s, start, end, tuple(id(w) for j, *_ in now for w in lines[j].text) + tuple(id(w) for j in lone for w in lines[j].text),
@@ -187,6 +204,7 @@ def find_labels(lines: list[Line], specs: list[RowSpec]) -> list[Label]:
     full: list[Label] = []
     for n in range(max(len(spec.keys) for spec in specs)):  # full labels, then bare ones where the full is not there
         found.clear()
+        tried.clear()
         for i in labelled:
             for s, spec in enumerate(specs):
                 if n < len(spec.keys):
@@ -200,6 +218,15 @@ def _beside_figures(label: Label, lines: list[Line]) -> bool:
     top, bottom = lines[label.first].top, lines[label.last].top
     reach = ADJACENT * lines[label.first].height
     return any(top - reach <= line.top <= bottom + reach and any(w["x0"] > label.right for w in line.pieces) for line in lines)
+
+
+def _labels_beside_figures(lines: list[Line], specs: list[RowSpec]) -> list[Label]:
+    """The labels found with figures at their right; none where a page spells labels past any
+    report's count (a page made to, not a table)."""
+    labels = find_labels(lines, specs)
+    if len(labels) > MAX_LABELS:
+        return []
+    return [b for b in labels if _beside_figures(b, lines)]
 
 
 def table_rows(labels: list[Label]) -> tuple[list[Label], list[Label]]:
@@ -256,12 +283,15 @@ def _stacks(pieces: list[dict], height: float) -> list[list[dict]]:
     """Figures stacked in one column, each on the line after the one above: a column of rows
     with no gap between them, or the lines of one wrapped figure."""
     stacks: list[list[dict]] = []
+    open_: list[list[dict]] = []  # stacks whose last figure is close enough above to go on
     for w in sorted(pieces, key=lambda w: (w["top"], w["x0"])):
-        near = [s for s in stacks if 0 < w["top"] - s[-1]["top"] <= ADJACENT * height and _overlap(w, s[-1])]
+        open_ = [s for s in open_ if w["top"] - s[-1]["top"] <= ADJACENT * height]
+        near = [s for s in open_ if 0 < w["top"] - s[-1]["top"] and _overlap(w, s[-1])]
         if len(near) == 1:
             near[0].append(w)
         else:
             stacks.append([w])
+            open_.append(stacks[-1])
     return stacks
 
 
@@ -473,7 +503,7 @@ def table_lines(lines: list[Line], table: str) -> list[tuple[float, str]]:
     an uncertain one, is never read as a line the table parser could give to some other row."""
     lines = _label_columns(lines)
     specs = _SPECS[table]
-    every, some = table_rows([b for b in find_labels(lines, specs) if _beside_figures(b, lines)])
+    every, some = table_rows(_labels_beside_figures(lines, specs))
     rows = [Row(b, specs[b.spec], lines[b.first].top, lines[b.last].top, ALIGNED * lines[b.first].height) for b in every]
     used = {i for b in every for i in b.words}
     place_figures(lines, rows, _unexplained(lines, rows, used, some, table))
@@ -541,8 +571,7 @@ def _unheaded(lines: list[Line]) -> list[tuple[float, str]]:
     was not found): where rows of table 2 or 3 are found by their labels, from the first such
     row to the last, read as that table's section; the rest as it is."""
     for table in _LABELLED:
-        columns = _label_columns(lines)
-        every, _ = table_rows([b for b in find_labels(columns, _SPECS[table]) if _beside_figures(b, columns)])
+        every, _ = table_rows(_labels_beside_figures(_label_columns(lines), _SPECS[table]))
         if len(every) >= 2:  # one label beside a figure may be a sentence; two in order are a table
             first, last = min(b.first for b in every), max(b.last for b in every)
             reach = ADJACENT * lines[first].height
