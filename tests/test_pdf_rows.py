@@ -4,7 +4,8 @@ with a neighbour's figures."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, assume, given, settings
+import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import laid_out
@@ -41,8 +42,11 @@ shapes = st.builds(
 )
 
 
+@pytest.mark.slow  # hundreds of layouts
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 40), shape=shapes)
+# a label's closing quote wrapped onto a line of its own, run into the group label's "）" beside it
+@example(seed=0, shape=laid_out.Shape(align="center", label_chars=11, group_chars=1, figure_digits=5, merged=True, heading=False))
 def test_a_figure_is_read_as_printed_or_not_at_all(seed, shape):
     report = made_up_report(seed)
     got = read(laid_out.words(report, shape))
@@ -52,6 +56,7 @@ def test_a_figure_is_read_as_printed_or_not_at_all(seed, shape):
         assert got.status == "complete" and not got.unreadable, got.notes
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 40), shape=shapes, row=st.sampled_from([r.code for r in T3.rows]), at=st.integers(0, 40),
        typo=st.sampled_from("止其它口"))

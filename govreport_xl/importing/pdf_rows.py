@@ -148,11 +148,21 @@ def _starts_at(line: Line, word: int, before: str) -> float:
     return w["x0"] + (w["x1"] - w["x0"]) * skipped / max(len(normalize(w["text"])), 1)
 
 
+def _right_of(line: Line, left: float) -> str:
+    """The characters of a line's text whose middle is right of `left`, measured by characters
+    inside a word that runs a group label's character into the label column ("）”")."""
+    out = []
+    for w in line.text:
+        text = w["text"]
+        step = (w["x1"] - w["x0"]) / max(len(text), 1)
+        out += [ch for n, ch in enumerate(text) if w["x0"] + (n + 0.5) * step >= left]
+    return "".join(out)
+
+
 def _lone_punctuation(line: Line, left: float, side: str) -> bool:
     """A line holding nothing but punctuation in the label column (not a group label's bracket):
     closing marks end the label above, opening ones start the label below."""
-    column = [w for w in line.text if w["x0"] >= left]
-    marks = "".join(w["text"] for w in column)
+    marks = _right_of(line, left)
     return (bool(marks) and not key(marks)
             and all((unicodedata.category(ch) in ("Ps", "Pi")) == (side == "opening") for ch in marks if not ch.isspace()))
 
