@@ -23,7 +23,7 @@ def read(words: list[dict]):
     by the rows' labels)."""
     items, _ = borderless_lines(words)
     lines = [normalize(text) for _, text in sorted(items, key=lambda item: item[0])]
-    tables, _ = read_tables("\n".join(lines), sections(lines), flatten=False)
+    tables, *_ = read_tables("\n".join(lines), sections(lines), flatten=False)
     return tables["T3"]
 
 
@@ -53,7 +53,7 @@ def test_a_figure_is_read_as_printed_or_not_at_all(seed, shape):
     assert not wrong(report, got)
     widest = max(len(str(report.value(c.code))) for c in T3.cells)
     if shape.figure_digits >= widest:  # no figure wraps: every figure stands beside its label
-        assert got.status == "complete" and not got.unreadable, got.notes
+        assert got.status == "complete" and not got.unread, got.notes
 
 
 @pytest.mark.slow

@@ -23,8 +23,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ..core.cell_values import parse_printed
+from ..core.rules import relations_of
 from ..core.standard import T2, T3, T4, code
-from .tables import RowSpec, fits_by, row_specs
+from .tables import RowSpec, fits_within, row_specs
 from .tokens import END_HEADING, Kind, classify, is_furniture, key, normalize
 
 LINE_TOLERANCE = 2.5  # points: words this close in height are on one line
@@ -485,7 +486,7 @@ def _row_text(row: Row, table: str) -> str | None:
     if table == T3.id and row.across_gap:
         values = [parse_printed(f).value for f in figures]
         codes = [code(table, row.spec.code, col) for col in row.spec.columns]
-        if None in values or not fits_by("T3-02", codes)(values):
+        if None in values or not fits_within(relations_of("T3-02"), codes)(values):
             return None
     return "\t".join([row.label.text, *figures])
 
