@@ -244,7 +244,7 @@ def test_protected_view_is_told_apart_from_no_workbook():
 
 def test_cli_build_and_install(tmp_path, capsys):
     assert main(["addin", "build", "-o", str(tmp_path / "a.xlam")]) == 0 and zipfile.is_zipfile(tmp_path / "a.xlam")
-    assert "GovReport" in capsys.readouterr().err
+    assert "GovReport" in capsys.readouterr().out  # what was built is the result: stdout
     assert main(["addin", "install"]) == 2  # no Excel on this system
     err = capsys.readouterr().err
     assert "没有 Excel" in err and "addin build" in err

@@ -75,7 +75,7 @@ def test_exit_2_for_unreadable_files_and_bad_arguments(tmp_path):
     junk = tmp_path / "x.xlsx"
     junk.write_text("hello")
     proc = run("validate", EXAMPLE_XLSX, junk)
-    assert proc.returncode == 2 and "x.xlsx" in proc.stderr and "通过" in proc.stdout
+    assert proc.returncode == 2 and "x.xlsx：" in proc.stdout and "通过" in proc.stdout
     assert run("validate").returncode == 2
     assert run("validate", tmp_path / "missing.xlsx").returncode == 2
     assert run("export", EXAMPLE_XLSX, "-o", tmp_path / "out.txt").returncode == 2
@@ -98,7 +98,7 @@ def test_fill_writes_a_refused_value_as_typed_and_refuses_what_is_not_a_report(t
     assert "负数" in run("validate", tmp_path / "typed.xlsx").stdout
     bad.write_text(json.dumps({"cells": {"T9.R1.C1": 1}}), encoding="utf-8")
     proc = run("fill", bad, "-o", tmp_path / "o.xlsx")
-    assert proc.returncode == 2 and "T9.R1.C1" in proc.stderr
+    assert proc.returncode == 2 and "T9.R1.C1" in proc.stdout
     assert not (tmp_path / "o.xlsx").exists()
 
 

@@ -64,7 +64,7 @@ def test_every_unreadable_workbook_is_one_clear_message(corpus):
         before = file_hash(path)
         proc = run("validate", path)  # bounded by run's 60 s and 2 GB
         assert proc.returncode == 2, (path.name, proc.stdout, proc.stderr)
-        assert str(path) in proc.stderr and next(w for k, w in WHY.items() if path.stem.startswith(k)) in proc.stderr, proc.stderr
+        assert str(path) in proc.stdout and next(w for k, w in WHY.items() if path.stem.startswith(k)) in proc.stdout, proc.stdout
         assert file_hash(path) == before
 
 
@@ -126,7 +126,7 @@ def test_report_json_that_is_not_one(tmp_path):
             assert proc.returncode == 0, (name, proc.stderr)
             (tmp_path / "out" / (name + ".xlsx")).unlink()
             continue
-        assert proc.returncode == 2 and str(path) in proc.stderr, (name, proc.stderr)
+        assert proc.returncode == 2 and str(path) in proc.stdout, (name, proc.stdout, proc.stderr)
         proc = run("validate", path)
         assert proc.returncode in (1, 2) and str(path) in proc.stdout + proc.stderr
     assert "太大" in run("validate", tmp_path / "huge.json").stdout
@@ -191,7 +191,7 @@ def test_published_texts_that_are_not_reports(tmp_path):
     utf16.write_bytes((ROOT / "examples" / "shizuishan_2022.txt").read_text(encoding="utf-8").encode("utf-16"))
     for path, words in ((junk, "不是文本文件"), (big, "不像一份年度报告"), (nested, "嵌套超过"), (bomb, "过大或压缩比异常")):
         proc = run("audit", path)
-        assert proc.returncode == 2 and str(path) in proc.stderr and words in proc.stderr, (path.name, proc.stderr)
+        assert proc.returncode == 2 and str(path) in proc.stdout and words in proc.stdout, (path.name, proc.stdout)
     assert run("audit", utf16).returncode == 0  # what Notepad saves as "Unicode"
     proc = run("audit", tmp_path)  # a folder: every text in it
     assert proc.returncode == 2 and "共 5 份报告：1 份通过" in proc.stdout

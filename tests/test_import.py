@@ -276,7 +276,7 @@ def test_cli_audit_and_import(tmp_path):
     assert seed["report"]["cells"] == example_report().to_json_dict()["cells"]
     assert run("audit", tmp_path / "none.txt").returncode == 2
     proc = run("audit", _write(tmp_path, "这是一篇与年报无关的文章，共 3 段。\n", "other.txt"))
-    assert proc.returncode == 2 and "不是政府信息公开工作年度报告" in proc.stderr
+    assert proc.returncode == 2 and "不是政府信息公开工作年度报告" in proc.stdout
 
 
 def test_thousands_separators_and_units_are_read(tmp_path):

@@ -134,12 +134,12 @@ def test_a_file_past_its_budget_is_a_record_and_the_batch_goes_on(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "govreport_xl", "export", str(many), str(good), "-o", str(tmp_path / "out.jsonl"),
                                *limits], capture_output=True, text=True, cwd=ROOT, timeout=300)
         assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr[-2000:]
-        assert f"many.jsonl：{words}" in proc.stderr, proc.stderr
+        assert f"many.jsonl：{words}" in proc.stdout, proc.stdout
         records = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
         assert [r["status"] for r in records] == ["valid", "unreadable"] and records[1]["file"] == str(many)
     proc = subprocess.run([sys.executable, "-m", "govreport_xl", "validate", str(many), "--time-limit", "1"],
                           capture_output=True, text=True, cwd=ROOT, timeout=120)  # one file: the same budget
-    assert proc.returncode == 2 and "超出处理时限" in proc.stderr
+    assert proc.returncode == 2 and "超出处理时限" in proc.stdout
 
 
 def _raise(message):

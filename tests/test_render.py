@@ -76,7 +76,7 @@ def test_wrong_figures_are_not_published_unless_forced(tmp_path):
     broken = example_report().with_values({"T3.R01.C1": 200})
     (tmp_path / "bad.json").write_text(json.dumps(broken.to_json_dict(), ensure_ascii=False), encoding="utf-8")
     proc = run("render", tmp_path / "bad.json", "-o", tmp_path / "bad.docx")
-    assert proc.returncode == 1 and "不生成发布文件" in proc.stderr and not (tmp_path / "bad.docx").exists()
+    assert proc.returncode == 1 and "不生成发布文件" in proc.stdout and not (tmp_path / "bad.docx").exists()
     assert "T3-01" in proc.stdout
     proc = run("render", tmp_path / "bad.json", "-o", tmp_path / "bad.html", "--force")
     assert proc.returncode == 1 and (tmp_path / "bad.html").exists()

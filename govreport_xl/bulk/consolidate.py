@@ -30,7 +30,10 @@ class Member:
     name: str
     uscc: str
     year: int | None
-    reason: str = ""  # why it was left out; "" when included
+    reason: str | dict[str, str] = ""  # why it was left out ({"zh": …, "en": …}, or one text); "" when included
+
+    def why(self, lang: str = "zh") -> str:
+        return self.reason if isinstance(self.reason, str) else self.reason[lang]
 
 
 @dataclass
@@ -45,21 +48,38 @@ def _member(result: Result, reason: str = "") -> Member:
     return Member(result.source, body_label(meta) if meta else "", (meta and meta.uscc) or "", meta and meta.year, reason)
 
 
-def _why_not(result: Result, year: int, seen: dict[str, str]) -> str | None:
+LEFT_OUT = {
+    "unreadable": ("无法读取：{error}", "unreadable: {error}"),
+    "errors": ("校验不通过（{n} 个错误），请改正后重新汇总", "invalid ({n} errors): fix it and consolidate again"),
+    "incomplete": ("校验不通过（报告不完整），请改正后重新汇总", "incomplete: complete it and consolidate again"),
+    "year": ("年度为 {got}，不是 {year}", "its year is {got}, not {year}"),
+    "same_body": ("与 {other} 是同一机关的报告（重复）", "the same body as {other} (a duplicate)"),
+    "later_saved": ("与 {winner} 是同一机关同一年度的报告（重复）：采用后者（{why}：后者{winner_saved}，本文件{saved}）",
+                    "the same body and year as {winner} (a duplicate): that one is taken ({why}: {winner_saved}; this one {saved})"),
+}
+
+
+def _reason(key: str, **values) -> dict[str, str]:
+    """A reason for leaving a report out, in zh and en (values given per language where they differ)."""
+    zh, en = LEFT_OUT[key]
+    pick = lambda lang: {k: (v[lang] if isinstance(v, dict) else v) for k, v in values.items()}  # noqa: E731
+    return {"zh": zh.format(**pick("zh")), "en": en.format(**pick("en"))}
+
+
+def _why_not(result: Result, year: int, seen: dict[str, str]) -> dict[str, str] | None:
     if result.error is not None:
-        return "无法读取：" + result.error["zh"]
+        return _reason("unreadable", error=result.error)
     if not result.valid:
-        what = f"{result.errors} 个错误" if result.errors else "报告不完整"
-        return f"校验不通过（{what}），请改正后重新汇总"
+        return _reason("errors", n=result.errors) if result.errors else _reason("incomplete")
     if result.report.meta.year != year:
-        return f"年度为 {result.report.meta.year}，不是 {year}"
+        return _reason("year", got=result.report.meta.year, year=year)
     for key in body_keys(result.report.meta):
         if key in seen:
-            return f"与 {seen[key]} 是同一机关的报告（重复）"
+            return _reason("same_body", other=seen[key])
     return None
 
 
-def _chosen(results: list[Result], year: int) -> dict[str, str]:
+def _chosen(results: list[Result], year: int) -> dict[str, dict[str, str]]:
     """For each source that loses to another report of its body for `year`: why (the later saved
     one is taken, as an office would take a corrected submission)."""
     groups: dict[str, list[str]] = {}
@@ -71,8 +91,9 @@ def _chosen(results: list[Result], year: int) -> dict[str, str]:
         winner, times, why = latest(sources)
         for s in sources:
             if s != winner:
-                losers[s] = (f"与 {winner} 是同一机关同一年度的报告（重复）：采用后者（{why}：后者{times[winner].shown()}，"
-                             f"本文件{times[s].shown()}）")
+                losers[s] = _reason("later_saved", winner=winner, why=why,
+                                    winner_saved={lang: times[winner].shown(lang) for lang in ("zh", "en")},
+                                    saved={lang: times[s].shown(lang) for lang in ("zh", "en")})
     return losers
 
 
@@ -108,7 +129,7 @@ def account_rows(c: Consolidation) -> list[list[object]]:
     ]
     rows += [[i, m.name, m.uscc, m.year, m.source] for i, m in enumerate(c.included, start=1)]
     rows += [[], ["未计入的报告"], ["序号", "机关名称", "统一社会信用代码", "年度", "文件", "原因"]]
-    rows += [[i, m.name, m.uscc, m.year if m.year is not None else "", m.source, m.reason] for i, m in enumerate(c.left_out, start=1)]
+    rows += [[i, m.name, m.uscc, m.year if m.year is not None else "", m.source, m.why("zh")] for i, m in enumerate(c.left_out, start=1)]
     return rows
 
 

@@ -27,7 +27,7 @@ class Input:
 @dataclass
 class Inputs:
     files: list[Input] = field(default_factory=list)
-    skipped: list[tuple[Path, str]] = field(default_factory=list)  # (path, why) in zh
+    skipped: list[tuple[Path, dict[str, str]]] = field(default_factory=list)  # (path, why in zh and en)
     unmatched: list[str] = field(default_factory=list)  # patterns that matched no file
     folders: list[Path] = field(default_factory=list)  # the folders named, searched recursively
     patterns: list[str] = field(default_factory=list)  # the wildcard patterns named
@@ -73,11 +73,17 @@ def inside(path: str | Path, folder: str | Path) -> bool:
     return p == f or p.startswith(f.rstrip(os.sep) + os.sep)
 
 
-def _skip_reason(path: Path) -> str | None:
+LOCK_FILE = {"zh": "Excel 打开文件时留下的临时锁定文件", "en": "a lock file Excel leaves while the workbook is open"}
+HIDDEN = {"zh": "隐藏文件", "en": "a hidden file"}
+BAD_LINK = {"zh": "符号链接无效或循环，无法打开", "en": "a broken or looping symbolic link"}
+NOT_REGULAR = {"zh": "不是普通文件（命名管道、设备等），不读取", "en": "not a regular file (a pipe, a device …): not read"}
+
+
+def _skip_reason(path: Path) -> dict[str, str] | None:
     if path.name.startswith("~$"):
-        return "Excel 打开文件时留下的临时锁定文件"
+        return LOCK_FILE
     if path.name.startswith(".") or any(part.startswith(".") for part in path.parts[:-1] if part not in (".", "..")):
-        return "隐藏文件"
+        return HIDDEN
     return None
 
 
@@ -86,13 +92,13 @@ def _hidden_on_windows(path: Path) -> bool:
     return bool(attrs & 2)  # FILE_ATTRIBUTE_HIDDEN
 
 
-def _not_a_file(path: Path) -> str | None:
+def _not_a_file(path: Path) -> dict[str, str] | None:
     """Why a path found in a folder is not read: a pipe, a device, a socket, a broken or looping link."""
     try:
         mode = os.stat(path).st_mode
     except OSError:
-        return "符号链接无效或循环，无法打开"
-    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else "不是普通文件（命名管道、设备等），不读取"
+        return BAD_LINK
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else NOT_REGULAR
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -121,7 +127,7 @@ def expand(names: list[str], suffixes: tuple[str, ...]) -> Inputs:
         if why is None and not explicit:
             why = _not_a_file(path)  # a file named outright is refused with its reason when read
         if why is None and path.exists() and _hidden_on_windows(path):
-            why = "隐藏文件"
+            why = HIDDEN
         if why is not None:
             out.skipped.append((path, why))
         else:

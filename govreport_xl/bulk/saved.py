@@ -22,10 +22,19 @@ class Saved:
     when: _dt.datetime | None
     inside: bool  # told by the workbook itself, else by the file system
 
-    def shown(self) -> str:
+    def shown(self, lang: str = "zh") -> str:
         if self.when is None:
-            return "保存时间不明"
-        return ("工作簿记录的保存时间 " if self.inside else "文件修改时间 ") + self.when.strftime("%Y-%m-%d %H:%M")
+            return SAVED["unknown"][lang]
+        return SAVED["inside" if self.inside else "file"][lang].format(time=self.when.strftime("%Y-%m-%d %H:%M"))
+
+
+SAVED = {
+    "unknown": {"zh": "保存时间不明", "en": "saved at an unknown time"},
+    "inside": {"zh": "工作簿记录的保存时间 {time}", "en": "workbook saved {time}"},
+    "file": {"zh": "文件修改时间 {time}", "en": "file modified {time}"},
+    "later": {"zh": "保存时间最晚", "en": "saved last"},
+    "tie": {"zh": "保存时间相同或不明，按文件路径取排在后面的", "en": "saved at the same or an unknown time: the later path"},
+}
 
 
 def _in_workbook(path: Path) -> _dt.datetime | None:
@@ -58,12 +67,12 @@ def saved(source: str) -> Saved:
         return Saved(None, False)
 
 
-def latest(sources: list[str]) -> tuple[str, dict[str, Saved], str]:
-    """The source saved last among `sources`, each one's time, and why that one (where the times
-    are equal or unknown, the later path: said so)."""
+def latest(sources: list[str]) -> tuple[str, dict[str, Saved], dict[str, str]]:
+    """The source saved last among `sources`, each one's time, and why that one in zh and en
+    (where the times are equal or unknown, the later path: said so)."""
     times = {s: saved(s) for s in sources}
     order = sorted(sources, key=lambda s: (times[s].when is not None, times[s].when or _dt.datetime.min, s))
     chosen, runner_up = order[-1], order[-2]
     if times[chosen].when is not None and times[chosen].when != times[runner_up].when:
-        return chosen, times, "保存时间最晚"
-    return chosen, times, "保存时间相同或不明，按文件路径取排在后面的"
+        return chosen, times, SAVED["later"]
+    return chosen, times, SAVED["tie"]

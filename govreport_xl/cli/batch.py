@@ -14,16 +14,28 @@ from .render import FAIL_MARK, UI
 
 
 class Console:
-    """Lines for the user; while a progress bar is drawn they go above it."""
+    """Lines for the user, each where the rule in `cli/main.py` puts it: `say` the account
+    (stdout, or stderr where stdout is `data`), `data` the data, `refuse` a reason the command
+    stops (stderr). While a progress bar is drawn, lines go above it."""
 
-    def __init__(self, quiet: bool = False):
+    def __init__(self, quiet: bool = False, data: bool = False):
         self.quiet = quiet
+        self.data_out = data  # stdout carries data (--json, import without -o): the account goes to stderr
         self.bar = None
 
-    def say(self, text: str, err: bool = False) -> None:
-        """Print a line; text from inputs in it is escaped (no terminal control sequence gets through)."""
+    def say(self, text: str) -> None:
+        """A line of the run's account."""
+        self._print(text, sys.stderr if self.data_out else sys.stdout)
+
+    def data(self, text: str) -> None:
+        self._print(text, sys.stdout)
+
+    def refuse(self, text: str) -> None:
+        self._print(text, sys.stderr)
+
+    def _print(self, text: str, stream) -> None:
+        """Text from inputs in it is escaped (no terminal control sequence gets through)."""
         text = terminal_line(text)
-        stream = sys.stderr if err else sys.stdout
         if self.bar is not None and stream.isatty():
             self.bar.write(text, file=stream)
         else:
@@ -44,14 +56,14 @@ class Console:
                 self.bar = None
 
 
-SKIPPED = {"zh": "跳过 {path}：{why}", "en": "skipped {path}: {why}"}
+SKIPPED = {"zh": "跳过 {path}：{why}", "en": "skipped {path}: {why}"}  # why: {"zh": …, "en": …} from bulk.inputs
 UNMATCHED = {"zh": "没有与之匹配的文件", "en": "no file matches it"}
 
 
 def gather(names: list[str], suffixes: tuple[str, ...], console: Console, lang: str) -> Inputs:
     inputs = expand(names, suffixes)
     for path, why in inputs.skipped:
-        console.say(SKIPPED[lang].format(path=shown(path), why=why), err=True)
+        console.say(SKIPPED[lang].format(path=shown(path), why=why[lang]))
     return inputs
 
 

@@ -3,6 +3,16 @@
 Parses arguments, calls the API and renders what it returns; nothing else.
 Exit status: 0 no report has errors (warnings allowed), 1 some report has errors or could not be
 fully checked, 2 a file cannot be read or the arguments are wrong.
+
+Where each line goes (one rule for every command; `Console`, `_say` and `_aside` keep it):
+- stdout is the run's account, what `govreport-xl … > 结果.txt` keeps: each input's result, why
+  an input could not be read or was skipped, each output written (已写入 / 已导出 / 已汇总), and
+  the closing list with its headline after it (the last line is the one a user sees).
+- stderr is the terminal's: the progress bar, what a long step is doing (the kit's downloads), and
+  a refusal that stops a command before it does its work (bad arguments, an output that may not
+  be written, last year's reports unreadable, an extra not installed): an error, not a result.
+- where stdout is data (`--json`, `import` without -o, `schema`, `rules`), it holds the data alone
+  and the account goes to stderr; the data says itself what it holds (an unreadable file is a record).
 """
 
 from __future__ import annotations
@@ -35,8 +45,15 @@ from .render import UI, headline, render_result
 EXIT_OK, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 
-def _say(text: str, stream=None) -> None:
-    print(terminal_line(text), file=stream or sys.stdout)
+def _say(text: str) -> None:
+    """A line of the account, or data, on stdout (the rule above)."""
+    print(terminal_line(text), file=sys.stdout)
+
+
+def _aside(text: str) -> None:
+    """A line for the terminal alone, on stderr: why the command stops before it does its work,
+    or what a long step is doing (the rule above)."""
+    print(terminal_line(text), file=sys.stderr)
 
 
 def _status(statuses) -> int:
@@ -76,7 +93,7 @@ def _refuse_output(*args, **kw) -> int | None:
     problem = output_problem(*args, **kw)
     if problem is None:
         return None
-    _say(problem, sys.stderr)
+    _aside(problem)
     return EXIT_UNREADABLE
 
 
@@ -84,7 +101,7 @@ def _refuse_clash(clash, lang: str) -> int | None:
     """Exit 2 with the reason where an output would land on (or among) the run's inputs."""
     if clash is None:
         return None
-    _say(clash.message(lang), sys.stderr)
+    _aside(clash.message(lang))
     return EXIT_UNREADABLE
 
 
@@ -125,13 +142,14 @@ def duplicate_notes(groups: list[list[str]], lang: str) -> list[str]:
     notes = []
     for group in groups:
         chosen, times, why = latest(group)
-        files = ("、" if lang == "zh" else ", ").join(f"{shown(s)}（{times[s].shown()}）" for s in group)
-        notes.append(DUPLICATE[lang].format(files=files, chosen=shown(chosen), why=why))
+        paren = UI[lang]["paren"]
+        files = UI[lang]["sep"].join(shown(s) + paren.format(times[s].shown(lang)) for s in group)
+        notes.append(DUPLICATE[lang].format(files=files, chosen=shown(chosen), why=why[lang]))
     return notes
 
 
 def cmd_validate(args) -> int:
-    console = Console(args.quiet)
+    console = Console(args.quiet, data=args.json)
     if args.summary and (code := _refuse_output(args.summary, (".xlsx",), args.lang)) is not None:
         return code
     if args.marked and (code := _refuse_output(args.marked, None, args.lang, folder=True)) is not None:
@@ -153,7 +171,7 @@ def cmd_validate(args) -> int:
     tally, bodies = Tally(), []
     total = len(inputs.files) + len(inputs.unmatched)
     if args.json:
-        console.say("[")
+        console.data("[")
     try:
         for r in console.progress(_results(args, console, inputs, history, args.marked), total):
             tally.add(r)
@@ -167,29 +185,30 @@ def cmd_validate(args) -> int:
             summary.discard()
         raise
     if args.json:
-        console.say("]")
+        console.data("]")
         notes = duplicate_notes(duplicates(bodies), args.lang)
     else:
         notes = _closing(console, tally, args.lang, duplicates(bodies))
     if summary is not None:
         summary.save(notes)
-        console.say(UI[args.lang]["wrote"].format(path=shown(args.summary)), err=True)
+        console.say(UI[args.lang]["wrote"].format(path=shown(args.summary)))
     return _status(tally.statuses)
 
 
 def _told_unreadable(console: Console, r: Result, lang: str) -> bool:
-    """Say on stderr why a report could not be read; False (and nothing said) if it could."""
+    """Say why a report could not be read; False (and nothing said) if it could."""
     if r.error is None:
         return False
-    console.say(headline(r, lang), err=True)
+    console.say(headline(r, lang))
     return True
 
 
 def _show_result(console: Console, r: Result, args, first: bool) -> None:
     """One result as validate and audit print it: a JSON record (the list is opened and closed by
     the caller), or its lines (only the headlines of those that fail with --failures-only)."""
-    if args.json:
-        console.say(("" if first else ",") + json_safe(json.dumps(r.record(args.lang), ensure_ascii=False, indent=2)))
+    if args.json:  # the record says why a file is unreadable; the terminal is told too
+        console.data(("" if first else ",") + json_safe(json.dumps(r.record(args.lang), ensure_ascii=False, indent=2)))
+        _told_unreadable(console, r, args.lang)
     elif _told_unreadable(console, r, args.lang):
         return
     elif not args.failures_only:
@@ -225,8 +244,8 @@ def cmd_export(args) -> int:
             tally.add(r)
             out.add(r)
             _told_unreadable(console, r, args.lang)
-    console.say(UI[args.lang]["written_n"].format(n=out.count, path=shown(args.output)), err=True)
     _closing(console, tally, args.lang)
+    console.say(UI[args.lang]["written_n"].format(n=out.count, path=shown(args.output)))
     return _status(tally.statuses)
 
 
@@ -248,6 +267,7 @@ def _file_name(result: Result, index: int, used: set[str], suffix: str = ".xlsx"
 FILL_SKIPPED = {"zh": "跳过 {what}", "en": "skipped {what}"}
 FILLED = {"zh": "已写入 {n} 份工作簿到 {path}", "en": "wrote {n} workbooks into {path}"}
 FILL_SKIPPED_N = {"zh": "（跳过 {n} 份无法读取的记录）", "en": " ({n} unreadable records skipped)"}
+FILL_FOLDER = {"zh": "{path} 含 {n} 份报告：请用 -o 指定一个文件夹", "en": "{path} holds {n} reports: give -o a folder"}
 
 
 def cmd_fill(args) -> int:
@@ -259,12 +279,12 @@ def cmd_fill(args) -> int:
     many_out = not args.output.lower().endswith(".xlsx")
     results = list(api.validate_many([args.report], jobs=1, rules=()))
     readable = [(i, r) for i, r in enumerate(results) if r.error is None]
-    if not readable:
+    if not readable:  # why the input cannot be read is this run's result
         for r in results:
-            _say(r.error_message(args.lang), sys.stderr)
+            _say(r.error_message(args.lang))
         return EXIT_UNREADABLE
     if len(results) > 1 and not many_out:
-        _say(f"{shown(args.report)} 含 {len(results)} 份报告：请用 -o 指定一个文件夹 (several reports: give -o a folder)", sys.stderr)
+        _aside(FILL_FOLDER[args.lang].format(path=shown(args.report), n=len(results)))
         return EXIT_UNREADABLE
     index = InputIndex([_explicit(args.report)])
     folder = many_out and len(results) > 1
@@ -315,41 +335,49 @@ def _audited(args, console: Console, reports_too: bool = False) -> Iterator[Resu
 
 
 def cmd_audit(args) -> int:
-    console = Console(args.quiet)
+    console = Console(args.quiet, data=args.json)
     tally = Tally()
     if args.json:
-        console.say("[")
+        console.data("[")
     for r in _audited(args, console, reports_too=True):
         tally.add(r)
         _show_result(console, r, args, first=tally.total == 1)
     if args.json:
-        console.say("]")
+        console.data("]")
     else:
         _closing(console, tally, args.lang)
     return _status(tally.statuses)
 
 
+IMPORT_ONE = {"zh": "导出为 .xlsx 时只能导入一个文件（一份报告写成一个工作簿）：这里有 {n} 个",
+              "en": "an .xlsx output takes one input file (one report, one workbook); {n} were given"}
+
+
 def cmd_import(args) -> int:
-    console = Console(args.quiet)
     out = args.output
+    console = Console(args.quiet, data=not out)  # without -o, stdout is the JSON
     if out and (code := _refuse_output(out, (".json", ".jsonl", ".xlsx"), args.lang)) is not None:
         return code
-    if out and (code := _refuse_clash(InputIndex([expand(args.files, api.text_suffixes())]).file_clash(out), args.lang)) is not None:
+    named = expand(args.files, api.text_suffixes())
+    if out and (code := _refuse_clash(InputIndex([named]).file_clash(out), args.lang)) is not None:
         return code
+    to_xlsx = bool(out) and Path(out).suffix.lower() == ".xlsx"
+    if to_xlsx and (n := len(named.files) + len(named.unmatched)) != 1:
+        _aside(IMPORT_ONE[args.lang].format(n=n))
+        return EXIT_UNREADABLE
     results = list(_audited(args, console))
     for r in results:
         _told_unreadable(console, r, args.lang)
-    if out and Path(out).suffix.lower() == ".xlsx":
-        if len(results) != 1 or results[0].error is not None:
-            _say("导出为 .xlsx 时只能导入一个文件 (one input file for .xlsx output)", sys.stderr)
+    if to_xlsx:
+        if results[0].error is not None:  # said above
             return EXIT_UNREADABLE
         api.fill(results[0], out)  # with what it typed in refused cells, and which it could not read
     elif out:
         write_records([r.record(args.lang, with_report=True) for r in results], out)
     else:
-        _say(json_safe(json.dumps([r.record(args.lang, with_report=True) for r in results], ensure_ascii=False, indent=2)))
+        console.data(json_safe(json.dumps([r.record(args.lang, with_report=True) for r in results], ensure_ascii=False, indent=2)))
     if out and results:
-        _say(UI[args.lang]["written_n"].format(n=len(results), path=shown(out)), sys.stderr)
+        console.say(UI[args.lang]["wrote_n"].format(n=len(results), path=shown(out)))
     return _status(r.status for r in results)
 
 
@@ -365,10 +393,17 @@ def cmd_consolidate(args) -> int:
     results = console.progress(_results(args, console, inputs), len(inputs.files) + len(inputs.unmatched))
     done = consolidate(results, args.name, args.year, args.region)
     write_consolidation(done, args.output)
-    console.say(f"已汇总 {len(done.included)} 份报告到 {shown(args.output)}（未计入 {len(done.left_out)} 份）", err=True)
+    t = CONSOLIDATED[args.lang]
     for m in done.left_out:
-        console.say(f"  未计入 {shown(m.source)}：{m.reason}")
+        console.say(t["left_out"].format(path=shown(m.source), why=m.why(args.lang)))
+    console.say(t["done"].format(n=len(done.included), path=shown(args.output), out=len(done.left_out)))
     return EXIT_OK if done.included else EXIT_INVALID
+
+
+CONSOLIDATED = {
+    "zh": {"left_out": "  未计入 {path}：{why}", "done": "已汇总 {n} 份报告到 {path}（未计入 {out} 份）"},
+    "en": {"left_out": "  left out {path}: {why}", "done": "consolidated {n} reports into {path} ({out} left out)"},
+}
 
 
 def cmd_render(args) -> int:
@@ -389,17 +424,17 @@ def cmd_render(args) -> int:
             continue
         if not r.valid and not args.force:  # wrong figures are not published
             console.say(render_result(r, args.lang))
-            console.say(REFUSED[args.lang].format(path=shown(r.source)), err=True)
+            console.say(REFUSED[args.lang].format(path=shown(r.source)))
             continue
         if not r.valid:
             console.say(render_result(r, args.lang))
         target = Path(args.output) / _file_name(r, tally.total, used, args.format) if many else Path(args.output)
         if many and (clash := index.file_clash(target)) is not None:
-            console.say(clash.message(args.lang), err=True)
+            console.say(clash.message(args.lang))
             not_written += 1
             continue
         render(r, target, args.narrative)
-        console.say(UI[args.lang]["wrote"].format(path=shown(target)) + ("" if r.valid else NOT_VALID[args.lang]), err=True)
+        console.say(UI[args.lang]["wrote"].format(path=shown(target)) + ("" if r.valid else NOT_VALID[args.lang]))
     _closing(console, tally, args.lang)
     return EXIT_UNREADABLE if not_written else _status(tally.statuses)
 
@@ -413,7 +448,7 @@ def cmd_template(args) -> int:
     if (code := _refuse_output(args.output, (".xlsx",), args.lang)) is not None:
         return code
     api.template(args.output)
-    _say(UI[args.lang]["wrote"].format(path=args.output), sys.stderr)
+    _say(UI[args.lang]["wrote"].format(path=shown(args.output)))
     return EXIT_OK
 
 
@@ -423,6 +458,7 @@ def cmd_schema(args) -> int:
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if args.output:
         atomic_text(args.output, text)
+        _say(UI[args.lang]["wrote"].format(path=shown(args.output)))
     else:
         _say(text.rstrip("\n"))
     return EXIT_OK
@@ -434,26 +470,38 @@ def cmd_addin_build(args) -> int:
     if (code := _refuse_output(args.output, (".xlam",), args.lang)) is not None:
         return code
     built = build(args.output)
-    _say(f"已生成加载项 {built.path}（VBA 模块：{'、'.join(built.modules)}）", sys.stderr)
+    _say(ADDIN["built"][args.lang].format(path=built.path, modules=UI[args.lang]["sep"].join(built.modules)))
     return EXIT_OK
 
 
-NO_EXCEL = ("这台电脑上没有 Excel：加载项只能安装在装有 Excel 的 Windows 或 macOS 电脑上。\n"
-            "可以在这里生成加载项文件，再复制到那台电脑：govreport-xl addin build -o govreport_xl.xlam，"
-            "或为没有网络的电脑生成安装包：govreport-xl addin kit -o 年报校验安装包.zip\n"
-            "(Excel is needed: install on Windows or macOS, or build the .xlam or the offline kit here and copy it.)")
+ADDIN = {
+    "built": {"zh": "已生成加载项 {path}（VBA 模块：{modules}）", "en": "built the add-in {path} (VBA modules: {modules})"},
+    "no_excel": {"zh": "这台电脑上没有 Excel：加载项只能安装在装有 Excel 的 Windows 或 macOS 电脑上。\n"
+                       "可以在这里生成加载项文件，再复制到那台电脑：govreport-xl addin build -o govreport_xl.xlam，"
+                       "或为没有网络的电脑生成安装包：govreport-xl addin kit -o 年报校验安装包.zip",
+                 "en": "There is no Excel on this computer: the add-in installs on Windows or macOS with Excel.\n"
+                       "Build the add-in here and copy it there (govreport-xl addin build -o govreport_xl.xlam), "
+                       "or build the offline kit for computers without internet (govreport-xl addin kit -o kit.zip)."},
+    "installed": {"zh": "已安装加载项：{path}", "en": "installed the add-in: {path}"},
+    "config": {"zh": "已写入设置：{path}（{settings}）", "en": "wrote the settings: {path} ({settings})"},
+    "mac_script": {"zh": "已安装 xlwings 的 AppleScript：{path}", "en": "installed xlwings' AppleScript: {path}"},
+    "restart": {"zh": "请重新启动 Excel，功能区会出现「政务公开年报」选项卡；运行 govreport-xl addin doctor 可检查安装。",
+                "en": "Restart Excel: the ribbon gets the tab 政务公开年报; govreport-xl addin doctor checks the install."},
+    "removed": {"zh": "已删除：{path}", "en": "removed: {path}"},
+    "nothing": {"zh": "没有找到已安装的加载项或设置文件", "en": "no installed add-in or settings file was found"},
+}
 
 
-def _addin_call(work) -> int:
+def _addin_call(work, lang: str) -> int:
     """Run an install step; a reason it cannot be done is one line, never a traceback."""
     from ..addin.install import InstallError, NoExcelHere
 
     try:
         return work()
     except NoExcelHere:
-        _say(NO_EXCEL, sys.stderr)
+        _aside(ADDIN["no_excel"][lang])
     except InstallError as exc:
-        _say(str(exc), sys.stderr)
+        _aside(str(exc))
     return EXIT_UNREADABLE
 
 
@@ -462,15 +510,16 @@ def cmd_addin_install(args) -> int:
 
     def work() -> int:
         done = install(folder=args.folder and Path(args.folder), xlam=args.xlam and Path(args.xlam))
-        lines = [f"已安装加载项：{done.addin}", f"已写入设置：{done.config}（"
-                 + "，".join(f"{k} = {v}" for k, v in done.settings.items()) + "）"]
+        say = lambda key, **kw: _say(ADDIN[key][args.lang].format(**kw))  # noqa: E731
+        say("installed", path=done.addin)
+        say("config", path=done.config, settings=(UI[args.lang]["sep"]).join(f"{k} = {v}" for k, v in done.settings.items()))
         if done.mac_script:
-            lines.append(f"已安装 xlwings 的 AppleScript：{done.mac_script}")
-        lines += [hand_edit_note(), "请重新启动 Excel，功能区会出现「政务公开年报」选项卡；运行 govreport-xl addin doctor 可检查安装。"]
-        _say("\n".join(lines), sys.stderr)
+            say("mac_script", path=done.mac_script)
+        _say(hand_edit_note())
+        say("restart")
         return EXIT_OK
 
-    return _addin_call(work)
+    return _addin_call(work, args.lang)
 
 
 def cmd_addin_uninstall(args) -> int:
@@ -478,10 +527,10 @@ def cmd_addin_uninstall(args) -> int:
 
     def work() -> int:
         removed = uninstall(folder=args.folder and Path(args.folder))
-        _say("\n".join(f"已删除：{p}" for p in removed) or "没有找到已安装的加载项或设置文件", sys.stderr)
+        _say("\n".join(ADDIN["removed"][args.lang].format(path=p) for p in removed) or ADDIN["nothing"][args.lang])
         return EXIT_OK
 
-    return _addin_call(work)
+    return _addin_call(work, args.lang)
 
 
 def cmd_addin_doctor(args) -> int:
@@ -493,7 +542,7 @@ def cmd_addin_doctor(args) -> int:
             _say(("✓ " if ok else "✗ ") + line)
         return EXIT_OK if up.ok else EXIT_INVALID
 
-    return _addin_call(work)
+    return _addin_call(work, args.lang)
 
 
 def cmd_addin_kit(args) -> int:
@@ -502,20 +551,23 @@ def cmd_addin_kit(args) -> int:
     if (code := _refuse_output(args.output, (".zip",), args.lang)) is not None:
         return code
     try:
-        kit = build_kit(args.output, pythons=args.python, find_links=args.find_links, no_index=args.no_index, log=lambda t: _say(t, sys.stderr))
+        kit = build_kit(args.output, pythons=args.python, find_links=args.find_links, no_index=args.no_index, log=_aside)
     except KitError as exc:
-        _say(str(exc), sys.stderr)
+        _aside(str(exc))
         return EXIT_UNREADABLE
-    _say(kit.summary(), sys.stderr)
+    _say(kit.summary())
     return EXIT_OK
+
+
+SERVE_EXTRA = {"zh": "govreport-xl serve 需要服务器组件，请安装：pip install 'govreport-xl[server]'",
+               "en": "govreport-xl serve needs the [server] extra: pip install 'govreport-xl[server]'"}
 
 
 def cmd_serve(args) -> int:
     try:
         import fastapi, uvicorn  # noqa: F401,E401  (the [server] extra)
     except ImportError:
-        _say("govreport-xl serve 需要服务器组件，请安装：pip install 'govreport-xl[server]'\n"
-             "(the server needs the [server] extra: pip install 'govreport-xl[server]')", sys.stderr)
+        _aside(SERVE_EXTRA[args.lang])
         return EXIT_UNREADABLE
     from ..server.run import serve
 
@@ -527,16 +579,25 @@ def cmd_rules(args) -> int:
     return EXIT_OK
 
 
+ARGUMENTS = {
+    "zh": {"bad": "参数有误：{message}\n运行 {prog} -h 查看用法", "rules": "未知的规则编号：{bad}；可用：{known}", "positive": "应大于 0"},
+    "en": {"bad": "bad arguments: {message}\nsee {prog} -h", "rules": "unknown rule ids: {bad}; known: {known}",
+           "positive": "must be more than 0"},
+}
+
+
 class _Parser(argparse.ArgumentParser):
+    lang = "zh"  # of the arguments being parsed: their errors come before --lang is known
+
     def error(self, message):
         self.print_usage(sys.stderr)
-        self.exit(EXIT_UNREADABLE, f"参数有误 (bad arguments)：{message}\n运行 {self.prog} -h 查看用法 (see -h)\n")
+        self.exit(EXIT_UNREADABLE, ARGUMENTS[_Parser.lang]["bad"].format(message=message, prog=self.prog) + "\n")
 
 
 def _rule_ids(text: str) -> str:
     bad = [r for r in text.split(",") if r not in RULES]
     if bad:
-        raise argparse.ArgumentTypeError(f"未知的规则编号 (unknown rule ids)：{', '.join(bad)}；可用 (known)：{', '.join(RULES)}")
+        raise argparse.ArgumentTypeError(ARGUMENTS[_Parser.lang]["rules"].format(bad=", ".join(bad), known=", ".join(RULES)))
     return text
 
 
@@ -555,7 +616,7 @@ def _positive(kind):
     def parse(text: str):
         value = kind(text)
         if value <= 0:
-            raise argparse.ArgumentTypeError("应大于 0 (must be more than 0)")
+            raise argparse.ArgumentTypeError(ARGUMENTS[_Parser.lang]["positive"])
         return value
 
     parse.__name__ = kind.__name__  # argparse names the type in its message
@@ -571,6 +632,10 @@ def _batch_args(sp) -> None:
                     help=f"每个文件最多使用的内存（MB），默认 {api.DEFAULT_BUDGET.memory_mb} (memory allowed per file)")
 
 
+def _lang_arg(sp, default: str = "zh") -> None:
+    sp.add_argument("--lang", choices=("zh", "en"), default=default, help="消息语言 (message language), default zh")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="govreport-xl",
@@ -582,7 +647,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name, func, help_text):
         sp = sub.add_parser(name, help=help_text, description=help_text)
-        sp.add_argument("--lang", choices=("zh", "en"), default="zh", help="消息语言 (message language), default zh")
+        _lang_arg(sp)
         sp.set_defaults(func=func)
         return sp
 
@@ -595,7 +660,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="以 JSON 输出 (print JSON)")
     sp.add_argument("--previous", nargs="+", metavar="PATH",
                     help="上年度的报告（文件、文件夹或 .jsonl 导出），按统一社会信用代码或机关名称对应，用于 X-01/X-02 (last year's reports, matched by body)")
-    sp.add_argument("--summary", metavar="汇总.xlsx", help="写出汇总工作簿：每份报告一行、每条规则一行 (write a summary workbook)")
+    sp.add_argument("--summary", metavar="SUMMARY.xlsx", help="写出汇总工作簿：每份报告一行、每条规则一行 (write a summary workbook)")
     sp.add_argument("--marked", metavar="FOLDER", help="为有问题的工作簿写出标记后的副本（同样的相对路径）(marked copies of workbooks with findings)")
     sp.add_argument("--failures-only", action="store_true", help="只列出未通过和无法读取的文件；与 --marked 同用时只为未通过的报告写标记副本 (list only files that do not pass; with --marked, copy only those)")
     _selection_args(sp)
@@ -651,21 +716,25 @@ def build_parser() -> argparse.ArgumentParser:
     addin = sp.add_subparsers(dest="addin_command", required=True, metavar="ACTION", parser_class=_Parser)
     bp = addin.add_parser("build", help="生成 .xlam (build the .xlam)", description="生成 .xlam 加载项 (build the .xlam add-in)")
     bp.add_argument("-o", "--output", required=True, help="输出 .xlam")
-    bp.set_defaults(func=cmd_addin_build, lang="zh")
+    _lang_arg(bp, default=argparse.SUPPRESS)  # `addin --lang en install` as well
+    bp.set_defaults(func=cmd_addin_build)
     folder_help = "加载项所在的文件夹，默认为本用户的 XLSTART (the add-in's folder; default: this user's XLSTART)"
     ip = addin.add_parser("install", help="安装到本机 Excel (install into this PC's Excel)",
                           description="把加载项放进 Excel 启动文件夹并写入本 Python 的路径 (place it in XLSTART, set this Python as the interpreter)")
     ip.add_argument("--folder", metavar="DIR", help=folder_help)
     ip.add_argument("--xlam", metavar="FILE", help="放置这个已生成（可已签名）的加载项，而不在本机生成 (place this prebuilt, maybe signed, add-in)")
-    ip.set_defaults(func=cmd_addin_install, lang="zh")
+    _lang_arg(ip, default=argparse.SUPPRESS)  # `addin --lang en install` as well
+    ip.set_defaults(func=cmd_addin_install)
     up = addin.add_parser("uninstall", help="从本机删除加载项和设置 (remove the add-in and its settings)",
                           description="删除加载项和本用户的设置文件 (remove the add-in and this user's conf)")
     up.add_argument("--folder", metavar="DIR", help=folder_help)
-    up.set_defaults(func=cmd_addin_uninstall, lang="zh")
+    _lang_arg(up, default=argparse.SUPPRESS)  # `addin --lang en install` as well
+    up.set_defaults(func=cmd_addin_uninstall)
     dp = addin.add_parser("doctor", help="检查加载项、设置和 Python 是否一致 (check add-in, conf and Python agree)",
                           description="检查加载项、设置文件和其中的 Python（及其 xlwings 版本）是否一致 (check that they agree)")
     dp.add_argument("--folder", metavar="DIR", help=folder_help)
-    dp.set_defaults(func=cmd_addin_doctor, lang="zh")
+    _lang_arg(dp, default=argparse.SUPPRESS)  # `addin --lang en install` as well
+    dp.set_defaults(func=cmd_addin_doctor)
     kp = addin.add_parser("kit", help="生成离线安装包 (build the offline install kit for Windows)",
                           description="为没有网络的 Windows 电脑生成安装包：全部 wheel、加载项、install.cmd/uninstall.cmd "
                                       "(wheels for Windows x64/x86, the add-in, install.cmd and uninstall.cmd)")
@@ -674,7 +743,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="目标电脑的 Python 版本，可重复，默认为本机的版本 (target Python versions; default: this one's)")
     kp.add_argument("--find-links", metavar="DIR", help="另在这个文件夹中找 wheel (also look for wheels here)")
     kp.add_argument("--no-index", action="store_true", help="不访问软件包索引，只用 --find-links (offline: --find-links only)")
-    kp.set_defaults(func=cmd_addin_kit, lang="zh")
+    _lang_arg(kp, default=argparse.SUPPRESS)  # `addin --lang en install` as well
+    kp.set_defaults(func=cmd_addin_kit)
     return p
 
 
@@ -702,6 +772,8 @@ def _stop_on_sigterm() -> None:
 def main(argv: list[str] | None = None) -> int:
     _tolerant_output()
     _stop_on_sigterm()
+    words = sys.argv[1:] if argv is None else argv
+    _Parser.lang = "en" if "--lang=en" in words or ["--lang", "en"] in (words[i:i + 2] for i in range(len(words))) else "zh"
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -712,12 +784,12 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())  # so that Python's own flush at exit says nothing
         return EXIT_OK
     except SourceError as exc:  # e.g. last year's report cannot be read
-        _say(exc.message(args.lang), sys.stderr)
+        _aside(exc.message(args.lang))
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         return 130
     except OSError as exc:  # e.g. an output folder that cannot be written
-        _say(f"{exc.filename or ''}：{exc.strerror or exc}", sys.stderr)
+        _aside(f"{exc.filename or ''}{UI[getattr(args, 'lang', 'zh')]['colon']}{exc.strerror or exc}")
         return EXIT_UNREADABLE
 
 

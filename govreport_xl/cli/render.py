@@ -24,7 +24,7 @@ UI = {
         "blanks": "共 {n} 个单元格未填写，按 0 计算：{cells}{more}", "more": " 等",
         "unchecked": "无法校验", "unchecked_line": "{n} 项（{rules}）：{reason}", "waiting": "改正后再查",
         "total": "共 {n} 份报告：{ok} 份通过，{bad} 份不通过，{inc} 份不完整，{err} 个文件无法读取",
-        "wrote": "已写入 {path}", "written_n": "已导出 {n} 份报告到 {path}", "colon": "：", "paren": "（{}）", "codes": "单元格代码",
+        "wrote": "已写入 {path}", "written_n": "已导出 {n} 份报告到 {path}", "wrote_n": "已写入 {n} 份报告到 {path}", "colon": "：", "paren": "（{}）", "codes": "单元格代码",
         "sep": "、", "previous": "未与上年核对",
     },
     "en": {
@@ -35,7 +35,7 @@ UI = {
         "blanks": "{n} cells are blank and counted as 0: {cells}{more}", "more": " …",
         "unchecked": "not checkable", "unchecked_line": "{n} checks ({rules}): {reason}", "waiting": "after the fix",
         "total": "{n} reports: {ok} valid, {bad} invalid, {inc} incomplete, {err} files unreadable",
-        "wrote": "wrote {path}", "written_n": "exported {n} reports to {path}", "colon": ": ", "paren": " ({})", "codes": "cell codes",
+        "wrote": "wrote {path}", "written_n": "exported {n} reports to {path}", "wrote_n": "wrote {n} reports to {path}", "colon": ": ", "paren": " ({})", "codes": "cell codes",
         "sep": ", ", "previous": "not compared with last year",
     },
 }
