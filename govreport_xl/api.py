@@ -288,7 +288,9 @@ def validate_many(paths: Iterable, *, jobs: int | None = None, previous=None,
     relative path, told apart where two inputs share one; with `marked_failing_only`, only of
     those that do not pass). Each file is read in a worker process
     under `budget` (time, memory): a file past it, or whose worker the system killed, is an
-    unreadable Result saying so, and the others go on. `budget=None` reads in this process."""
+    unreadable Result saying so, and the others go on. `budget=None` reads in this process, one
+    file after another, with no worker and no limit: for a caller that already runs in a worker
+    process with limits of its own (the server's), so that no worker starts another process."""
     from .bulk.inputs import mirrored_names
 
     options = _options(previous, rules, skip, today, marked, marked_failing_only)
