@@ -137,9 +137,9 @@ def test_where_stdout_is_data_it_holds_the_data_alone(runs, files):
         code, out, err = runs[name, "zh"]
         records = json.loads(out)
         assert code == 2 and [r["status"] for r in records] == ["unreadable", "valid"], name
-        assert err.startswith(f"× {files / 'texts' / 'other.txt'}：没有找到"), (name, err)
+        assert err.startswith(f"× {files / 'texts' / 'other.txt'}：不是政府信息公开工作年度报告"), (name, err)
     code, out, err = runs["import", "zh"]
-    assert out.splitlines()[0].startswith(f"× {files / 'texts' / 'other.txt'}：没有找到")
+    assert out.splitlines()[0].startswith(f"× {files / 'texts' / 'other.txt'}：不是政府信息公开工作年度报告")
     assert out.splitlines()[-1] == f"已写入 2 份报告到 {files / 'out-zh' / 'i.jsonl'}" and err == ""
     assert runs["rules", "zh"][1].startswith("| 编号 |")
 
