@@ -545,3 +545,76 @@ def test_the_latest_upload_is_the_last_one_received_when_two_commit_out_of_order
 def _checked(upload):
     from govreport_xl.server.checking import Checked
     return Checked(json.loads(upload.record), upload.status, upload.errors, upload.warnings, view=json.loads(upload.view))
+
+
+def test_uploads_of_one_body_at_the_same_moment_are_all_kept_and_the_newest_counts(office, files, monkeypatch):
+    """A clerk double-clicks 上传 and a colleague sends another file at the same moment: three
+    uploads of one body over HTTP at once. The colleague's record is written first and its
+    transaction held open for a few seconds after the double-click's two have been let in, long
+    enough for them to commit theirs if nothing made them wait for it (without the body's row
+    locked, PostgreSQL then made the colleague's older upload the current one). Every upload is
+    acknowledged and kept, exactly one is the body's current upload (the newest), the page and
+    the dashboard show that one, the same bytes are stored once, and the audit log has one line
+    per upload."""
+    import threading
+    import time
+
+    from govreport_xl.server import submissions
+
+    round_url, links = a_round(office, "640228")
+    link = links["大武口区人民政府"]
+    holder = "同事的.xlsx"
+    sent = [("第一次.xlsx", files["many"]), ("双击的.xlsx", files["many"]), (holder, files["example"])]
+    holding, committed = threading.Event(), threading.Semaphore(0)
+    original_record, original_audit = submissions._record, submissions.audit
+
+    def record(app, body_id, sha, size, filename, *rest):
+        if filename == holder:
+            return original_record(app, body_id, sha, size, filename, *rest)
+        assert holding.wait(120), "the colleague's upload never reached the database"
+        upload_id = original_record(app, body_id, sha, size, filename, *rest)  # let in while it is being written
+        committed.release()
+        return upload_id
+
+    def audit(*args, detail="", **kwargs):  # inside the writing transaction, its upload row flushed
+        if detail.startswith(holder):
+            holding.set()
+            until = time.monotonic() + 5  # the others commit now, unless the body's row is held
+            for _ in sent[1:]:
+                committed.acquire(timeout=max(0.0, until - time.monotonic()))
+        return original_audit(*args, detail=detail, **kwargs)
+
+    monkeypatch.setattr(submissions, "_record", record)
+    monkeypatch.setattr(submissions, "audit", audit)
+    start, answers = threading.Barrier(len(sent)), {}
+
+    def send(name, path):
+        start.wait(30)
+        answers[name] = office.upload(link, path, filename=name)
+
+    threads = [threading.Thread(target=send, args=item) for item in sent]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    assert {name: r.status_code for name, r in answers.items()} == {name: 303 for name, _ in sent}
+    acked = {name: int(r.headers["location"].rsplit("=", 1)[1]) for name, r in answers.items()}
+
+    with office.app.state.db.read() as s:
+        body = s.get(Body, s.get(Upload, acked["第一次.xlsx"]).body_id)
+        uploads = {u.id: u for u in s.query(Upload).filter(Upload.body_id == body.id)}
+        lines = s.query(AuditEntry).filter(AuditEntry.body_id == body.id, AuditEntry.action == "upload").all()
+    assert sorted(uploads) == sorted(acked.values())  # none lost, none extra
+    newest = uploads[max(uploads)]
+    assert body.latest_upload_id == newest.id  # exactly one counts: the newest
+    assert {uploads[i].filename for i in acked.values()} == {name for name, _ in sent}
+    assert uploads[acked["第一次.xlsx"]].blob_sha256 == uploads[acked["双击的.xlsx"]].blob_sha256  # stored once
+    assert sorted(line.detail.split(" → ")[0] for line in lines) == sorted(name for name, _ in sent)
+    for line in lines:
+        assert uploads[acked[line.detail.split(" → ")[0]]].blob_sha256[:12] in line.detail
+
+    page = office.client.get(link).text  # the body's page: the current one, and all three in the history
+    assert verdict(page).startswith("通过") == (newest.status == "valid")
+    assert all(f"upload={i}" in page for i in uploads)
+    state = "passing" if newest.status == "valid" else "failing"
+    assert ">大武口区" in office.client.get(f"{round_url}?state={state}").text.split('id="bodies"')[1]
