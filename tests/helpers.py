@@ -84,3 +84,17 @@ def evaluate_values(values: dict, *, absent=(), today=TODAY, **options):
 
 def evaluate_report(report: Report, **options):
     return evaluate_values({**meta_values(report.meta), **report.values()}, **options)
+
+
+def session_processes(session: int) -> list[int]:
+    """The live processes of a session (a command started with start_new_session=True: its pid)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat[3]) == session and stat[0] != "Z":  # of the session, not yet reaped
+                pids.append(int(entry.name))
+    return pids

@@ -36,7 +36,8 @@ class Server:
             env["GOVREPORT_DATABASE_URL"] = self.database
         log = open(self.data.parent / f"server-{self.port}.log", "a", encoding="utf-8")
         self.log_path = Path(log.name)
-        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env)
+        # a session of its own: its worker processes can be found (and found gone) by it
+        self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

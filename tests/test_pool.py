@@ -11,14 +11,13 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import openpyxl
 import pytest
 
 from govreport_xl.bulk.pool import KILLED, MEMORY, TIME, Budget, budgeted_map
 from govreport_xl.excel.layout import address
-from helpers import EXAMPLE_XLSX, ROOT
+from helpers import EXAMPLE_XLSX, ROOT, session_processes
 
 
 def _work(item):
@@ -60,19 +59,6 @@ def test_items_in_flight_stay_few_however_many_there_are():
     assert list(got) == list(range(1, 200))
 
 
-def _children_of(session: int) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(stat[3]) == session and stat[0] != "Z":  # the process group, not yet reaped
-                pids.append(int(entry.name))
-    return pids
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_ends_the_run_within_seconds_with_outputs_whole_or_absent(tmp_path, sig):
@@ -96,9 +82,9 @@ def test_a_signal_ends_the_run_within_seconds_with_outputs_whole_or_absent(tmp_p
     assert proc.returncode == 130
     assert b"Traceback" not in proc.stderr.read()
     deadline = time.monotonic() + 5
-    while _children_of(proc.pid) and time.monotonic() < deadline:
+    while session_processes(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _children_of(proc.pid) == []  # no worker left running
+    assert session_processes(proc.pid) == []  # no worker left running
     assert not (tmp_path / "s.xlsx").exists()  # a summary is written whole at the end, or not at all
     assert [p.name for p in tmp_path.rglob("*.tmp")] == []  # no temporary file left behind
 
@@ -117,9 +103,9 @@ def test_workers_of_a_run_killed_outright_leave_too(tmp_path):
     proc.kill()
     proc.wait(timeout=30)
     deadline = time.monotonic() + 20
-    while _children_of(proc.pid) and time.monotonic() < deadline:
+    while session_processes(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert _children_of(proc.pid) == []  # they used to wait on their pipes for ever
+    assert session_processes(proc.pid) == []  # they used to wait on their pipes for ever
 
 
 @pytest.mark.slow

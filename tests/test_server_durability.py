@@ -1,10 +1,12 @@
 """An upload is acknowledged only once its file and record are durable: a burst of uploads, the
 server killed with SIGKILL in the middle, restarted, and every acknowledged upload is there, its
-file intact (the same SHA-256 as sent), its record complete."""
+file intact (the same SHA-256 as sent), its record complete. A server stopped, politely or not,
+leaves no worker process behind."""
 
 from __future__ import annotations
 
 import hashlib
+import signal
 import threading
 import time
 
@@ -15,7 +17,7 @@ pytest.importorskip("fastapi", reason="the [server] extra is not installed")
 from govreport_xl.server.db import Database, Upload  # noqa: E402
 from govreport_xl.server.settings import Settings  # noqa: E402
 from govreport_xl.server.store import FileStore, sha256_of  # noqa: E402
-from helpers import EXAMPLE_XLSX  # noqa: E402
+from helpers import EXAMPLE_XLSX, session_processes  # noqa: E402
 from server_process import Browser, Server  # noqa: E402
 
 CLIENTS, BODIES = 6, 12
@@ -80,3 +82,37 @@ def test_every_acknowledged_upload_survives_kill_9(tmp_path):
         assert page.status_code == 200
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_stopped_server_leaves_no_worker_behind(tmp_path, sig):
+    """Stopped while it checks an upload (one worker busy) and after others (idle ones waiting):
+    none of its processes is left, whether it could stop them (SIGTERM) or not (SIGKILL)."""
+    server = Server(tmp_path / "data").start()
+    try:
+        office = Browser(server)
+        office.setup()
+        _, links = office.round_with_bodies(2022, "640200", ["第一机关", "第二机关"])
+        assert office.post(f"{links['第一机关']}/upload", files={"file": ("a.xlsx", EXAMPLE_XLSX.read_bytes())}).status_code == 303
+        busy = threading.Thread(target=lambda: _quietly(office.post, f"{links['第二机关']}/upload",
+                                                        files={"file": ("b.xlsx", EXAMPLE_XLSX.read_bytes())}))
+        busy.start()
+        time.sleep(0.5)  # the second upload on its way (whether it is acknowledged does not matter here)
+        workers = [pid for pid in session_processes(server.process.pid) if pid != server.process.pid]
+        assert workers, "the server runs its checks in worker processes"
+        server.process.send_signal(sig)
+        server.process.wait(60)
+        busy.join(60)
+        deadline = time.monotonic() + 30
+        while session_processes(server.process.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert session_processes(server.process.pid) == []
+    finally:
+        server.kill()
+
+
+def _quietly(fn, *args, **kwargs):
+    try:
+        fn(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - the server went away mid-request
+        pass
