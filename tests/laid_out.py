@@ -48,6 +48,11 @@ def _word(text: str, x0: float, x1: float, top: float) -> dict:
     return {"text": text, "x0": x0, "x1": x1, "top": top, "bottom": top + HEIGHT}
 
 
+def line(text: str, x0: float, top: float) -> dict:
+    """A line of text (a title) as a word."""
+    return _word(text, x0, x0 + len(text) * CHAR, top)
+
+
 def _groups() -> list[tuple[int, str, list[str]]]:
     """(group column, group label, its rows), in order: 三、本年度办理结果 over R03–R24 in the
     first column, （三）不予公开 and the others in the second."""
