@@ -12,7 +12,6 @@ An input that cannot be read gives a Result whose `error` says why; no exception
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -94,11 +93,11 @@ def sources_of(path: str | Path, keep_going: bool = False) -> list:
 
 
 def _in_memory_workbook(wb) -> CellSource:
-    from .excel.reader import WorkbookSource
+    """An openpyxl Workbook read as it holds (formulas, or with data_only=True their results),
+    never saved and re-read: see `excel.reader.OpenpyxlSource`."""
+    from .excel.reader import OpenpyxlSource
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return WorkbookSource(buffer, name=getattr(wb, "path", None) or "workbook")
+    return OpenpyxlSource(wb)
 
 
 def source_of(source) -> CellSource:

@@ -8,37 +8,23 @@ engine lists them as not checkable.
 
 from __future__ import annotations
 
-import re
-
 from ..core.source import RawCell, WorkbookFacts
-from ..excel.layout import VERSION_NAME, VERSION_PROPERTY, a1, defined_name, positions
+from ..excel.layout import VERSION_NAME, VERSION_PROPERTY, positions
+from ..excel.reader import Location, locate
 from ..excel.spec import TEMPLATE_SPEC
 
 ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!", "#SPILL!", "#CALC!"})
-_REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 
 
-def _destination(refers_to: str | None) -> tuple[str, int, int] | None:
-    m = _REF.match((refers_to or "").strip())
-    if not m:
-        return None
-    sheet = m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
-    col = 0
-    for ch in m.group(3):
-        col = col * 26 + ord(ch) - 64
-    return sheet, int(m.group(4)), col
-
-
-def book_names(book) -> dict[str, tuple[str, int, int]]:
-    """Workbook-scoped names of single cells -> (sheet, row, col)."""
+def book_names(book) -> dict[str, str]:
+    """Workbook-scoped names -> what they refer to ("='封面'!$B$3"), read by the package's one
+    A1 parser (`excel.reader.locate`)."""
     out = {}
     for name in book.names:
         full = name.name
         if "!" in full:  # a sheet-scoped name
             continue
-        dest = _destination(name.refers_to)
-        if dest is not None:
-            out[full] = dest
+        out[full] = name.refers_to or ""
     return out
 
 
@@ -60,10 +46,9 @@ class BookSource:
         self.names = book_names(book)
         sheets = [s.name for s in book.sheets]
         wanted: dict[str, list] = {}  # the sheets a report's cells are on, and those cells
-        for code, (sheet, row, col) in positions().items():
-            where = self.names.get(defined_name(code), (sheet, row, col))
-            if where[0] in sheets:
-                wanted.setdefault(where[0], []).append(where[1:])
+        for code in positions():
+            if (where := locate(code, self.names, sheets)) is not None:
+                wanted.setdefault(where.sheet, []).append((where.row, where.col))
         self.values: dict[str, list[list]] = {}
         self.formulas: dict[str, list[list] | None] = {}
         self.reads = 0
@@ -79,29 +64,20 @@ class BookSource:
             except NotImplementedError:  # the remote engine sends values only
                 formulas, reads_formulas = None, False
             self.formulas[sheet] = [list(r) for r in formulas] if formulas is not None else None
-        version = self._located(VERSION_NAME, fallback=False)
+        version = locate(VERSION_NAME, self.names, self.values, fallback=False)
         self.workbook = WorkbookFacts(
             TEMPLATE_SPEC, tuple(sheets), _custom_property(book),
-            None if version is None else self._raw(*version[:3]).value, reads_formulas,
+            None if version is None else self._raw(version).value, reads_formulas,
         )
 
-    def _located(self, code: str, fallback: bool = True) -> tuple[str, int, int, bool] | None:
-        where = self.names.get(defined_name(code))
-        by_position = where is None
-        if by_position:
-            if not fallback:
-                return None
-            where = positions()[code]
-        return (*where, by_position) if where[0] in self.values else None
-
-    def _raw(self, sheet: str, row: int, col: int, by_position: bool = False) -> RawCell:
-        values = self.values[sheet]
+    def _raw(self, where: Location) -> RawCell:
+        row, col = where.row, where.col
         try:
-            value = values[row - 1][col - 1]
+            value = self.values[where.sheet][row - 1][col - 1]
         except IndexError:  # a name pointing past what was read
             value = None
         formula = None
-        formulas = self.formulas.get(sheet)
+        formulas = self.formulas.get(where.sheet)
         if formulas is not None:
             try:
                 text = formulas[row - 1][col - 1]
@@ -109,8 +85,8 @@ class BookSource:
                 text = None
             formula = text if isinstance(text, str) and text.startswith("=") else None
         is_error = isinstance(value, str) and value in ERROR_VALUES
-        return RawCell(value, formula, is_error, f"{sheet}!{a1(row, col)}", by_position)
+        return where.raw(value, formula, is_error)
 
     def cell(self, code: str) -> RawCell | None:
-        where = self._located(code)
-        return None if where is None else self._raw(*where)
+        where = locate(code, self.names, self.values)
+        return None if where is None else self._raw(where)

@@ -79,6 +79,8 @@ def _non_number(raw, is_error: bool) -> Parsed | None:
         return Parsed(None, Reason("bool", "TRUE" if raw else "FALSE"))
     if isinstance(raw, (_dt.datetime, _dt.date, _dt.time)):
         return Parsed(None, Reason("date", raw.isoformat()))
+    if isinstance(raw, _dt.timedelta):  # a number formatted as [h]:mm
+        return Parsed(None, Reason("duration", str(raw)))
     if isinstance(raw, str):
         return _refuse_text(raw)
     if not isinstance(raw, (int, float, Decimal)):

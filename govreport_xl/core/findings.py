@@ -47,9 +47,18 @@ REASONS: dict[str, dict[str, str]] = {
     "not_given": {"zh": "报告没有分项列出，只给出合计「{raw}」", "en": "not given separately; only their total '{raw}' is printed"},
     "cell_count": {"zh": "这一行的数字个数与表格列数不符：「{raw}」", "en": "this row has the wrong number of cells: '{raw}'"},
     "not_found": {"zh": "没有找到", "en": "not found"},
+    # a workbook cell that cannot be read (a damaged or crafted file)
+    "bad_style": {"zh": "数字的样式（{raw}）在工作簿中不存在或无法识别，不能确定是否为日期",
+                  "en": "its style ({raw}) is missing or unreadable, so whether it is a date cannot be told"},
+    "bad_shared_string": {"zh": "引用的共享字符串「{raw}」不存在", "en": "refers to shared string '{raw}', which does not exist"},
+    "bad_date": {"zh": "「{raw}」不是有效的日期", "en": "'{raw}' is not a valid date"},
+    "date_out_of_range": {"zh": "设为日期格式，但 {raw} 超出了日期的范围", "en": "is formatted as a date, but {raw} is outside the range of dates"},
+    "too_long": {"zh": "内容长达 {raw} 个字符，超过表格单元格的上限", "en": "holds {raw} characters, more than a spreadsheet cell can"},
+    "duration": {"zh": "填的是时长 {raw}", "en": "holds a duration {raw}"},
     # metadata
     "blank": {"zh": "", "en": ""},
     "bad_year": {"zh": "（「{raw}」不是年份，请填 4 位数字，如 2022）", "en": " ('{raw}' is not a year: write four digits, such as 2022)"},
+    "unread_field": {"zh": "（单元格无法读取：{raw}）", "en": " (the cell cannot be read: {raw})"},  # raw: the cell's Reason
     "meta_error": {"zh": "（是错误值 {raw}）", "en": " (the error value {raw})"},
     "uscc_length": {"zh": "应为 18 位，实际 {raw} 位", "en": "must have 18 characters, has {raw}"},
     "uscc_chars": {"zh": "含有不允许的字符「{raw}」", "en": "contains characters not allowed: '{raw}'"},
@@ -61,6 +70,10 @@ REASONS: dict[str, dict[str, str]] = {
     },
     "missing_sheet": {"zh": "缺少工作表「{raw}」：请用模板重新填写", "en": "sheet '{raw}' is missing: fill in a fresh template"},
     "missing_name": {"zh": "缺少名称 {raw}，已按模板位置读取：请用模板重新填写", "en": "defined name {raw} is missing and was read from the template position: fill in a fresh template"},
+    "name_not_a_cell": {
+        "zh": "名称 {raw}没有指向一个单元格，已按模板位置读取：请用模板重新填写",
+        "en": "defined name {raw} does not point at one cell and was read from the template position: fill in a fresh template",
+    },
     "unknown_version": {"zh": "模板版本「{raw}」未知：请用最新的模板重新填写", "en": "unknown template version '{raw}': fill in the current template"},
     "version_mismatch": {
         "zh": "文档属性与隐藏单元格中的模板版本不一致（{raw}），可能混用了不同版本的模板：请用最新的模板重新填写",
@@ -126,7 +139,8 @@ class Reason:
     raw: str = ""
 
     def render(self, lang: str) -> str:
-        return REASONS[self.key][lang].format(raw=self.raw)
+        raw = self.raw.render(lang) if isinstance(self.raw, Reason) else self.raw
+        return REASONS[self.key][lang].format(raw=raw)
 
 
 @dataclass(frozen=True)

@@ -127,7 +127,8 @@ class _Reader:
         if raw.address:
             self.reading.addresses[code] = raw.address
         if raw.by_position and self.workbook is not None:
-            self.issue("missing_name", code.replace(".", "_"), [code] if code in CELLS else [])
+            key, text = ("name_not_a_cell", raw.name_target) if raw.name_target else ("missing_name", code.replace(".", "_"))
+            self.issue(key, text, [code] if code in CELLS else [])
         elif not raw.by_position:
             self.named.add(code)
         return raw
@@ -178,13 +179,16 @@ class _Reader:
         if raw.formula is not None:
             sheet = a1.split_address(raw.address)[0] if raw.address else ""
             expected = self._expected_parts(code)
-            if expected is not None and sorted(a1.sum_cells(raw.formula, sheet) or []) != sorted(expected):
+            if expected is not None and sorted(a1.sum_cells(raw.formula, sheet, len(expected)) or []) != sorted(expected):
                 self.issue("total_formula_changed", raw.formula, [code], [raw.address])
             if raw.value is None and not raw.is_error:
                 uncached.append(code)  # written by a script: computed as the formula would
                 return None
         elif not self.workbook.reads_formulas:
             self.reading.formulas_unchecked += (code,)
+            if self.workbook.results_may_be_missing and is_blank(raw.value):
+                uncached.append(code)  # maybe a formula no spreadsheet has calculated: computed as it would
+                return None
         elif is_blank(raw.value):
             self.issue("total_cleared", "", [code], [raw.address])
         else:
@@ -208,11 +212,11 @@ class _Reader:
             if raw.unread is not None:  # the reader's uncertainty: no value, and no finding
                 self.reading.unread[code] = raw.unread
                 continue
-            if cell.is_total and self.workbook is not None:
+            if cell.is_total and self.workbook is not None and raw.reason is None:  # refused: said so, nothing more
                 raw = self.total_content(code, raw, uncached)
                 if raw is None:
                     continue
-            elif raw.formula is not None and raw.value is None and not raw.is_error:
+            elif raw.formula is not None and raw.value is None and not raw.is_error and raw.reason is None:
                 self.refuse(code, Reason("no_cached_value", raw.formula))
                 self.values[code] = None
                 continue
@@ -234,6 +238,8 @@ class _Reader:
         for f in META_FIELDS:
             raw = self.raw(f.name)
             value = None if raw is None else raw.value
+            if raw is not None and raw.reason is not None:  # a cell the source could not read: why, not "blank"
+                self.refuse(f.name, Reason("unread_field", raw.reason))
             if f.key == "year":
                 parsed = parse_year(value, raw is not None and raw.is_error)
                 meta["year"] = parsed.value

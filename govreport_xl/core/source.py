@@ -40,12 +40,13 @@ class RawCell:
     formula: str | None = None  # the formula text ("=SUM(D6:I6)") where the cell holds one
     is_error: bool = False  # the value is an error value such as #REF!
     address: str | None = None  # "sheet!A1" where it was read
-    by_position: bool = False  # found at the template position because its defined name is missing
+    by_position: bool = False  # found at the template position: its defined name is missing or not one cell
     printed: bool = False  # a published table's text: the text is the figure
     reason: Reason | None = None  # the value the source could not take (a number too large …): refused, a finding
     # the source has the cell but could not read it (digits run together several ways …): its
     # reader's uncertainty, not the report's error; no finding, the checks that need it are not checkable
     unread: Reason | None = None
+    name_target: str | None = None  # by position because the name points at something else: "NAME（target）"
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ class WorkbookFacts:
     reads_formulas: bool = True  # False where the engine sees values only (xlwings remote)
     constants: tuple[str, ...] | None = None  # "sheet!A1" of the spec's formula cells that hold none; None: not looked at
     located: dict[str, str] = field(default_factory=dict)  # template sheet -> the sheet its anchor name points at
+    results_may_be_missing: bool = False  # a blank may be a formula never calculated (openpyxl's data_only view)
 
 
 class CellSource(Protocol):

@@ -1,63 +1,477 @@
-"""A small, safe, single-pass reader of the parts of an .xlsx a report lives in.
+"""A small, safe, linear reader of the parts of an .xlsx a report lives in.
 
 openpyxl gives either the formulas or their cached results, so reading both meant parsing every
 sheet twice; this reader gets both from one pass over the sheets asked for, and nothing else
-(the long check sheet is never parsed). Every XML part goes through defusedxml with DTDs
-forbidden (the Open Packaging Conventions forbid them), and every zip member's declared size
-and compression ratio are checked before it is inflated. Tests prove it gives exactly what
-openpyxl gives on the same files.
+(another sheet is never opened; the check sheet is only scanned for which cells hold formulas).
+It reads what openpyxl reads, by openpyxl's own rules (where a cell without `r=` sits, how a
+shared formula or a date-formatted number reads; the tests compare the two cell by cell on
+generated workbooks), and where openpyxl would stop with an exception it says what is wrong
+with that cell instead.
+
+Bounded per file, whatever the file holds:
+- a zip of at most MAX_MEMBERS members; each part at most MAX_PART_BYTES inflated and MAX_RATIO
+  times its compressed size, checked on the declared sizes before inflating and while inflating;
+- each XML part parsed in one pass by expat (linear; DTDs refused, as the Open Packaging
+  Conventions forbid them), and only if it has at most MAX_TAGS tags: memory holds the cells
+  kept, never a tree of the part;
+- a cell's text at most MAX_TEXT characters and a formula at most MAX_FORMULA (Excel's own
+  limits), a number format at most MAX_FORMAT (openpyxl's date test is quadratic past it);
+- a shared formula is translated for a cell only when that cell's formula is asked for.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import posixpath
-import re
+import pyexpat
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from defusedxml import ElementTree as SafeET
-from defusedxml.common import DefusedXmlException
-from openpyxl.formula.translate import Translator
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+from openpyxl.formula.tokenizer import TokenizerError
+from openpyxl.formula.translate import Translator, TranslatorError
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.cell import get_column_letter
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
+from openpyxl.xml.constants import SHARED_STRINGS, XLSM, XLSX, XLTM, XLTX
 
+from ..core import a1
+from ..core.findings import Reason
 from ..core.source import SourceError, refuse
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
-
+MAX_MEMBERS = 10_000  # a workbook has tens of parts
 MAX_PART_BYTES = 64 * 1024 * 1024  # a report's sheet is kilobytes; anything this large is not one
 MAX_RATIO = 200  # deflate rarely beats 100:1 on real sheets; bombs reach 1000:1
-_CELL_REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
-_SI = re.compile(rb"<si\s*/>|<si>(.*?)</si>", re.S)
-_ROOT_TAG = re.compile(rb"<(\w+:)?sst\b")
-# a cell element that holds a formula: <c r="I5" …><f>…  (whatever order its attributes come in)
-_CELL_WITH_FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3}\d+)"[^>]*(?<!/)>\s*<(?:\w+:)?f\b')
+MAX_TAGS = 2_000_000  # per XML part; the long check sheet has 27,000
+MAX_TEXT = 32_767  # characters in a cell (Excel's limit)
+MAX_FORMULA = 8_192  # characters in a formula (Excel's limit)
+MAX_FORMAT = 255  # characters in a number format code (Excel's limit)
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_DOC_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships}"
+_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types}"
+_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+_REL_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_OFFICE_DOCUMENT = _REL_TYPES + "officeDocument"
+_WORKBOOK_TYPES = (XLTM, XLTX, XLSM, XLSX)  # in openpyxl's order of preference
+_ROW, _C, _F, _V, _IS, _SI, _T, _R = (_MAIN + t for t in ("row", "c", "f", "v", "is", "si", "t", "r"))
 
 
 class PartError(Exception):
     """A part of the package that is missing, too large or not safe XML."""
 
 
-@dataclass(frozen=True)
 class Cell:
-    value: object  # constant or cached result; None when empty or nothing is cached
-    formula: str | None  # "=SUM(D6:I6)" where the cell holds a formula
-    data_type: str  # openpyxl's codes: n, s, b, e, d, f (str result) …
+    """One cell as stored: its constant or cached result, its formula, and what is wrong with it
+    where it cannot be read (then `value` is None)."""
+
+    __slots__ = ("value", "_formula", "data_type", "problem")
+
+    def __init__(self, value, formula, data_type: str, problem: Reason | None = None):
+        self.value = value  # constant or cached result; None when empty or nothing is cached
+        self._formula = formula  # "=SUM(D6:I6)", or a shared formula not yet translated
+        self.data_type = data_type  # openpyxl's codes: n, s, b, e, d, f (a formula without a result) …
+        self.problem = problem
+
+    @property
+    def formula(self) -> str | None:
+        if isinstance(self._formula, _SharedFormula):
+            self._formula = self._formula.text()
+        return self._formula
 
     @property
     def is_error(self) -> bool:
         return self.data_type == "e"
 
+    def __repr__(self):
+        return f"Cell({self.value!r}, {self.formula!r}, {self.data_type!r}, {self.problem!r})"
+
 
 EMPTY = Cell(None, None, "n")
 
+
+class _Master:
+    """The text of a shared formula and the cell it is written for; translated to another cell
+    with openpyxl's Translator (tokenised once, on first use)."""
+
+    def __init__(self, text: str, origin: str):
+        self.text, self.origin, self._translator = text, origin, None
+
+    def translate(self, ref: str) -> str:
+        try:
+            if self._translator is None:
+                self._translator = Translator(self.text, self.origin)
+            return self._translator.translate_formula(ref)
+        except (TokenizerError, TranslatorError, ValueError):  # a formula Excel would not have written
+            return self.text
+
+
+@dataclass(frozen=True)
+class _SharedFormula:
+    master: _Master
+    ref: str
+
+    def text(self) -> str:
+        return self.master.translate(self.ref)
+
+
+class _TooLong:
+    """Text past MAX_TEXT characters: its length is kept, not the text."""
+
+    __slots__ = ("length",)
+
+    def __init__(self, length: int):
+        self.length = length
+
+
+# --- XML, one pass ---------------------------------------------------------------------------
+
+def _no_dtd(*_):
+    raise PartError("declares a DTD")
+
+
+def _expat(data: bytes, name: str, start, end=None, text=None) -> None:
+    """Run expat over a whole part with these handlers (tag names as "namespace}local")."""
+    if data.count(b"<") > MAX_TAGS:  # every element needs one: this bounds the work below
+        raise PartError(f"part {name} has more than {MAX_TAGS} tags")
+    parser = pyexpat.ParserCreate(namespace_separator="}")
+    parser.StartDoctypeDeclHandler = _no_dtd  # entities can only be declared in a DTD
+    parser.StartElementHandler = start
+    if end is not None:
+        parser.EndElementHandler = end
+    if text is not None:
+        parser.buffer_text = True
+        parser.CharacterDataHandler = text
+    try:
+        parser.Parse(data, True)  # whole: expat before 2.6 rescans a token fed in pieces
+    except pyexpat.ExpatError as exc:
+        raise PartError(f"part {name}: {exc}") from None
+    except PartError as exc:
+        raise PartError(f"part {name}: {exc}") from None
+
+
+@dataclass
+class _Element:
+    tag: str
+    attrs: dict
+    parent: str | None
+    text: str = ""  # all the text inside it (as itertext), at most MAX_TEXT + 1 characters
+
+
+def _elements(data: bytes, name: str, wanted: frozenset[str]) -> list[_Element]:
+    """The elements of a small part whose tags are wanted, in document order."""
+    out: list[_Element] = []
+    stack: list[str] = []
+    open_: list[_Element] = []
+
+    def start(tag, attrs):
+        if tag in wanted:
+            element = _Element(tag, attrs, stack[-1] if stack else None)
+            out.append(element)
+            open_.append(element)
+        stack.append(tag)
+
+    def end(tag):
+        stack.pop()
+        if open_ and open_[-1].tag == tag and tag in wanted:
+            open_.pop()
+
+    def text(data):
+        for element in open_:
+            if len(element.text) <= MAX_TEXT:
+                element.text += data[:MAX_TEXT + 1 - len(element.text)]
+
+    _expat(data, name, start, end, text)
+    return out
+
+
+class _TextCollector:
+    """The text directly inside an element, before its first child (as ElementTree's .text),
+    kept up to MAX_TEXT characters."""
+
+    __slots__ = ("parts", "length", "open")
+
+    def __init__(self):
+        self.parts, self.length, self.open = [], 0, True
+
+    def add(self, data: str) -> None:
+        if self.open:
+            self.length += len(data)
+            if self.length <= MAX_TEXT:
+                self.parts.append(data)
+
+    def value(self):
+        if self.length > MAX_TEXT:
+            return _TooLong(self.length)
+        return "".join(self.parts) if self.parts else None
+
+
+class _Item:
+    """A string item (<si>, <is>) built from the events inside it, as openpyxl reads one: its own
+    <t> (the last) and the <t> of each of its runs; phonetic readings left out. Depths are
+    relative to the item (1: its children)."""
+
+    __slots__ = ("plain", "runs", "text", "slot", "in_run")
+
+    def __init__(self):
+        self.plain, self.runs, self.text, self.slot, self.in_run = None, [], None, 0, False
+
+    def start(self, tag: str, depth: int) -> None:
+        if self.text is not None:
+            self.text.open = False
+        if depth == 1:
+            self.in_run = tag == _R
+            if tag == _T:
+                self.text, self.slot = _TextCollector(), 1
+            elif tag == _R:
+                self.runs.append(None)
+        elif depth == 2 and self.in_run and tag == _T:
+            self.text, self.slot = _TextCollector(), 2
+
+    def end(self, depth: int) -> None:
+        if self.text is not None and depth == self.slot:
+            if depth == 1:
+                self.plain = self.text.value()
+            else:
+                self.runs[-1] = self.text.value()
+            self.text = None
+
+    def chars(self, data: str) -> None:
+        if self.text is not None:
+            self.text.add(data)
+
+    def value(self):
+        parts = ([self.plain] if self.plain is not None else []) + [r for r in self.runs if r is not None]
+        length = sum(p.length if isinstance(p, _TooLong) else len(p) for p in parts)
+        return _TooLong(length) if length > MAX_TEXT else "".join(parts)
+
+
+class _StringsReader:
+    """Every item of sharedStrings.xml: the <si> children of its root, as openpyxl counts them."""
+
+    def __init__(self):
+        self.items: list = []
+        self.depth = 0
+        self.item: _Item | None = None
+
+    def start(self, tag, attrs):
+        self.depth += 1
+        if self.item is not None:
+            self.item.start(tag, self.depth - 2)
+        elif self.depth == 2 and tag == _SI:
+            self.item = _Item()
+
+    def end(self, tag):
+        if self.item is not None:
+            if self.depth == 2:
+                value = self.item.value()
+                self.items.append(value.replace("x005F_", "") if isinstance(value, str) else value)  # as openpyxl does
+                self.item = None
+            else:
+                self.item.end(self.depth - 2)
+        self.depth -= 1
+
+    def chars(self, data):
+        if self.item is not None:
+            self.item.chars(data)
+
+
+MAX_CELLS = 500_000  # cells holding something, per sheet: a report sheet has hundreds
+
+
+class _SheetReader:
+    """One pass over a worksheet, placing cells by openpyxl's rules: a row without r= follows the
+    row before; a cell without r= follows the cell before it in its row (any child of a row
+    counts), and a cell's own r= never moves the row counter."""
+
+    def __init__(self, package: "Package", part: str):
+        self.package, self.part = package, part
+        self.cells: dict[tuple[int, int], Cell] = {}
+        self.masters: dict[str | None, _Master | None] = {}  # shared formula index -> master (None: too long)
+        self.depth = 0
+        self.row_depth = self.cell_depth = -1  # depth of the row and the cell being read; -1: none
+        self.row = self.col = 0
+        self.pos: tuple[int, int] | None = None
+        self.attrs: dict = {}
+        self.f_attrs: dict | None = None
+        self.f_text = self.v_text = None
+        self.v_seen = self.in_inline = False
+        self.inline: _Item | None = None
+        self.text: _TextCollector | None = None
+
+    def read(self, data: bytes) -> dict[tuple[int, int], Cell]:
+        _expat(data, self.part, self.start, self.end, self.chars)
+        return self.cells
+
+    def start(self, tag, attrs):
+        self.depth = depth = self.depth + 1
+        if self.text is not None:
+            self.text.open = False
+        if depth == self.row_depth + 1:  # a child of the row: a cell
+            self.col, pos = _place(attrs.get("r"), self.row, self.col)
+            if tag == _C:
+                self.pos, self.cell_depth, self.attrs = pos, depth, attrs
+                self.f_attrs = self.f_text = self.v_text = self.inline = None
+                self.v_seen = self.in_inline = False
+        elif tag == _ROW:
+            self.row, self.col, self.row_depth = _row_number(attrs.get("r"), self.row), 0, depth
+        elif self.pos is not None:
+            depth -= self.cell_depth
+            if self.in_inline:
+                self.inline.start(tag, depth - 1)
+            elif depth == 1:
+                if tag == _F and self.f_attrs is None:
+                    self.f_attrs, self.text = attrs, _TextCollector()
+                elif tag == _V and not self.v_seen:
+                    self.v_seen, self.text = True, _TextCollector()
+                elif tag == _IS and self.inline is None:
+                    self.inline, self.in_inline = _Item(), True
+
+    def end(self, tag):
+        depth = self.depth
+        self.depth -= 1
+        if self.pos is not None:
+            depth -= self.cell_depth
+            if self.in_inline:
+                if depth == 1:
+                    self.in_inline = False
+                else:
+                    self.inline.end(depth - 1)
+            elif depth == 1 and self.text is not None:
+                text = self.text.value()
+                if tag == _F:
+                    self.f_text = "" if text is None else text
+                else:
+                    self.v_text = text
+                self.text = None
+            elif depth == 0:
+                self._finish()
+                self.pos, self.cell_depth = None, -1
+        elif depth == self.row_depth:
+            self.row_depth = -1
+
+    def chars(self, data):
+        if self.in_inline:
+            self.inline.chars(data)
+        elif self.text is not None:
+            self.text.add(data)
+
+    def _finish(self) -> None:
+        formula = problem = None
+        if self.f_attrs is not None:
+            formula, problem = self._formula()
+        value, data_type, value_problem = self.package.cell_value(self.attrs, self.v_text, self.inline)
+        problem = problem or value_problem
+        if value is None and formula is None and problem is None:
+            return
+        if len(self.cells) >= MAX_CELLS:
+            raise PartError(f"more than {MAX_CELLS} cells hold something")
+        if problem is not None:
+            value = None
+        self.cells[self.pos] = Cell(value, formula, "f" if value is None and formula is not None else data_type, problem)
+
+    def _formula(self):
+        text, shared = self.f_text, self.f_attrs.get("t") == "shared"
+        si = self.f_attrs.get("si")
+        if isinstance(text, _TooLong) or len(text) > MAX_FORMULA:
+            if shared:
+                self.masters.setdefault(si, None)
+            return None, Reason("too_long", str(text.length if isinstance(text, _TooLong) else len(text)))
+        formula = "=" + text
+        if shared:  # as openpyxl: a known index is translated, else the cell is its master
+            ref = f"{get_column_letter(self.pos[1])}{self.pos[0]}"
+            if si in self.masters:
+                master = self.masters[si]
+                if master is None:
+                    return None, Reason("too_long", f"> {MAX_FORMULA}")
+                return _SharedFormula(master, ref), None
+            if formula != "=":
+                self.masters[si] = _Master(formula, ref)
+        return formula, None
+
+
+def _place(ref: str | None, row: int, col: int) -> tuple[int, tuple[int, int]]:
+    """(the row's column counter after a cell, the cell's (row, column))."""
+    if ref:
+        pos = a1.cell(ref)
+        if pos is None:
+            raise PartError(f"a cell at '{_shown(ref)}'")
+        return pos[1], pos
+    if col >= a1.MAX_COL:
+        raise PartError(f"row {row} has more than {a1.MAX_COL} cells")
+    return col + 1, (row, col + 1)
+
+
+def _formula_cells(data: bytes, part: str) -> set[tuple[int, int]]:
+    """Where the cells that hold a formula are, from the start tags alone (the long check sheet:
+    only whether its cells still hold their formulas is asked). Valid sheets hold <c> only in
+    <row> and <f> only in <c>; where a crafted one nests them elsewhere, a cell may be taken for
+    a formula cell that openpyxl would not, never the other way."""
+    found: list[tuple[int, str | None, int]] = []  # (row, the cell's r= or the last r= before it, cells since)
+    row, last, after, cell = 0, None, 0, None
+
+    def start(tag, attrs):
+        nonlocal row, last, after, cell
+        if tag == _C:
+            ref = attrs.get("r")
+            if ref:
+                last, after = ref, 0
+            else:
+                after += 1
+            cell = (row, last, after)
+        elif tag == _F:
+            if cell is not None:
+                found.append(cell)
+                cell = None
+        elif tag == _ROW:
+            row, last, after, cell = _row_number(attrs.get("r"), row), None, 0, None
+
+    _expat(data, part, start)
+    out = set()
+    for row, ref, after in found:
+        pos = a1.cell(ref) if ref else (row, 0)
+        if pos is None:
+            raise PartError(f"part {part}: a cell at '{_shown(ref)}'")
+        out.add(pos if not after else (row, pos[1] + after))
+    return out
+
+
+def _row_number(text: str | None, before: int) -> int:
+    if text is None:
+        return before + 1
+    try:
+        n = int(text)
+    except ValueError:
+        try:
+            f = float(text)
+        except ValueError:
+            f = 0.5
+        if not f.is_integer():
+            raise PartError(f"a row numbered '{text[:20]}'") from None
+        n = int(f)
+    if not 1 <= n <= a1.MAX_ROW:
+        raise PartError(f"a row numbered '{text[:20]}'")
+    return n
+
+
+def _number(raw: str) -> int | float | None:
+    """openpyxl's reading of a number ("1.5", "2E3" as float, else int), and where it would stop,
+    what Python makes of it (NaN and infinity: numbers the rules can name); None if nothing."""
+    try:
+        return float(raw) if "." in raw or "E" in raw or "e" in raw else int(raw)
+    except ValueError:
+        try:
+            return float(raw)
+        except ValueError:
+            return None
+
+
+def _shown(raw: str) -> str:
+    return raw if len(raw) <= 40 else raw[:40] + "…"
+
+
+# --- the package -----------------------------------------------------------------------------
 
 class Package:
     """An .xlsx opened for reading. Use as a context manager; the file is closed on exit."""
@@ -66,17 +480,21 @@ class Package:
         self.path = name or path  # what messages call it
         try:
             self.zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
             raise _not_a_workbook(self.path, _head(path), exc) from None
         try:
-            if "xl/workbook.xml" not in self.zip.namelist():
-                raise _other_package(self.path, self.zip)
+            if len(self.zip.infolist()) > MAX_MEMBERS:
+                raise refuse(self.path, f"含有 {len(self.zip.infolist())} 个部件，超过 {MAX_MEMBERS} 个，不像一个工作簿",
+                             f"has {len(self.zip.infolist())} parts, more than {MAX_MEMBERS}: not a workbook")
+            self.workbook_part = self._workbook_part()
+            if self.workbook_part is None:
+                raise _other_package(self.path, self)
             self._load_workbook()
         except BaseException:
             self.zip.close()
             raise
-        self._strings: list | None = None  # items as parsed text, or raw bytes until asked for
-        self._dates: list[bool] | None = None
+        self._strings: list | None = None
+        self._styles: list | None = None  # per cell style: "date", "timedelta", "" or None (cannot tell)
         self._sheets: dict[str, dict[tuple[int, int], Cell]] = {}
 
     def __enter__(self):
@@ -90,7 +508,8 @@ class Package:
 
     # --- parts -----------------------------------------------------------------------------
 
-    def part(self, name: str, required: bool = True) -> bytes | None:
+    def part(self, name: str, required: bool = True, at_most: int = MAX_PART_BYTES) -> bytes | None:
+        """A member inflated, within the bounds (`at_most` bytes: fewer to sniff)."""
         try:
             info = self.zip.getinfo(name)
         except KeyError:
@@ -101,46 +520,77 @@ class Package:
             raise PartError(f"part {name} declares {info.file_size} bytes ({info.compress_size} compressed)")
         try:
             with self.zip.open(info) as fh:
-                data = fh.read(MAX_PART_BYTES + 1)  # the declared size may lie
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+                data = fh.read(min(at_most, MAX_PART_BYTES) + 1)  # the declared size may lie
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
             raise PartError(f"part {name}: {exc}") from None
         if len(data) > MAX_PART_BYTES:
             raise PartError(f"part {name} inflates past {MAX_PART_BYTES} bytes")
-        return data
+        return data[:at_most]
 
-    def xml(self, name: str, required: bool = True):
+    def elements(self, name: str, wanted: set[str], required: bool = True) -> list[_Element] | None:
         data = self.part(name, required)
-        if data is None:
-            return None
-        try:
-            return SafeET.fromstring(data, forbid_dtd=True)
-        except (DefusedXmlException, SafeET.ParseError) as exc:
-            raise PartError(f"part {name}: {exc}") from None
+        return None if data is None else _elements(data, name, frozenset(wanted))
 
-    def _rels(self, part: str) -> dict[str, str]:
-        folder, name = posixpath.split(part)
-        root = self.xml(posixpath.join(folder, "_rels", name + ".rels"), required=False)
+    def rels(self, part: str, types: bool = False) -> dict:
+        """Relationship id -> the part it targets (or with `types`, (type, part)); external
+        targets left out. Targets resolved as openpyxl resolves them. `part` is the source part,
+        or "_rels/.rels" for the package's own."""
+        if part == "_rels/.rels":
+            folder, rels_part = "", part
+        else:
+            folder, name = posixpath.split(part)
+            rels_part = posixpath.join(folder, "_rels", name + ".rels")
         out = {}
-        for rel in root if root is not None else ():
-            target = rel.get("Target", "")
-            out[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        for rel in self.elements(rels_part, {_PKG_REL + "Relationship"}, required=False) or ():
+            target = rel.attrs.get("Target", "")
+            if rel.attrs.get("TargetMode") == "External":
+                continue
+            target = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+            out[rel.attrs.get("Id")] = (rel.attrs.get("Type"), target) if types else target
         return out
+
+    def _find(self, content_types: tuple[str, ...], rels: list[tuple[str, str]], rel_type: str, usual: str) -> str | None:
+        """A part as openpyxl finds it (the first override of its content type), else where the
+        relationships point, else where every writer puts it; None if it is in none of them."""
+        for wanted in content_types:
+            part = next((p for t, p in self._types if t == wanted), None)
+            if part in self._members:
+                return part
+        for kind, target in rels:
+            if kind == rel_type and target in self._members:
+                return target
+        return usual if usual in self._members else None
+
+    def _workbook_part(self) -> str | None:
+        self._members = set(self.zip.namelist())
+        try:
+            types = self.elements("[Content_Types].xml", {_TYPES + "Override"}, required=False) or []
+            self._types = [(e.attrs.get("ContentType"), e.attrs.get("PartName", "").lstrip("/")) for e in types]
+            return self._find(_WORKBOOK_TYPES, list(self.rels("_rels/.rels", types=True).values()), _OFFICE_DOCUMENT, "xl/workbook.xml")
+        except PartError as exc:
+            raise _unreadable(self.path, exc) from None
 
     def _load_workbook(self) -> None:
         try:
-            root = self.xml("xl/workbook.xml")
-            rels = self._rels("xl/workbook.xml")
-            self.sheet_parts = {s.get("name"): rels.get(s.get(f"{_REL_NS}id")) for s in root.iter(f"{_NS}sheet")}
-            self.names: dict[str, tuple[str, str]] = {}
-            for dn in root.iter(f"{_NS}definedName"):
-                if dn.get("localSheetId") is None and (dest := _destination(dn.text or "")):
-                    self.names.setdefault(dn.get("name"), dest)
-            pr = root.find(f"{_NS}workbookPr")
-            self.epoch = CALENDAR_MAC_1904 if pr is not None and pr.get("date1904") in ("1", "true") else CALENDAR_WINDOWS_1900
+            book = self.elements(self.workbook_part, {_MAIN + "sheet", _MAIN + "definedName", _MAIN + "workbookPr"})
+            rels = self.rels(self.workbook_part, types=True)
+            self.strings_part = self._find((SHARED_STRINGS,), list(rels.values()), _REL_TYPES + "sharedStrings", "xl/sharedStrings.xml")
+            self.styles_part = self._find((), list(rels.values()), _REL_TYPES + "styles", "xl/styles.xml")
+            self.sheet_parts: dict[str, str | None] = {}  # sheets whose part is missing are left out, as openpyxl does
+            self.names: dict[str, str] = {}  # workbook-scoped defined names -> what they refer to
+            self.epoch = CALENDAR_WINDOWS_1900
+            for e in book:
+                if e.tag == _MAIN + "sheet" and e.attrs.get("name") is not None:
+                    target = rels.get(e.attrs.get(_DOC_REL + "id"), (None, None))[1]
+                    if target in self._members:
+                        self.sheet_parts.setdefault(e.attrs["name"], target)
+                elif e.tag == _MAIN + "definedName" and e.attrs.get("localSheetId") is None and e.attrs.get("name"):
+                    self.names[e.attrs["name"]] = e.text  # the last of a name, as openpyxl keeps it
+                elif e.tag == _MAIN + "workbookPr" and e.attrs.get("date1904") not in (None, "", "false", "f", "0"):
+                    self.epoch = CALENDAR_MAC_1904  # openpyxl's reading of a boolean attribute
             self.custom_props = {}
-            custom = self.xml("docProps/custom.xml", required=False)
-            for prop in custom.iter(f"{_CUSTOM}property") if custom is not None else ():
-                self.custom_props[prop.get("name")] = "".join(prop.itertext()).strip()
+            for prop in self.elements("docProps/custom.xml", {_CUSTOM + "property"}, required=False) or ():
+                self.custom_props[prop.attrs.get("name")] = prop.text.strip()
         except PartError as exc:
             raise _unreadable(self.path, exc) from None
 
@@ -150,159 +600,135 @@ class Package:
 
     # --- shared strings and styles ---------------------------------------------------------
 
-    def string(self, index: int) -> str:
-        """One shared string. A workbook's strings include every label of the long check sheet, so
-        only the items the report's sheets use are parsed (the whole part is still checked for a
-        DTD, and read as a whole where its items cannot be told apart by their tags)."""
+    def string(self, index: int):
+        """One shared string (a _TooLong past MAX_TEXT), or None where there is no such item."""
         if self._strings is None:
-            self._strings = self._string_items()
-        item = self._strings[index]
-        if isinstance(item, bytes):
+            data = None if self.strings_part is None else self.part(self.strings_part)
+            reader = _StringsReader()
+            if data is not None:
+                _expat(data, self.strings_part, reader.start, reader.end, reader.chars)
+            self._strings = reader.items
+        return self._strings[index] if 0 <= index < len(self._strings) else None
+
+    def style_kind(self, style: str | None) -> str | None:
+        """How a cell style shows numbers: "date", "timedelta", "" (as numbers); None where it
+        cannot be told (no such style, or a number format past MAX_FORMAT characters)."""
+        if self._styles is None:
+            self._styles = self._read_styles()
+        if not style:  # absent or empty: style 0, as openpyxl reads it
+            return self._styles[0] if self._styles else ""
+        try:
+            index = int(style)
+        except ValueError:
+            return None
+        return self._styles[index] if 0 <= index < len(self._styles) else None
+
+    def _read_styles(self) -> list[str | None]:
+        found = None if self.styles_part is None else self.elements(self.styles_part, {_MAIN + "numFmt", _MAIN + "xf"})
+        if found is None:
+            return [""]
+        custom: dict[int, str] = {}
+        for e in found:
+            if e.tag == _MAIN + "numFmt" and e.parent == _MAIN + "numFmts":
+                try:
+                    custom[int(e.attrs.get("numFmtId"))] = e.attrs.get("formatCode", "")
+                except (TypeError, ValueError):
+                    continue
+        kinds: dict[str | None, str | None] = {}
+        out = []
+        for e in found:
+            if e.tag != _MAIN + "xf" or e.parent != _MAIN + "cellXfs":
+                continue
             try:
-                item = self._strings[index] = _text(SafeET.fromstring(b'<si xmlns="' + _NS[1:-1].encode() + b'">' + item + b"</si>", forbid_dtd=True))
-            except (DefusedXmlException, SafeET.ParseError) as exc:
-                raise PartError(f"shared string {index}: {exc}") from None
-        return item
+                fmt_id = int(e.attrs.get("numFmtId", 0))
+            except ValueError:
+                out.append(None)
+                continue
+            code = custom[fmt_id] if fmt_id in custom else BUILTIN_FORMATS.get(fmt_id)
+            if code not in kinds:
+                kinds[code] = None if code is not None and len(code) > MAX_FORMAT else (
+                    "timedelta" if is_timedelta_format(code) else "date" if is_date_format(code) else "")
+            out.append(kinds[code])
+        return out
 
-    def _string_items(self) -> list:
-        data = self.part("xl/sharedStrings.xml", required=False)
-        if data is None:
-            return []
-        root_tag = _ROOT_TAG.search(data)
-        if root_tag is None or root_tag.group(1):  # not plain <sst> (a namespace prefix): read it whole
-            root = self.xml("xl/sharedStrings.xml")
-            return [_text(si) for si in root.iter(f"{_NS}si")]
-        if b"<!DOCTYPE" in data[:root_tag.start()] or b"<!ENTITY" in data[:root_tag.start()]:
-            raise PartError("part xl/sharedStrings.xml declares a DTD")
-        return [m.group(1) or b"" for m in _SI.finditer(data, root_tag.end())]
+    # --- cells -----------------------------------------------------------------------------
 
-    def date_styles(self) -> list[bool]:
-        """For each cell style index, whether its number format shows a date or time."""
-        if self._dates is None:
-            root = self.xml("xl/styles.xml", required=False)
-            self._dates = []
-            if root is not None:
-                custom = {int(f.get("numFmtId")): f.get("formatCode", "") for f in root.iter(f"{_NS}numFmt")}
-                xfs = root.find(f"{_NS}cellXfs")
-                for xf in xfs if xfs is not None else ():
-                    fmt_id = int(xf.get("numFmtId", 0))
-                    code = custom.get(fmt_id, BUILTIN_FORMATS.get(fmt_id, "General"))
-                    self._dates.append(is_date_format(code))
-        return self._dates
-
-    # --- sheets ----------------------------------------------------------------------------
+    def cell_value(self, attrs: dict, raw, inline: _Item | None):
+        """(value, openpyxl's data type, problem) of a cell's constant or cached result."""
+        t = attrs.get("t", "n")
+        if t == "inlineStr":
+            if inline is None:
+                return None, t, None
+            text = inline.value()
+            return (None, "s", Reason("too_long", str(text.length))) if isinstance(text, _TooLong) else (text, "s", None)
+        if not raw:  # no <v>, or an empty one
+            return None, t, None
+        if isinstance(raw, _TooLong):
+            return None, t, Reason("too_long", str(raw.length))
+        if t == "n":
+            number = _number(raw)
+            if number is None:
+                return None, t, Reason("unreadable", _shown(raw))
+            kind = self.style_kind(attrs.get("s"))
+            if kind is None:
+                return None, t, Reason("bad_style", _shown(attrs.get("s", "")))
+            if not kind:
+                return number, "n", None
+            try:
+                return from_excel(number, self.epoch, timedelta=kind == "timedelta"), "d", None
+            except (OverflowError, ValueError):
+                return None, t, Reason("date_out_of_range", _shown(raw))
+        if t == "s":
+            try:
+                text = self.string(int(raw))
+            except ValueError:
+                text = None
+            if text is None:
+                return None, t, Reason("bad_shared_string", _shown(raw))
+            return (None, t, Reason("too_long", str(text.length))) if isinstance(text, _TooLong) else (text, "s", None)
+        if t == "b":
+            try:
+                return bool(int(raw)), "b", None
+            except ValueError:
+                return None, t, Reason("unreadable", _shown(raw))
+        if t == "str":
+            return raw, "s", None
+        if t == "d":
+            try:
+                return from_ISO8601(raw) if len(raw) <= 64 else _bad_date(), "d", None
+            except (ValueError, TypeError, OverflowError):
+                return None, t, Reason("bad_date", _shown(raw))
+        return raw, t, None  # "e", and types openpyxl keeps as they are
 
     def cells(self, sheet: str) -> dict[tuple[int, int], Cell]:
-        """Every non-empty cell of a sheet, by (row, column)."""
+        """Every cell of a sheet that holds something, by (row, column)."""
         if sheet not in self._sheets:
-            try:
-                self._sheets[sheet] = self._parse_sheet(self.sheet_parts[sheet])
-            except PartError as exc:
-                raise _unreadable(self.path, exc, sheet) from None
+            self._sheets[sheet] = self._read_sheet(sheet, formulas_only=False)
         return self._sheets[sheet]
 
+    def _read_sheet(self, sheet: str, formulas_only: bool):
+        part = self.sheet_parts[sheet]
+        try:
+            data = self.part(part)
+            return _formula_cells(data, part) if formulas_only else _SheetReader(self, part).read(data)
+        except PartError as exc:
+            raise _unreadable(self.path, exc, sheet) from None
+
     def without_formula(self, sheet: str, refs: tuple[str, ...]) -> list[str]:
-        """Which of `refs` on a sheet hold no formula. A sheet already parsed is looked up; the
-        long check sheet is scanned for its <c> elements instead of parsed (it has 4,000 cells)."""
+        """Which of `refs` on a sheet hold no formula. A sheet already read is looked up; the long
+        check sheet is scanned for its formulas only (it has 4,000 cells)."""
         if sheet in self._sheets:
             cells = self._sheets[sheet]
             return [r for r in refs if cells.get(position(r), EMPTY).formula is None]
-        try:
-            data = self.part(self.sheet_parts[sheet])
-        except PartError as exc:
-            raise _unreadable(self.path, exc, sheet) from None
-        start = data.find(b"<sheetData")
-        if b"<!DOCTYPE" in data[:max(start, 0)] or b"<!ENTITY" in data[:max(start, 0)]:
-            raise _unreadable(self.path, PartError("declares a DTD"), sheet)
-        with_formula = {m.group(1).decode() for m in _CELL_WITH_FORMULA.finditer(data, max(start, 0))}
-        return [r for r in refs if r not in with_formula]
+        with_formula = self._read_sheet(sheet, formulas_only=True)
+        return [r for r in refs if position(r) not in with_formula]
 
     def cell(self, sheet: str, row: int, col: int) -> Cell:
         return self.cells(sheet).get((row, col), EMPTY)
 
-    def _parse_sheet(self, part: str | None) -> dict[tuple[int, int], Cell]:
-        if part is None:
-            raise PartError("a sheet without its part")
-        root = self.xml(part)
-        data = root.find(f"{_NS}sheetData")
-        out: dict[tuple[int, int], Cell] = {}
-        masters: dict[str, tuple[str, str]] = {}  # shared formula index -> (formula, origin)
-        for c in data.iter(f"{_NS}c") if data is not None else ():
-            ref = c.get("r")
-            m = _CELL_REF.match(ref or "")
-            if not m:
-                continue  # a writer that leaves out references: not one of ours
-            row, col = int(m.group(2)), column_index_from_string(m.group(1))
-            cell = self._cell(c, ref, masters)
-            if cell.value is not None or cell.formula is not None:
-                out[(row, col)] = cell
-        return out
 
-    def _cell(self, c, ref: str, masters: dict) -> Cell:
-        t = c.get("t", "n")
-        f = c.find(f"{_NS}f")
-        v = c.find(f"{_NS}v")
-        formula = None
-        if f is not None:
-            text = f.text or ""
-            if f.get("t") == "shared":
-                si = f.get("si")
-                if text:
-                    masters[si] = (text, ref)
-                elif si in masters:
-                    text = Translator("=" + masters[si][0], masters[si][1]).translate_formula(ref)[1:]
-            formula = "=" + text
-        raw = v.text if v is not None else None
-        if t == "inlineStr":
-            node = c.find(f"{_NS}is")
-            return Cell(_text(node) if node is not None else None, formula, "s")
-        if raw is None:
-            return Cell(None, formula, "f" if formula else "n")
-        if t == "s":
-            return Cell(self.string(int(raw)), formula, "s")
-        if t == "str":
-            return Cell(raw, formula, "s")
-        if t == "b":
-            return Cell(raw.strip() in ("1", "true"), formula, "b")
-        if t == "e":
-            return Cell(raw, formula, "e")
-        if t == "d":
-            return Cell(_dt.datetime.fromisoformat(raw.rstrip("Z")), formula, "d")
-        try:
-            number = int(raw) if raw.lstrip("-").isdigit() else float(raw)
-        except ValueError:  # not a number where one is due: a damaged or crafted file
-            return Cell(raw, formula, "s")
-        style = int(c.get("s", 0))
-        dates = self.date_styles()
-        if style < len(dates) and dates[style]:
-            return Cell(from_excel(number, self.epoch), formula, "d")
-        return Cell(number, formula, "n")
-
-
-def _text(node) -> str:
-    """The text of a string item: its <t>, or its runs' <t>s; phonetic readings left out."""
-    parts = []
-    for child in node:
-        if child.tag == f"{_NS}t":
-            parts.append(child.text or "")
-        elif child.tag == f"{_NS}r":
-            parts += [t.text or "" for t in child.iter(f"{_NS}t")]
-    return "".join(parts)
-
-
-def _destination(text: str) -> tuple[str, str] | None:
-    """"'sheet'!$D$6" (or a range: its first cell) -> (sheet, "D6"); None for anything else."""
-    sheet, bang, ref = text.strip().rpartition("!")
-    if not bang or not sheet:
-        return None
-    if sheet.startswith("'") and sheet.endswith("'"):
-        sheet = sheet[1:-1].replace("''", "'")
-    first = ref.replace("$", "").split(":")[0]
-    try:
-        coordinate_from_string(first)
-    except ValueError:
-        return None
-    return sheet, first
+def _bad_date():
+    raise ValueError("too long for a date")
 
 
 def _unreadable(path: Path, exc: Exception, sheet: str | None = None) -> SourceError:
@@ -333,16 +759,23 @@ def _not_a_workbook(path, head: bytes, exc: Exception) -> SourceError:
                   f"cannot be opened as an .xlsx workbook (damaged or not .xlsx): {exc}")
 
 
-def _other_package(path, z: zipfile.ZipFile) -> SourceError:
+def _other_package(path, package: Package) -> SourceError:
     """A zip that is not a workbook: say what it is where that is plain."""
-    names = set(z.namelist())
+    names = set(package.zip.namelist())
     if "word/document.xml" in names:
         return refuse(path, "是 Word 文档（.docx），不是 .xlsx 工作簿", "a Word document (.docx), not an .xlsx workbook")
-    if "mimetype" in names and b"opendocument" in z.read("mimetype")[:100]:
+    try:
+        mimetype = package.part("mimetype", required=False, at_most=100) or b""
+    except PartError:
+        mimetype = b""
+    if b"opendocument" in mimetype:
         return refuse(path, "是 OpenDocument 文件（如 .ods），请另存为 .xlsx", "an OpenDocument file (.ods?): save it as .xlsx")
-    return refuse(path, "是压缩包，但不是 .xlsx 工作簿（没有 xl/workbook.xml）", "a zip archive, but not an .xlsx workbook")
+    return refuse(path, "是压缩包，但不是 .xlsx 工作簿（没有工作簿部件）", "a zip archive, but not an .xlsx workbook (no workbook part)")
 
 
 def position(ref: str) -> tuple[int, int]:
-    col, row = coordinate_from_string(ref)
-    return row, column_index_from_string(col)
+    """(row, column) of "D6"."""
+    where = a1.cell(ref)
+    if where is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return where
