@@ -207,11 +207,16 @@ class Options:
         result = evaluate(reading, previous=previous, rules=self.rules, skip=self.skip,
                           today=self.today, no_previous_because=why_not)
         if self.marked is not None and result.findings and src.kind == "workbook" and not (self.marked_failing_only and result.valid):
-            from .excel.marked import write_marked
+            from .excel.marked import MarkedCopyError, write_marked
             from .excel.marks import plan
 
             version = reading.workbook.version_cell or reading.workbook.version_property
-            write_marked(src.name, plan(result, reading.addresses, version=version), self.marked / (relative or Path(src.name).name))
+            try:
+                write_marked(src.name, plan(result, reading.addresses, version=version), self.marked / (relative or Path(src.name).name))
+            except MarkedCopyError as exc:  # the report was read and checked: only its copy is missing
+                for lang, text in exc.reason.items():
+                    result.extra_lines.setdefault(lang, []).append(text)
+                    result.extra_record.setdefault(lang, {})["marked_copy"] = text
         return result
 
 

@@ -173,7 +173,7 @@ def same_as_openpyxl(path):
                     assert cell.data_type == v.data_type, (name, key, cell)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(book=books())
 def test_reads_what_openpyxl_reads(tmp_path_factory, book):
     same_as_openpyxl(write(book, tmp_path_factory.mktemp("gen") / "b.xlsx"))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import posixpath
 import pyexpat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -40,9 +41,12 @@ from ..core.findings import Reason
 from ..core.source import SourceError, refuse
 
 MAX_MEMBERS = 10_000  # a workbook has tens of parts
+MAX_DIRECTORY = 2 * 1024 * 1024  # bytes of the zip's central directory (10,000 members take about 1 MB)
 MAX_PART_BYTES = 64 * 1024 * 1024  # a report's sheet is kilobytes; anything this large is not one
+MAX_READ_BYTES = 64 * 1024 * 1024  # all parts read from one file together (a report reads about 700 KB)
 MAX_RATIO = 200  # deflate rarely beats 100:1 on real sheets; bombs reach 1000:1
-MAX_TAGS = 2_000_000  # per XML part; the long check sheet has 27,000
+MAX_TAGS = 1_000_000  # per XML part; the long check sheet has 27,000
+MAX_ELEMENTS = 100_000  # kept from a small part: defined names, cell styles, relationships …
 MAX_TEXT = 32_767  # characters in a cell (Excel's limit)
 MAX_FORMULA = 8_192  # characters in a formula (Excel's limit)
 MAX_FORMAT = 255  # characters in a number format code (Excel's limit)
@@ -59,7 +63,11 @@ _ROW, _C, _F, _V, _IS, _SI, _T, _R = (_MAIN + t for t in ("row", "c", "f", "v", 
 
 
 class PartError(Exception):
-    """A part of the package that is missing, too large or not safe XML."""
+    """A part of the package that is missing, too large or not safe XML (`part`: which, once known)."""
+
+    def __init__(self, message: str, part: str | None = None):
+        super().__init__(message)
+        self.part = part
 
 
 class Cell:
@@ -134,7 +142,7 @@ def _no_dtd(*_):
 def _expat(data: bytes, name: str, start, end=None, text=None) -> None:
     """Run expat over a whole part with these handlers (tag names as "namespace}local")."""
     if data.count(b"<") > MAX_TAGS:  # every element needs one: this bounds the work below
-        raise PartError(f"part {name} has more than {MAX_TAGS} tags")
+        raise PartError(f"part {name} has more than {MAX_TAGS} tags", name)
     parser = pyexpat.ParserCreate(namespace_separator="}")
     parser.StartDoctypeDeclHandler = _no_dtd  # entities can only be declared in a DTD
     parser.StartElementHandler = start
@@ -146,9 +154,11 @@ def _expat(data: bytes, name: str, start, end=None, text=None) -> None:
     try:
         parser.Parse(data, True)  # whole: expat before 2.6 rescans a token fed in pieces
     except pyexpat.ExpatError as exc:
-        raise PartError(f"part {name}: {exc}") from None
+        raise PartError(f"part {name}: {exc}", name) from None
     except PartError as exc:
-        raise PartError(f"part {name}: {exc}") from None
+        if exc.part is not None:  # from another part read on the way (the shared strings)
+            raise
+        raise PartError(f"part {name}: {exc}", name) from None
 
 
 @dataclass
@@ -160,13 +170,15 @@ class _Element:
 
 
 def _elements(data: bytes, name: str, wanted: frozenset[str]) -> list[_Element]:
-    """The elements of a small part whose tags are wanted, in document order."""
+    """The elements of a small part whose tags are wanted, in document order (at most MAX_ELEMENTS)."""
     out: list[_Element] = []
     stack: list[str] = []
     open_: list[_Element] = []
 
     def start(tag, attrs):
         if tag in wanted:
+            if len(out) >= MAX_ELEMENTS:
+                raise PartError(f"more than {MAX_ELEMENTS} elements {tag.rpartition('}')[2]}")
             element = _Element(tag, attrs, stack[-1] if stack else None)
             out.append(element)
             open_.append(element)
@@ -277,7 +289,37 @@ class _StringsReader:
             self.item.chars(data)
 
 
-MAX_CELLS = 500_000  # cells holding something, per sheet: a report sheet has hundreds
+MAX_CELLS = 100_000  # cells holding something, per sheet: a report sheet has hundreds
+
+
+def _shared_formula_cost(data: bytes, part: str) -> int:
+    """How many characters of formula openpyxl translates loading this sheet: each cell of a
+    shared formula re-translates its master's text (a 50 KB master under 100,000 cells is 5 GB)."""
+    masters: dict[str | None, int] = {}
+    cost, current, length = 0, None, 0  # the <f t="shared"> being read: its index, its text so far
+
+    def start(tag, attrs):
+        nonlocal current, length
+        if tag == _F and attrs.get("t") == "shared":
+            current, length = (attrs.get("si"),), 0
+
+    def end(tag):
+        nonlocal current, cost
+        if tag == _F and current is not None:
+            si = current[0]
+            if si in masters:
+                cost += masters[si]
+            elif length:
+                masters[si] = length
+            current = None
+
+    def chars(text):
+        nonlocal length
+        if current is not None:
+            length += len(text)
+
+    _expat(data, part, start, end, chars)
+    return cost
 
 
 class _SheetReader:
@@ -403,13 +445,13 @@ def _place(ref: str | None, row: int, col: int) -> tuple[int, tuple[int, int]]:
     return col + 1, (row, col + 1)
 
 
-def _formula_cells(data: bytes, part: str) -> set[tuple[int, int]]:
-    """Where the cells that hold a formula are, from the start tags alone (the long check sheet:
+def _formula_cells(data: bytes, part: str, wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of the `wanted` cells hold a formula, from the start tags alone (the long check sheet:
     only whether its cells still hold their formulas is asked). Valid sheets hold <c> only in
     <row> and <f> only in <c>; where a crafted one nests them elsewhere, a cell may be taken for
     a formula cell that openpyxl would not, never the other way."""
-    found: list[tuple[int, str | None, int]] = []  # (row, the cell's r= or the last r= before it, cells since)
-    row, last, after, cell = 0, None, 0, None
+    out: set[tuple[int, int]] = set()
+    row, last, after, cell = 0, None, 0, None  # the row; the last r= in it and the cells since
 
     def start(tag, attrs):
         nonlocal row, last, after, cell
@@ -419,21 +461,22 @@ def _formula_cells(data: bytes, part: str) -> set[tuple[int, int]]:
                 last, after = ref, 0
             else:
                 after += 1
-            cell = (row, last, after)
+            cell = (last, after)
         elif tag == _F:
             if cell is not None:
-                found.append(cell)
+                ref, after_ref = cell
+                pos = a1.cell(ref) if ref else (row, 0)
+                if pos is None:
+                    raise PartError(f"a cell at '{_shown(ref)}'")
+                if after_ref:
+                    pos = (row, pos[1] + after_ref)
+                if pos in wanted:
+                    out.add(pos)
                 cell = None
         elif tag == _ROW:
             row, last, after, cell = _row_number(attrs.get("r"), row), None, 0, None
 
     _expat(data, part, start)
-    out = set()
-    for row, ref, after in found:
-        pos = a1.cell(ref) if ref else (row, 0)
-        if pos is None:
-            raise PartError(f"part {part}: a cell at '{_shown(ref)}'")
-        out.add(pos if not after else (row, pos[1] + after))
     return out
 
 
@@ -473,11 +516,24 @@ def _shown(raw: str) -> str:
 
 # --- the package -----------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class LoadCost:
+    inflated: int  # bytes, every part
+    tags: int  # in every sheet and the shared strings
+    translated: int  # characters of shared formulas re-translated cell by cell
+    unreadable_format: bool  # a number format past MAX_FORMAT characters (openpyxl's date test is quadratic)
+
+
 class Package:
     """An .xlsx opened for reading. Use as a context manager; the file is closed on exit."""
 
     def __init__(self, path, name: str | None = None):
         self.path = name or path  # what messages call it
+        self._read = 0
+        directory = _directory_size(path)
+        if directory is not None and directory > MAX_DIRECTORY:
+            raise refuse(self.path, f"压缩包的目录有 {directory} 字节，部件过多，不像一个工作簿",
+                         f"the zip's directory has {directory} bytes: too many parts for a workbook")
         try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
@@ -514,17 +570,20 @@ class Package:
             info = self.zip.getinfo(name)
         except KeyError:
             if required:
-                raise PartError(f"missing part {name}") from None
+                raise PartError(f"missing part {name}", name) from None
             return None
         if info.file_size > MAX_PART_BYTES or info.file_size > MAX_RATIO * max(info.compress_size, 1024):
-            raise PartError(f"part {name} declares {info.file_size} bytes ({info.compress_size} compressed)")
+            raise PartError(f"part {name} declares {info.file_size} bytes ({info.compress_size} compressed)", name)
         try:
             with self.zip.open(info) as fh:
                 data = fh.read(min(at_most, MAX_PART_BYTES) + 1)  # the declared size may lie
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
-            raise PartError(f"part {name}: {exc}") from None
+            raise PartError(f"part {name}: {exc}", name) from None
         if len(data) > MAX_PART_BYTES:
-            raise PartError(f"part {name} inflates past {MAX_PART_BYTES} bytes")
+            raise PartError(f"part {name} inflates past {MAX_PART_BYTES} bytes", name)
+        self._read += len(data)
+        if self._read > MAX_READ_BYTES:
+            raise PartError(f"the parts read come to more than {MAX_READ_BYTES} bytes (at {name})", name)
         return data[:at_most]
 
     def elements(self, name: str, wanted: set[str], required: bool = True) -> list[_Element] | None:
@@ -597,6 +656,39 @@ class Package:
     @property
     def sheet_names(self) -> tuple[str, ...]:
         return tuple(self.sheet_parts)
+
+    def load_cost(self, max_bytes: int, max_tags: int) -> "LoadCost":
+        """What loading the whole workbook (openpyxl, for a marked copy) would take, counted
+        without loading it: every part within the part bounds (inflated a megabyte at a time:
+        a header may lie), the bytes of all parts (counting stops past `max_bytes`), the tags to
+        parse (counting stops past `max_tags`) and the shared formulas to translate."""
+        inflated = 0
+        for info in self.zip.infolist():
+            if info.file_size > MAX_PART_BYTES or info.file_size > MAX_RATIO * max(info.compress_size, 1024):
+                raise PartError(f"part {info.filename} declares {info.file_size} bytes ({info.compress_size} compressed)")
+            size = 0
+            try:
+                with self.zip.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        size += len(chunk)
+                        if size > MAX_PART_BYTES:
+                            raise PartError(f"part {info.filename} inflates past {MAX_PART_BYTES} bytes")
+                        if inflated + size > max_bytes:
+                            return LoadCost(inflated + size, 0, 0, False)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
+                raise PartError(f"part {info.filename}: {exc}") from None
+            inflated += size
+        tags = translated = 0
+        for part in [*self.sheet_parts.values(), *([self.strings_part] if self.strings_part else [])]:
+            data = self.part(part)
+            tags += data.count(b"<")
+            if tags > max_tags:
+                return LoadCost(inflated, tags, translated, False)
+            if part != self.strings_part:
+                translated += _shared_formula_cost(data, part)
+        if self._styles is None:
+            self._styles = self._read_styles()
+        return LoadCost(inflated, tags, translated, any(kind is None for kind in self._styles))
 
     # --- shared strings and styles ---------------------------------------------------------
 
@@ -703,16 +795,17 @@ class Package:
     def cells(self, sheet: str) -> dict[tuple[int, int], Cell]:
         """Every cell of a sheet that holds something, by (row, column)."""
         if sheet not in self._sheets:
-            self._sheets[sheet] = self._read_sheet(sheet, formulas_only=False)
+            self._sheets[sheet] = self._read_sheet(sheet)
         return self._sheets[sheet]
 
-    def _read_sheet(self, sheet: str, formulas_only: bool):
+    def _read_sheet(self, sheet: str, formulas_of: set[tuple[int, int]] | None = None):
+        """Every cell of a sheet, or (given `formulas_of`) which of those cells hold a formula."""
         part = self.sheet_parts[sheet]
         try:
             data = self.part(part)
-            return _formula_cells(data, part) if formulas_only else _SheetReader(self, part).read(data)
+            return _SheetReader(self, part).read(data) if formulas_of is None else _formula_cells(data, part, formulas_of)
         except PartError as exc:
-            raise _unreadable(self.path, exc, sheet) from None
+            raise _unreadable(self.path, exc, sheet if exc.part in (None, part) else None) from None
 
     def without_formula(self, sheet: str, refs: tuple[str, ...]) -> list[str]:
         """Which of `refs` on a sheet hold no formula. A sheet already read is looked up; the long
@@ -720,7 +813,8 @@ class Package:
         if sheet in self._sheets:
             cells = self._sheets[sheet]
             return [r for r in refs if cells.get(position(r), EMPTY).formula is None]
-        with_formula = self._read_sheet(sheet, formulas_only=True)
+        wanted = {position(r) for r in refs}
+        with_formula = self._read_sheet(sheet, formulas_of=wanted)
         return [r for r in refs if position(r) not in with_formula]
 
     def cell(self, sheet: str, row: int, col: int) -> Cell:
@@ -735,6 +829,38 @@ def _unreadable(path: Path, exc: Exception, sheet: str | None = None) -> SourceE
     where = f"工作表「{sheet}」" if sheet else ""
     where_en = f"sheet '{sheet}': " if sheet else ""
     return refuse(path, f"{where}无法读取（文件损坏或不安全）：{exc}", f"{where_en}cannot be read (damaged or unsafe): {exc}")
+
+
+def _directory_size(path) -> int | None:
+    """The size of the central directory a zip's end record declares, read from its last 64 KB
+    before zipfile reads the directory whole; None where there is no end record (zipfile will
+    say what is wrong)."""
+    try:
+        fh = path if hasattr(path, "read") else open(path, "rb")
+    except OSError:
+        return None
+    try:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 65_557))
+        tail = fh.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) < at + 22:
+            return None
+        directory = struct.unpack("<I", tail[at + 12:at + 16])[0]
+        locator = tail.rfind(b"PK\x06\x07", 0, at)
+        if directory == 0xFFFFFFFF and locator >= 0 and len(tail) >= locator + 16:  # zip64: in its own end record
+            fh.seek(struct.unpack("<Q", tail[locator + 8:locator + 16])[0])
+            record = fh.read(56)
+            directory = struct.unpack("<Q", record[40:48])[0] if record[:4] == b"PK\x06\x06" and len(record) == 56 else None
+        return directory
+    except (OSError, ValueError, OverflowError, struct.error):
+        return None
+    finally:
+        if fh is not path:
+            fh.close()
+        else:
+            fh.seek(0)
 
 
 def _head(path) -> bytes:
