@@ -94,10 +94,17 @@ def cell_content(draw, strings: int, styles: list[int], masters: list[str], ref:
             c.t = {"str": "str", "bool": "b", "error": "e"}[cached]
             c.v = {"str": draw(TEXT.filter(bool)), "bool": "1", "error": "#DIV/0!"}[cached]
     elif kind == "shared_dependent":
-        if masters:
-            c.f, c.f_attrs = "", {"t": "shared", "si": str(draw(st.integers(0, len(masters) - 1)))}
+        # as Excel writes them: below and to the right of their master (else openpyxl's Translator stops)
+        below = [i for i, m in enumerate(masters) if _at(m)[0] <= _at(ref)[0] and _at(m)[1] <= _at(ref)[1]]
+        if below:
+            c.f, c.f_attrs = "", {"t": "shared", "si": str(draw(st.sampled_from(below)))}
             c.v = _number(draw, dated) if draw(st.booleans()) else None
     return c
+
+
+def _at(ref: str) -> tuple[int, int]:
+    letters = ref.rstrip("0123456789")
+    return int(ref[len(letters):]), sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(letters)))
 
 
 def _col(n: int) -> str:

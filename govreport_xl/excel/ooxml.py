@@ -615,8 +615,9 @@ class Package:
             part = next((p for t, p in self._types if t == wanted), None)
             if part in self._members:
                 return part
-        for kind, target in rels:
-            if kind == rel_type and target in self._members:
+        declared = {p: t for t, p in self._types}
+        for kind, target in rels:  # unless its declared content type is another (a .docx has an officeDocument too)
+            if kind == rel_type and target in self._members and (not content_types or declared.get(target, content_types[0]) in content_types):
                 return target
         return usual if usual in self._members else None
 
