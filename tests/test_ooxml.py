@@ -19,6 +19,7 @@ import govreport_xl
 from govreport_xl.excel.layout import SHEET_OF_TABLE, address
 from govreport_xl.excel.ooxml import Package
 from helpers import EXAMPLE_XLSX, example_report
+from hostile import _col
 from workbooks import Book, C, Row, Sheet, rewrite, write
 
 # --- generated workbooks, compared with openpyxl -------------------------------------------------
@@ -105,14 +106,6 @@ def cell_content(draw, strings: int, styles: list[int], masters: list[str], ref:
 def _at(ref: str) -> tuple[int, int]:
     letters = ref.rstrip("0123456789")
     return int(ref[len(letters):]), sum((ord(ch) - 64) * 26 ** i for i, ch in enumerate(reversed(letters)))
-
-
-def _col(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
 
 
 @st.composite
