@@ -30,6 +30,7 @@ CASES = {
     "number format of 400,000 '['": H.format_brackets,
     "50 KB shared formula x 20,000 cells (table sheet)": H.shared_formulas,
     "50 KB shared formula x 5,000 cells (extra sheet)": lambda f: H.shared_formulas(f, cells=5_000, extra=True, fault=True),
+    "an 8 KB shared formula under every cell of the tables": H.shared_over_the_tables,
     "table sheet of 60 MB of figures (15 MB file)": H.dense_sheet,
     "table sheet of 24 MB of empty cells": lambda f: H.dense_sheet(f, 24, empty=True),
     "zip of one 1 GB mimetype member": H.mimetype_only,

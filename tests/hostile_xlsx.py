@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 from govreport_xl.excel.layout import SHEET_OF_TABLE, address
-from hostile import GB, NS, _bomb_stream, _members, _sheet_part, _with_raw_member, _write
+from hostile import GB, NS, _members, _sheet_part, _with_raw_member, _write
 
 CHECK_SHEET = "校验"
 
@@ -19,6 +19,14 @@ def broken(members: dict[str, bytes]) -> dict[str, bytes]:
     part = _sheet_part(members, SHEET_OF_TABLE["T3"])
     members[part] = members[part].replace(b'<c r="D8" s="12" t="n"><v>78</v></c>', b'<c r="D8" s="12" t="n"><v>-1</v></c>', 1)
     return members
+
+
+def empty_date_cell(folder: Path) -> Path:
+    """An input cell `<c t="d"/>`: openpyxl loads it, then cannot save it (AttributeError)."""
+    members = broken(_members())
+    part = _sheet_part(members, SHEET_OF_TABLE["T3"])
+    members[part] = members[part].replace(b'<c r="E8" s="12" t="n"><v>0</v></c>', b'<c r="E8" s="12" t="d"/>', 1)
+    return _replace(folder, "empty_date_cell.xlsx", members)
 
 
 def _replace(folder: Path, name: str, members: dict[str, bytes], stored: bool = True) -> Path:
@@ -124,6 +132,28 @@ def shared_formulas(folder: Path, master_chars: int = 50_000, cells: int = 20_00
         part = _sheet_part(members, SHEET_OF_TABLE["T3"])
         members[part] = members[part].replace(b"</sheetData>", rows + b"</sheetData>")
     return _replace(folder, f"shared_{master_chars}_{cells}{'_extra' if extra else ''}{'_fault' if fault else ''}.xlsx", members)
+
+
+def shared_over_the_tables(folder: Path, master_chars: int = 8_190) -> Path:
+    """Every cell of the three tables a dependent of one shared formula of Excel's longest length:
+    each is translated once, when the rules ask about it (about 200 translations)."""
+    import re
+
+    from govreport_xl.core.standard import CELLS
+
+    members = _members()
+    master = b"+".join([b"A1"] * (master_chars // 3))
+    first: dict[str, bytes] = {}
+    for code in CELLS:
+        sheet, ref = address(code).split("!")
+        part = _sheet_part(members, sheet)
+        if part not in first:
+            first[part] = b'<c r="%s"><f t="shared" si="0" ref="A1:Z99">%s</f></c>' % (ref.encode(), master)
+            cell = first[part]
+        else:
+            cell = b'<c r="%s"><f t="shared" si="0"/></c>' % ref.encode()
+        members[part] = re.sub(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)'.encode(), lambda m: cell, members[part], count=1, flags=re.S)
+    return _replace(folder, f"shared_tables_{master_chars}.xlsx", members)
 
 
 def _add_sheet(members: dict[str, bytes], name: str, part: str) -> None:

@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 import hostile_xlsx as H
 from budget import Worker
 from govreport_xl.excel.layout import address, positions
-from helpers import EXAMPLE_XLSX
 from hostile import _members, _sheet_part, _write
 
 
@@ -43,6 +42,7 @@ CASES = {
     "format_brackets": (H.format_brackets, ["V-01"]),
     "shared_report": (H.shared_formulas, []),
     "shared_extra": (lambda f: H.shared_formulas(f, extra=True), []),
+    "shared_tables": (H.shared_over_the_tables, ["S-01", "V-01", "V-02"]),  # every total rewritten, every figure a formula
     "dense": (lambda f: H.dense_sheet(f, 30), "more than 1000000 tags"),
     "dense_empty": (lambda f: H.dense_sheet(f, 24, empty=True), "more than 1000000 tags"),
     "mimetype": (lambda f: H.mimetype_only(f, 2 * QUARTER_GB), "不是 .xlsx 工作簿"),  # past the memory budget if read whole
@@ -82,6 +82,7 @@ MARKED = {
     "extra_dtd": (lambda f: H.extra_sheet(f, dtd=True, fault=True), "过大或不能安全读取的部件（part xl/worksheets/junk.xml: declares a DTD）"),
     "shared_extra": (lambda f: H.shared_formulas(f, cells=5_000, extra=True, fault=True), "共享公式过多过长"),
     "format_brackets": (H.format_brackets, "有无法识别的数字格式"),
+    "empty_date_cell": (H.empty_date_cell, "openpyxl 无法写出此工作簿（AttributeError"),  # found by the fuzzer below
 }
 
 

@@ -32,7 +32,7 @@ except ImportError:  # openpyxl writes with the standard library: OSError
 # has 35,000 tags and no shared formulas; 100,000 tags take openpyxl about 2 s and 100 MB).
 MAX_COPY_TAGS = 100_000
 MAX_COPY_BYTES = 64 * 1024 * 1024
-MAX_COPY_TRANSLATED = 2_000_000
+MAX_COPY_TRANSLATED = 500_000
 
 
 class MarkedCopyError(Exception):
@@ -120,3 +120,6 @@ def write_marked(source: str | Path, plan: MarkPlan, output: str | Path) -> Path
     except (OSError, _WriteError) as exc:  # a full disk, a folder that cannot be written: the copy, not the report
         why = getattr(exc, "strerror", None) or exc
         raise MarkedCopyError(f"无法写入 {output}（{why}）", f"cannot write {output} ({why})") from None
+    except Exception as exc:  # openpyxl cannot always save what it loaded (an empty t="d" cell …)
+        raise MarkedCopyError(f"openpyxl 无法写出此工作簿（{type(exc).__name__}: {exc}）",
+                              f"openpyxl cannot write the workbook ({type(exc).__name__}: {exc})") from None

@@ -8,12 +8,14 @@ shared formula or a date-formatted number reads; the tests compare the two cell 
 generated workbooks), and where openpyxl would stop with an exception it says what is wrong
 with that cell instead.
 
-Bounded per file, whatever the file holds:
-- a zip of at most MAX_MEMBERS members; each part at most MAX_PART_BYTES inflated and MAX_RATIO
-  times its compressed size, checked on the declared sizes before inflating and while inflating;
+Bounded per file, whatever the file holds (SECURITY.md has the figures):
+- a zip whose central directory is at most MAX_DIRECTORY bytes (sized before zipfile reads it)
+  and MAX_MEMBERS members; each part at most MAX_PART_BYTES inflated and MAX_RATIO times its
+  compressed size, checked on the declared sizes before inflating and while inflating; at most
+  MAX_READ_BYTES read from one file in all;
 - each XML part parsed in one pass by expat (linear; DTDs refused, as the Open Packaging
-  Conventions forbid them), and only if it has at most MAX_TAGS tags: memory holds the cells
-  kept, never a tree of the part;
+  Conventions forbid them), and only if it has at most MAX_TAGS tags: memory holds what is kept
+  (at most MAX_CELLS cells a sheet, MAX_ELEMENTS elements of a small part), never a tree;
 - a cell's text at most MAX_TEXT characters and a formula at most MAX_FORMULA (Excel's own
   limits), a number format at most MAX_FORMAT (openpyxl's date test is quadratic past it);
 - a shared formula is translated for a cell only when that cell's formula is asked for.
@@ -104,15 +106,21 @@ class _Master:
     with openpyxl's Translator (tokenised once, on first use)."""
 
     def __init__(self, text: str, origin: str):
-        self.text, self.origin, self._translator = text, origin, None
+        self.text, self.origin = text, origin
+        self._translator: Translator | bool | None = None  # False: its text cannot be tokenised
 
     def translate(self, ref: str) -> str:
+        """The formula at `ref`; the master's own text where openpyxl cannot translate it (a
+        formula Excel would not have written, or one that would leave the sheet)."""
         try:
             if self._translator is None:
                 self._translator = Translator(self.text, self.origin)
-            return self._translator.translate_formula(ref)
-        except (TokenizerError, TranslatorError, ValueError):  # a formula Excel would not have written
-            return self.text
+            return self._translator.translate_formula(ref) if self._translator else self.text
+        except TokenizerError:
+            self._translator = False
+        except (TranslatorError, ValueError):
+            pass
+        return self.text
 
 
 @dataclass(frozen=True)
