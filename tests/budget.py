@@ -31,7 +31,7 @@ for line in sys.stdin:
         out = {"results": [{
             "error": r.error, "status": r.status, "rules": sorted({f.rule for f in r.findings}),
             "messages": [f.message("zh") for f in r.findings][:40], "lines": r.extra_lines.get("zh", []),
-        } for r in validate_many([job["path"]], jobs=1, marked=job.get("marked"))]}
+        } for r in validate_many([job["path"]], jobs=1, marked=job.get("marked"), budget=None)]}  # here, not in a pool
     except BaseException as exc:  # reported to the test, which fails on it
         out = {"crash": repr(exc)[:2000]}
     out["seconds"] = time.perf_counter() - started
