@@ -95,13 +95,18 @@ def _styled_input(members: dict[str, bytes], code: str, format_code: bytes) -> N
 
     styles = members["xl/styles.xml"]
     count = int(re.search(rb'<cellXfs count="(\d+)"', styles).group(1))
-    styles = styles.replace(b"</numFmts>", b'<numFmt numFmtId="300" formatCode="' + format_code + b'"/></numFmts>')
+    fmt = b'<numFmt numFmtId="300" formatCode="' + format_code + b'"/>'
+    styles = re.sub(rb'<numFmts count="0"\s*/>', b"<numFmts></numFmts>", styles)  # the template may have none of its own
+    if b"</numFmts>" not in styles:
+        styles = styles.replace(b"<fonts", b"<numFmts></numFmts><fonts", 1)
+    styles = styles.replace(b"</numFmts>", fmt + b"</numFmts>")
     styles = re.sub(rb'<cellXfs count="\d+">(.*?)</cellXfs>', lambda m: b'<cellXfs count="%d">%s<xf numFmtId="300"/></cellXfs>'
                     % (count + 1, m.group(1)), styles, flags=re.S)
     members["xl/styles.xml"] = styles
     sheet_name, ref = address(code).split("!")
     part = _sheet_part(members, sheet_name)
-    members[part] = re.sub(rf'<c r="{ref}" s="\d+"'.encode(), f'<c r="{ref}" s="{count}"'.encode(), members[part], count=1)
+    members[part], n = re.subn(rf'<c r="{ref}" s="\d+"'.encode(), f'<c r="{ref}" s="{count}"'.encode(), members[part], count=1)
+    assert n == 1 and fmt in styles, "the example workbook is not written as this helper expects"
 
 
 def format_brackets(folder: Path, size: int = 400_000) -> Path:
