@@ -89,24 +89,32 @@ def strings_nested(folder: Path, depth: int = 200_000) -> Path:
     return _replace(folder, f"strings_nested_{depth}.xlsx", members)
 
 
+def with_number_format(styles: bytes, fmt_id: int, format_code: bytes) -> bytes:
+    """styles.xml with one more number format (the template may have none of its own)."""
+    import re
+
+    fmt = b'<numFmt numFmtId="%d" formatCode="%s"/>' % (fmt_id, format_code)
+    styles = re.sub(rb'<numFmts count="0"\s*/>', b"<numFmts></numFmts>", styles)
+    if b"</numFmts>" not in styles:
+        styles = styles.replace(b"<fonts", b"<numFmts></numFmts><fonts", 1)
+    styles = styles.replace(b"</numFmts>", fmt + b"</numFmts>", 1)
+    assert fmt in styles, "the example's styles are not written as this helper expects"
+    return styles
+
+
 def _styled_input(members: dict[str, bytes], code: str, format_code: bytes) -> None:
     """Give the cell of `code` a new style whose number format is `format_code`."""
     import re
 
-    styles = members["xl/styles.xml"]
+    styles = with_number_format(members["xl/styles.xml"], 300, format_code)
     count = int(re.search(rb'<cellXfs count="(\d+)"', styles).group(1))
-    fmt = b'<numFmt numFmtId="300" formatCode="' + format_code + b'"/>'
-    styles = re.sub(rb'<numFmts count="0"\s*/>', b"<numFmts></numFmts>", styles)  # the template may have none of its own
-    if b"</numFmts>" not in styles:
-        styles = styles.replace(b"<fonts", b"<numFmts></numFmts><fonts", 1)
-    styles = styles.replace(b"</numFmts>", fmt + b"</numFmts>")
     styles = re.sub(rb'<cellXfs count="\d+">(.*?)</cellXfs>', lambda m: b'<cellXfs count="%d">%s<xf numFmtId="300"/></cellXfs>'
                     % (count + 1, m.group(1)), styles, flags=re.S)
     members["xl/styles.xml"] = styles
     sheet_name, ref = address(code).split("!")
     part = _sheet_part(members, sheet_name)
     members[part], n = re.subn(rf'<c r="{ref}" s="\d+"'.encode(), f'<c r="{ref}" s="{count}"'.encode(), members[part], count=1)
-    assert n == 1 and fmt in styles, "the example workbook is not written as this helper expects"
+    assert n == 1, "the example's cells are not written as this helper expects"
 
 
 def format_brackets(folder: Path, size: int = 400_000) -> Path:

@@ -176,9 +176,8 @@ def hostile_workbooks(draw) -> dict[str, bytes]:
             target = escape(draw(_NAME_TARGETS)).encode()
             members["xl/workbook.xml"] = re.sub(rb'(<definedName name="' + name + rb'">)[^<]*', lambda m: m.group(1) + target, members["xl/workbook.xml"])
     if draw(st.booleans()):
-        fmt = quoteattr(draw(_FORMATS)).encode()
-        members["xl/styles.xml"] = re.sub(rb'<numFmt numFmtId="164" formatCode="[^"]*"', b'<numFmt numFmtId="164" formatCode=' + fmt,
-                                          members["xl/styles.xml"])
+        fmt = escape(draw(_FORMATS), {'"': "&quot;"}).encode()
+        members["xl/styles.xml"] = H.with_number_format(members["xl/styles.xml"], 164, fmt)
         members["xl/styles.xml"] = members["xl/styles.xml"].replace(b'<xf numFmtId="0" fontId="0"', b'<xf numFmtId="164" fontId="0"', 1)
     if draw(st.booleans()):
         items = "".join(f"<si><t>{escape(t)}</t></si>" for t in draw(st.lists(_TEXT, max_size=3)))
