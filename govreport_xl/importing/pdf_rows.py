@@ -234,6 +234,8 @@ def _beside_figures(label: Label, lines: list[Line]) -> bool:
 def _labels_beside_figures(lines: list[Line], specs: list[RowSpec]) -> list[Label]:
     """The labels found with figures at their right; none where a page spells labels past any
     report's count (a page made to, not a table)."""
+    if not any(line.pieces for line in lines):  # a page of prose: no label has figures beside it
+        return []
     labels = find_labels(lines, specs)
     if len(labels) > MAX_LABELS:
         return []
