@@ -251,6 +251,10 @@ def test_an_openpyxl_workbook_is_read_as_it_holds(tmp_path):
         values = govreport_xl.validate(openpyxl.load_workbook(path, data_only=True))
         assert values.findings == [] and values.report == plain.report, (path, values.findings)
         assert {u.rule for u in values.unchecked} == {"S-01"}  # the totals' formulas cannot be seen
+    for read_only_values in (False, True):  # a read-only workbook streams its rows: read all the same
+        streamed = govreport_xl.validate(openpyxl.load_workbook(EXAMPLE_XLSX, read_only=True, data_only=read_only_values))
+        assert streamed.findings == [] and streamed.report == plain.report
+        assert {u.rule for u in streamed.unchecked} == ({"S-01"} if read_only_values else set())
     wb = openpyxl.load_workbook(EXAMPLE_XLSX)
     before = {ws.title: len(ws._cells) for ws in wb.worksheets}
     sheet, ref = address("T3.R03.C1").split("!")
