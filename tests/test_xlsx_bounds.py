@@ -19,6 +19,8 @@ from budget import Worker
 from govreport_xl.excel.layout import address, positions
 from hostile import _members, _sheet_part, _write
 
+pytestmark = pytest.mark.slow  # each file validated in a worker process, some of them gigabyte bombs
+
 
 @pytest.fixture(scope="module")
 def worker():
