@@ -70,10 +70,11 @@ def test_a_document_that_is_no_annual_report_is_refused(tmp_path):
     run = lambda *a: subprocess.run([sys.executable, "-m", "govreport_xl", *map(str, a)], capture_output=True, text=True, cwd=ROOT)  # noqa: E731
     for path in (text, pdf):
         proc = run("audit", path)
-        assert proc.returncode == 2 and "不是政府信息公开工作年度报告" in proc.stderr, proc.stdout + proc.stderr
+        # the reason is the run's result: on stdout, kept by `> 结果.txt` (issue 21 item 14)
+        assert proc.returncode == 2 and "不是政府信息公开工作年度报告" in proc.stdout, proc.stdout + proc.stderr
         assert "2021 年格式" not in proc.stdout
     proc = run("import", text, "-o", tmp_path / "out.jsonl")
-    assert proc.returncode == 2 and "不是政府信息公开工作年度报告" in proc.stderr
+    assert proc.returncode == 2 and "不是政府信息公开工作年度报告" in proc.stdout
     seed = ROOT / "examples" / "shizuishan_2022.txt"
     proc = run("audit", "--json", seed, pdf)
     records = {r["file"]: r for r in json.loads(proc.stdout)}
