@@ -19,7 +19,8 @@ from govreport_xl.excel.layout import SHEET_CHECKS, SHEET_COVER, SHEET_OF_TABLE,
 from govreport_xl.excel.marks import plan
 from govreport_xl.core.standard import CELLS
 from helpers import EXAMPLE_XLSX, TEMPLATE, evaluate_values, example_report, example_values
-from libreoffice import shown
+from libreoffice import convert, shown
+from test_in_sheet_checks import Sheet
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_2021_2 = ROOT / "tests" / "fixtures" / "template_2021.2.xlsx"  # templates/ as of 1148ee1
@@ -108,13 +109,41 @@ def test_an_overwritten_total_marks_only_its_cell(tmp_path):
     (-1, "「三、本年度办理结果 / （一）予以公开 / 自然人」应为不小于 0 的整数：是负数 -1，请填实际的数，不能为负；没有发生的填 0"),
     (2.5, "「三、本年度办理结果 / （一）予以公开 / 自然人」应为不小于 0 的整数：不是整数：2.5，件数请填整数"),
     ("20", "「三、本年度办理结果 / （一）予以公开 / 自然人」应为不小于 0 的整数：数字「20」以文本形式存储，合计不会计入："
-           "请删除后重新输入数字（前面不要加撇号 '），或点单元格旁的提示选“转换为数字”"),
+           "请重新输入（不要加撇号 '），或点单元格旁的提示选“转换为数字”"),
     ("七十八", "「三、本年度办理结果 / （一）予以公开 / 自然人」应为不小于 0 的整数：填的是文字「七十八」，请改填阿拉伯数字，没有发生的填 0"),
     ("/", "「三、本年度办理结果 / （一）予以公开 / 自然人」应为不小于 0 的整数：用「/」表示没有，请改填 0"),
 ])
 def test_a_wrong_figure_says_how_to_put_it_right(value, message):
     [f] = evaluate_values(example_values() | {"T3.R03.C1": value}).findings
     assert f.message() == message
+
+
+@pytest.mark.slow  # LibreOffice recalculates the sheet
+def test_the_check_sheet_says_how_to_put_each_wrong_figure_right(tmp_path):
+    """The 校验 sheet's problem list gives the same fix as the command line, for each kind of
+    wrong figure (written out by hand here; test_sheet_agrees compares with the engine)."""
+    typed = {"T3.R03.C1": "20", "T3.R04.C1": "／", "T3.R05.C1": "七十六", "T3.R06.C1": True, "T3.R07.C1": "=1/0",
+             "T3.R08.C1": 1e16, "T4.R1.C1": -1, "T4.R1.C2": 2.5, "T2.R6.C1": -0.01, "T3.R09.C1": " １,２34 "}
+    [saved] = convert([put(EXAMPLE_XLSX, tmp_path / "typed.xlsx", typed)], tmp_path / "lo")
+    label = "「（三）不予公开 / {} / 自然人」应为不小于 0 的整数："
+    expected = [
+        "「三、本年度办理结果 / （一）予以公开 / 自然人」应为不小于 0 的整数：数字「20」以文本形式存储，合计不会计入："
+        "请重新输入（不要加撇号 '），或点单元格旁的提示选“转换为数字”",
+        "「三、本年度办理结果 / （二）部分公开（区分处理的，只计这一情形，不计其他情形） / 自然人」应为不小于 0 的整数："
+        "用「／」表示没有，请改填 0",
+        label.format("1.属于国家秘密") + "填的是文字「七十六」，请改填阿拉伯数字，没有发生的填 0",
+        label.format("2.其他法律行政法规禁止公开") + "填的是逻辑值 TRUE，请改填数字",
+        label.format("3.危及“三安全一稳定”") + "是错误值 #DIV/0!，请改填数字（不要填公式）",
+        label.format("4.保护第三方合法权益") + "数字 10000000000000000 太大，超出表格能精确保存的 15 位，请核对后重填",
+        label.format("5.属于三类内部事务信息") + "数字「１,２34」以文本形式存储，合计不会计入："
+        "请重新输入（不要加撇号 '），或点单元格旁的提示选“转换为数字”",
+        "「行政复议 / 结果维持」应为不小于 0 的整数：是负数 -1，请填实际的数，不能为负；没有发生的填 0",
+        "「行政复议 / 结果纠正」应为不小于 0 的整数：不是整数：2.5，件数请填整数",
+        "「行政事业性收费 / 本年收费金额（单位：万元）」应为不小于 0 的金额：是负数 -0.01，请填实际的数，不能为负；没有发生的填 0",
+    ]
+    listed = [row[4] for row in Sheet(saved).listed if row[0] is not None]
+    assert sorted(listed) == sorted(expected)
+    assert sorted(f.message() for f in validate_path(saved).findings) == sorted(expected)  # the CLI's words
 
 
 def test_every_message_a_clerk_can_get_says_what_to_do():

@@ -57,6 +57,17 @@ class Sheet:
         self.summaries = {t: wb[s].cell(SUMMARY_ROW, 1).value for t, s in {**SHEET_OF_TABLE, "": SHEET_COVER}.items()}
         self.listed = [tuple(ws.cell(r, c + 1).value for c in range(8)) for r in range(FIRST_SLOT_ROW, FIRST_SLOT_ROW + SLOTS)]
 
+    def explained(self, keys) -> dict:
+        """The 说明 of the failing rows of `keys` ((rule, codes)), which say why in the engine's words."""
+        return {k: r["说明"] for r in self.rows if r["结果"] == FAIL and (k := (r["规则"], tuple(r["单元格代码"].split()))) in keys}
+
+
+def engine_messages(outcome) -> dict:
+    """The engine's message of each finding a failing row says in its words: a wrong cell, and a
+    total replaced by a constant (a changed formula is not seen by the sheet as such)."""
+    said = lambda f: f.rule in ("V-01", "V-02") or (f.rule == "S-01" and f.params["reason"].key in ("total_overwritten", "total_cleared"))  # noqa: E731
+    return {(f.rule, f.codes): f.message() for f in outcome.findings if said(f)}
+
 
 def engine(path):
     outcome = validate_path(path)
@@ -90,6 +101,8 @@ def test_in_sheet_checks_agree_with_the_engine(recalculated, name):
     assert sheet.of(FAIL) == failing
     assert sheet.of(PENDING) == waiting  # the same checks wait for a wrong cell to be fixed
     assert engine(calculated)[:2] == (failing, waiting)  # saved by a real engine: read the same
+    said = engine_messages(outcome)
+    assert sheet.explained(said) == said  # a wrong cell's row says why, as the CLI does
 
     in_sheet = [f for f in outcome.findings if sheet_checks(f.rule, f.params.get("reason") and f.params["reason"].key)]
     assert sheet.check_fails == sheet.counts["errors"] == sum(f.is_error for f in in_sheet)

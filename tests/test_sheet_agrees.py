@@ -4,7 +4,8 @@ Hypothesis writes what clerks type into the example (numbers of every kind, numb
 words for none, blanks of every kind, logical values, formulas with errors, totals overwritten,
 years with 年, codes and levels on the cover); LibreOffice recalculates and saves each workbook;
 for every workbook the checks the 校验 sheet fails must be the engine's findings of what the sheet
-checks, and the checks it holds back (待更正) the ones the engine says wait for a wrong cell.
+checks, the checks it holds back (待更正) the ones the engine says wait for a wrong cell, and each
+wrong cell's 说明 the engine's message for it, word for word.
 
 What no formula can see is tested on its own below: a number shown as a date (the sheet then
 says its 通过 needs the button or the command line) and a total's formula replaced by another
@@ -27,7 +28,7 @@ from govreport_xl.excel.formulas import FAIL, PENDING, total_formula
 from govreport_xl.excel.layout import address
 from helpers import EXAMPLE_XLSX, example_values
 from libreoffice import convert
-from test_in_sheet_checks import Sheet, engine
+from test_in_sheet_checks import Sheet, engine, engine_messages
 
 pytestmark = pytest.mark.slow  # LibreOffice recalculates every generated workbook
 
@@ -93,11 +94,13 @@ def test_the_sheet_and_the_engine_agree_rule_by_rule(tmp_path_factory, batch):
     files = [write(e, folder / f"w{i}.xlsx") for i, e in enumerate(batch)]
     for edited, saved in zip(batch, convert(files, folder / "lo")):  # saved by a real spreadsheet, as clerks' files are
         sheet = Sheet(saved)
-        failing, waiting, _ = engine(saved)
+        failing, waiting, outcome = engine(saved)
         for rule in sorted({r for r, _ in failing | waiting | sheet.of(FAIL) | sheet.of(PENDING)}):
             mine = lambda s: {x for x in s if x[0] == rule}  # noqa: E731
             assert mine(sheet.of(FAIL)) == mine(failing), (rule, edited)
             assert mine(sheet.of(PENDING)) == mine(waiting), (rule, edited)
+        said = engine_messages(outcome)
+        assert sheet.explained(said) == said, edited  # why, in the CLI's words
 
 
 def test_what_no_formula_can_see_is_said_to_need_the_button(tmp_path):

@@ -16,8 +16,9 @@ from .findings import Reason
 
 # Words clerks write for "none"; the official tables write 0.
 NONE_WORDS = frozenset({"/", "／", "-", "－", "—", "——", "--", "－－", "无", "不适用", "没有", "空"})
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
-_NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")
+FULL_WIDTH = ("０１２３４５６７８９．，－", "0123456789.,-")  # also compiled into the template's formulas
+_FULL_WIDTH = str.maketrans(*FULL_WIDTH)
+_NUMBER = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?$")  # excel/formulas.numeric_text is its formula form
 # What a blank cell may hold, and how a year may be written: defined once here, and compiled into
 # the template's formulas (excel/formulas.py) so that the sheet and the engine agree on every cell.
 BLANK_CHARACTERS = " \t\n\r\u00a0\u3000"  # spaces, tabs, line breaks, no-break and ideographic spaces

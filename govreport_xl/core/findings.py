@@ -17,7 +17,7 @@ REASONS: dict[str, dict[str, str]] = {
     "text": {"zh": "填的是文字「{raw}」，请改填阿拉伯数字，没有发生的填 0", "en": "holds the text '{raw}'; write the figure in digits, 0 where nothing happened"},
     "none_word": {"zh": "用「{raw}」表示没有，请改填 0", "en": "'{raw}' is used for none; write 0"},
     "numeric_text": {
-        "zh": "数字「{raw}」以文本形式存储，合计不会计入：请删除后重新输入数字（前面不要加撇号 '），或点单元格旁的提示选“转换为数字”",
+        "zh": "数字「{raw}」以文本形式存储，合计不会计入：请重新输入（不要加撇号 '），或点单元格旁的提示选“转换为数字”",
         "en": "the number '{raw}' is stored as text and left out of sums: delete it and type the number again (no leading '), or use the cell's 'Convert to Number'",
     },
     "negative": {"zh": "是负数 {raw}，请填实际的数，不能为负；没有发生的填 0", "en": "is negative: {raw}; write the actual figure, never below 0 (0 where nothing happened)"},

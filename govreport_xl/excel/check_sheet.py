@@ -16,8 +16,11 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
-from .formulas import FAIL, PENDING, blank, check_formulas, countifs, invalid_value, quoted
-from .layout import LINE_HEIGHT, SHEET_CHECKS, SHEET_COVER, SHEET_OF_TABLE, SUMMARY_ROW, a1, address, compact_cells, positions, sheet_of, sheets, text_units
+from .formulas import (
+    FAIL, PENDING, blank, cell_description, check_formulas, countifs, invalid_value, numeric_form, quoted,
+    total_description, typed_text,
+)
+from .layout import LINE_HEIGHT, SHEET_CHECKS, SHEET_COVER, SHEET_OF_TABLE, SUMMARY_ROW, a1, address, compact_cells, defined_name, positions, sheet_of, sheets, text_units
 from ..core.evaluate import REPORT_ORDER
 from ..core.rules import CellCheck, MetaCheck, Severity, TotalCheck, in_sheet_checks
 from ..core.standard import CELLS, INPUT_CODES, CellKind, cell_label
@@ -29,13 +32,15 @@ BLANK_RULE = "V-03"  # blank cells are counted and coloured, not listed among th
 # (header, width) of each column of the list of checks; the order is the check sheet's public
 # shape, read by tests. The problem list at the top shows the first eight.
 COLUMNS = (
-    ("序号", 6), ("规则", 8), ("级别", 6), ("所在表", 14), ("说明", 60),
-    ("涉及单元格", 34), ("应为", 12), ("实际", 12), ("结果", 8), ("单元格代码", 40),
+    ("序号", 6), ("规则", 8), ("级别", 6), ("所在表", 14), ("说明", 72),
+    ("涉及单元格", 26), ("应为", 12), ("实际", 12), ("结果", 8), ("单元格代码", 40),
 )
 COL = {name: i + 1 for i, (name, _) in enumerate(COLUMNS)}
 WIDTH = dict(COLUMNS)
 PROBLEM_COLUMNS = tuple(name for name, _ in COLUMNS[:8])
 KEY_COL = len(COLUMNS) + 1  # hidden: each failing check's place in the problem list
+# hidden: a cell row's text as typed, and as a number reads it (for its 说明, see value_problem)
+TYPED_COL, FORM_COL = KEY_COL + 1, KEY_COL + 2
 WRAPPED = ("说明", "涉及单元格")
 SCALE = {"说明": 1.0, "涉及单元格": 0.8}  # the cell lists are in a 9-point font
 WRAP = Alignment(wrap_text=True, vertical="center")
@@ -45,6 +50,7 @@ COUNTS_ROW, NOTE_ROW = 2, 3
 PROBLEMS_TITLE_ROW = 5
 FIRST_SLOT_ROW = PROBLEMS_TITLE_ROW + 2
 SLOTS = 15  # problems listed on the printed page; the rest are in the full list below it
+SLOT_LINES = 3  # a cell's whole message, its label and what to do, at the 说明 column's width
 ALL_TITLE_ROW = FIRST_SLOT_ROW + SLOTS + 1
 HEADER_ROW = ALL_TITLE_ROW + 1
 FIRST_CHECK_ROW = HEADER_ROW + 1
@@ -88,7 +94,13 @@ CELL_ROWS = {
 }
 
 
-def describe(check) -> str:
+def describe(check, status: str = "", typed: str = "", form: str = "") -> str:
+    """The row's 说明. A cell's own V-01 / V-02 row and a total's S-01 row, once they fail, say why
+    and what to do in the engine's words (`status`, `typed`, `form`: the row's 结果 and helper cells)."""
+    if isinstance(check, CellCheck) and check.rule.id in ("V-01", "V-02") and status:
+        return cell_description(check, status, typed, form, describe(check))
+    if isinstance(check, TotalCheck) and status:
+        return total_description(check.code, status, describe(check))
     if isinstance(check, MetaCheck):
         return f"「{check.label}」：{check.rule.summary['zh']}"
     if isinstance(check, TotalCheck):
@@ -173,9 +185,13 @@ def _write_rows(ws: Worksheet, wb: Workbook) -> int:
     for n, check in enumerate(in_sheet_checks(), start=1):
         expected, actual, status = check_formulas(check, lambda code: f"${status_col}${value_rows[code]}",
                                                   lambda code: f"${status_col}${total_rows[code]}")
+        typed, form = (f"${_letter(c)}{row}" for c in (TYPED_COL, FORM_COL))
+        if isinstance(check, CellCheck) and check.rule.id in ("V-01", "V-02"):
+            ws.cell(row, TYPED_COL, typed_text(defined_name(check.code)))
+            ws.cell(row, FORM_COL, numeric_form(typed))
         values = {
-            "序号": n, "规则": check.rule.id, "级别": SEVERITY_LABEL[check.rule.severity],
-            "所在表": sheet_of_check(check), "说明": describe(check), "涉及单元格": cells_text(check.codes),
+            "序号": n, "规则": check.rule.id, "级别": SEVERITY_LABEL[check.rule.severity], "所在表": sheet_of_check(check),
+            "说明": describe(check, f"${status_col}{row}", typed, form), "涉及单元格": cells_text(check.codes),
             "应为": expected, "实际": actual, "结果": status, "单元格代码": " ".join(check.codes),
         }
         for name, value in values.items():
@@ -184,7 +200,8 @@ def _write_rows(ws: Worksheet, wb: Workbook) -> int:
         # the problems in the engine's order (errors first), then down the sheet
         order = REPORT_ORDER.index(check.rule.id) * ORDER_STEP
         ws.cell(row, KEY_COL, f'=IF(AND({i}="{FAIL}",{b}<>"{BLANK_RULE}"),{order}+ROW(),"")')
-        lines = max(-(-text_units(values[n]) * SCALE[n] // (WIDTH[n] - 1)) for n in WRAPPED)
+        shown = {"说明": describe(check), "涉及单元格": values["涉及单元格"]}  # as it reads while it passes
+        lines = max(-(-text_units(shown[n]) * SCALE[n] // (WIDTH[n] - 1)) for n in WRAPPED)
         if lines > 1:
             ws.row_dimensions[row].height = lines * LINE_HEIGHT + 2
         if not isinstance(check, CellCheck):
@@ -250,7 +267,7 @@ def _problem_list(ws: Worksheet, last: int) -> None:
             col = _letter(name)
             found = f"INDEX(${col}${FIRST_CHECK_ROW}:${col}${last},MATCH({key},{keys},0))"
             _style(ws.cell(r, COL[name], f'=IF({key}="","",{found})'), name)
-        ws.row_dimensions[r].height = 2 * LINE_HEIGHT + 2
+        ws.row_dimensions[r].height = SLOT_LINES * LINE_HEIGHT + 2
 
 
 def _header(ws: Worksheet, row: int, name: str) -> None:
@@ -293,7 +310,8 @@ def add_check_sheet(wb: Workbook) -> None:
     ws.merge_cells(f"A{ALL_TITLE_ROW}:{_letter('单元格代码')}{ALL_TITLE_ROW}")
     ws.cell(ALL_TITLE_ROW, 1, "全部检查：每条勾稽关系、每个单元格各一行（点「结果」列的筛选按钮，可以只看不通过的）").font = Font(
         name=styles.BODY_FONT, size=11, bold=True)
-    ws.column_dimensions[_letter(KEY_COL)].hidden = True
+    for col in (KEY_COL, TYPED_COL, FORM_COL):
+        ws.column_dimensions[_letter(col)].hidden = True
 
     for first_row, last_row in ((FIRST_CHECK_ROW, last), (FIRST_SLOT_ROW, FIRST_SLOT_ROW + SLOTS - 1)):
         result = f"{_letter('结果')}{first_row}:{_letter('结果')}{last_row}"

@@ -8,9 +8,9 @@ shown as a date, a total's formula replaced by another with the same value, the 
 sheets and stamps) is said on the sheets as needing the 校验 button or the command line.
 
 Only functions that Excel 2010+, WPS and LibreOffice compute alike: SUM, IF, IFERROR, AND, OR, NOT,
-ISNUMBER, ISLOGICAL, ISTEXT, ISERROR, INT, MOD, LEN, TRIM, SUBSTITUTE, UPPER, MID, FIND, COUNTIFS,
-SMALL, INDEX, MATCH, and two more: TODAY() (volatile, for M-02's "not in the future") and
-ISFORMULA (Excel 2013+; where it is unknown, IFERROR falls back to comparing the total's value).
+ISNUMBER, ISLOGICAL, ISTEXT, ISERROR, ERROR.TYPE, INT, MOD, ABS, LEN, TRIM, SUBSTITUTE, UPPER, LEFT,
+MID, RIGHT, FIND, TEXT, CHOOSE, COUNTIFS, SMALL, INDEX, MATCH, and two more: TODAY() (volatile, for
+M-02's "not in the future") and ISFORMULA (Excel 2013+; where it is unknown, IFERROR falls back to comparing the total's value).
 No array formulas. Sums always go through SUM(), which adds numbers and ignores text and blanks
 exactly as the Python evaluator does.
 """
@@ -20,12 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .layout import a1, defined_name, positions
-from ..core.cell_values import BLANK_CHARACTERS, LIMIT, YEAR_DIGITS, YEAR_SUFFIXES
+from ..core.cell_values import BLANK_CHARACTERS, FULL_WIDTH, LIMIT, NONE_WORDS, YEAR_DIGITS, YEAR_SUFFIXES
+from ..core.findings import REASONS
 from ..core.rules import CellCheck, MetaCheck, Relation, Term, TotalCheck
-from ..core.standard import CELLS, FIRST_YEAR, Level
+from ..core.standard import CELLS, FIRST_YEAR, Level, cell_label
 from ..core.uscc import CHARSET, WEIGHTS
 
 PASS, FAIL, PENDING = "通过", "不通过", "待更正"  # PENDING: rests on a cell filled in wrong
+_LIMIT = f"{LIMIT:.0E}".replace("+", "")  # 1E15
 
 
 def total_formula(code: str) -> str:
@@ -93,7 +95,7 @@ def is_number(ref: str) -> str:
 def valid_value(rule_id: str, ref: str) -> str:
     """True when `ref` holds an acceptable value for V-01 (whole, 0 ≤ x < 10^15) or V-02
     (0 ≤ x < 10^15), or is blank: parse_count / parse_amount."""
-    bounds = f"{ref}>=0,{ref}<{LIMIT:.0E}".replace("+", "")
+    bounds = f"{ref}>=0,{ref}<{_LIMIT}"
     number = f"AND({bounds},{ref}=INT({ref}))" if rule_id == "V-01" else f"AND({bounds})"
     return f"IF({is_number(ref)},{number},{blank(ref)})"
 
@@ -101,6 +103,80 @@ def valid_value(rule_id: str, ref: str) -> str:
 def invalid_value(rule_id: str, ref: str) -> str:
     """The negation, for conditional formatting (an error value counts as invalid)."""
     return f"IFERROR(NOT({valid_value(rule_id, ref)}),TRUE)"
+
+
+def typed_text(ref: str) -> str:
+    """What a text cell holds, as the engine quotes it: blank characters at its ends left out
+    ('' for anything but text). For a helper cell that `value_problem` reads."""
+    return f'=IF(ISTEXT({ref}),{_trimmed(ref)},"")'
+
+
+def numeric_form(typed: str) -> str:
+    """The text in `typed` (a typed_text cell) as cell_values._NUMBER reads it: full-width digits
+    and signs made ASCII, spaces left out. For a helper cell that `numeric_text` reads."""
+    t = typed
+    for wide, ascii_ in zip(*FULL_WIDTH):
+        t = f"SUBSTITUTE({t},{_text(wide)},{_text(ascii_)})"
+    return f'=SUBSTITUTE({t}," ","")'
+
+
+def numeric_text(t: str) -> str:
+    """True where `t` (a numeric_form cell) matches cell_values._NUMBER, a number stored as text:
+    a sign, a digit, digits and thousands separators, at most one decimal point, digits only after it."""
+    rest = f"MID({t},2,LEN({t}))"
+    for ch in "0123456789,.":
+        rest = f'SUBSTITUTE({rest},{_text(ch)},"")'
+    first_digit = f'MID({t},1+(LEFT({t},1)="+")+(LEFT({t},1)="-"),1)'
+    return (f'AND(LEN({t})>0,ISNUMBER(FIND(LEFT({t},1),"0123456789+-")),{first_digit}<>"",'
+            f'ISNUMBER(FIND({first_digit},"0123456789")),LEN({rest})=0,'
+            f'LEN({t})-LEN(SUBSTITUTE({t},".",""))<=1,RIGHT({t},1)<>".",'
+            f'ISERROR(FIND(",",{t},IFERROR(FIND(".",{t}),LEN({t})+1))))')
+
+
+def _reason(key: str, raw: str) -> str:
+    """REASONS[key] in Chinese with the formula `raw` where the text has {raw}."""
+    before, _, after = REASONS[key]["zh"].partition("{raw}")
+    return "&".join(x for x in (_text(before) if before else "", raw, _text(after) if after else "") if x)
+
+
+ERROR_TEXTS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")  # by ERROR.TYPE
+
+
+def value_problem(rule_id: str, ref: str, typed: str, number_form: str) -> str:
+    """Why `ref` fails V-01 / V-02, in the words of the engine's reason (cell_values.parse_count /
+    parse_amount, in their order): an error value, a logical value, a number too large, negative or
+    not whole, a word for none, a number stored as text, other text. `typed` is the cell holding
+    typed_text(ref), `number_form` the one holding numeric_form(typed). A date cannot be told from
+    a number here (the sheet says so)."""
+    quote = '"'
+    error = _reason("error", f'IFERROR(CHOOSE(ERROR.TYPE({ref}),{",".join(map(_text, ERROR_TEXTS))}),"#N/A")')
+    large = _reason("too_large", f'IF(ABS({ref})>=1E21,TEXT({ref},"0.000000E+00"),TEXT({ref},"0"))')
+    not_whole = _reason("fraction", ref) if rule_id == "V-01" else '""'
+    number = f'IF(ABS({ref})>={_LIMIT},{large},IF({ref}<0,{_reason("negative", ref)},{not_whole}))'
+    none_word = "OR(" + ",".join(f"{typed}={_text(w)}" for w in sorted(NONE_WORDS)) + ")"
+    text = (f'IF({none_word},{_reason("none_word", typed)},'
+            f'IF({numeric_text(number_form)},{_reason("numeric_text", typed)},{_reason("text", typed)}))')
+    logical = _reason("bool", f"IF({ref},{quote}TRUE{quote},{quote}FALSE{quote})")
+    return f"IF(ISERROR({ref}),{error},IF(ISLOGICAL({ref}),{logical},IF(ISNUMBER({ref}),{number},{text})))"
+
+
+def cell_description(check: CellCheck, status: str, typed: str, form: str, passing: str) -> str:
+    """A V-01 / V-02 row's 说明: the engine's whole message once `status` says 不通过 (the rule's
+    message around value_problem), else `passing`, what the cell should hold."""
+    before, _, after = check.rule.message["zh"].format(cell_label=cell_label(check.code), reason="{reason}").partition("{reason}")
+    why = value_problem(check.rule.id, defined_name(check.code), typed, form)
+    return f'=IF({status}="{FAIL}",{_text(before)}&{why}&{_text(after)},{_text(passing)})'
+
+
+def total_description(code: str, status: str, passing: str) -> str:
+    """A total's S-01 row's 说明 once `status` says 不通过, in the engine's words (reading.py):
+    a constant in its place (cleared, or overwritten with the value shown), else a value that is not
+    the sum of its parts (where ISFORMULA is unknown, as the engine says when it cannot read formulas)."""
+    ref, parts = defined_name(code), _sum([Term(p) for p in CELLS[code].total_of])
+    constant = f'IF({blank(ref)},{_reason("total_cleared", "")},{_reason("total_overwritten", ref)})'
+    changed = _reason("total_not_sum", f'{ref}&" ≠ "&{parts}')
+    why = f"IF(IFERROR(_xlfn.ISFORMULA({ref}),TRUE),{changed},{constant})"
+    return f'=IF({status}="{FAIL}",IFERROR({_text(f"「{cell_label(code)}」")}&{why},{_text(passing)}),{_text(passing)})'
 
 
 def _digit(s: str, i: int) -> str:
@@ -147,7 +223,8 @@ def total_intact(code: str) -> str:
 
 
 def _shown(ref: str) -> str:
-    return f'=IF({blank(ref)},"（空白）",{ref})'
+    """What the cell holds, for the 实际 column (a logical value as the word, not the 1 it sums to)."""
+    return f'=IF({blank(ref)},"（空白）",IF(ISLOGICAL({ref}),IF({ref},"TRUE","FALSE"),{ref}))'
 
 
 def _meta_formulas(check: MetaCheck, value_status: Callable[[str], str]) -> tuple[str, str, str]:
