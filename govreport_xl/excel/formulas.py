@@ -8,7 +8,7 @@ shown as a date, a total's formula replaced by another with the same value, the 
 sheets and stamps) is said on the sheets as needing the 校验 button or the command line.
 
 Only functions that Excel 2010+, WPS and LibreOffice compute alike: SUM, IF, IFERROR, AND, OR, NOT,
-ISNUMBER, ISLOGICAL, ISTEXT, ISERROR, ERROR.TYPE, INT, MOD, ABS, LEN, TRIM, SUBSTITUTE, UPPER, LEFT,
+ISNUMBER, ISLOGICAL, ISTEXT, ISERROR, ERROR.TYPE, INT, MOD, ABS, ROUND, LOG10, LEN, TRIM, SUBSTITUTE, UPPER, LEFT,
 MID, RIGHT, FIND, TEXT, CHOOSE, COUNTIFS, SMALL, INDEX, MATCH, and two more: TODAY() (volatile, for
 M-02's "not in the future") and ISFORMULA (Excel 2013+; where it is unknown, IFERROR falls back to comparing the total's value).
 No array formulas. Sums always go through SUM(), which adds numbers and ignores text and blanks
@@ -150,7 +150,9 @@ def value_problem(rule_id: str, ref: str, typed: str, number_form: str) -> str:
     a number here (the sheet says so)."""
     quote = '"'
     error = _reason("error", f'IFERROR(CHOOSE(ERROR.TYPE({ref}),{",".join(map(_text, ERROR_TEXTS))}),"#N/A")')
-    large = _reason("too_large", f'IF(ABS({ref})>=1E21,TEXT({ref},"0.000000E+00"),TEXT({ref},"0"))')
+    # shown as the engine shows it: to the 15 significant digits a spreadsheet keeps
+    fifteen = f"ROUND({ref},14-INT(LOG10(ABS({ref}))))"
+    large = _reason("too_large", f'IF(ABS({ref})>=1E21,TEXT({ref},"0.000000E+00"),TEXT({fifteen},"0"))')
     not_whole = _reason("fraction", ref) if rule_id == "V-01" else '""'
     number = f'IF(ABS({ref})>={_LIMIT},{large},IF({ref}<0,{_reason("negative", ref)},{not_whole}))'
     none_word = "OR(" + ",".join(f"{typed}={_text(w)}" for w in sorted(NONE_WORDS)) + ")"
