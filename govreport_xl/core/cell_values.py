@@ -146,6 +146,8 @@ def parse_printed(raw, kind_is_amount: bool = False) -> Parsed:
         return Parsed(None, Reason("unreadable", text[:40]))
     elif (refused := _out_of_range(number)) is not None:
         return refused
+    if number < 0:  # a decoded figure handed over as a number: below 0 as in any other cell
+        return Parsed(None, Reason("negative", _show(number)), number)
     if kind_is_amount:
         return Parsed(number)
     if number != number.to_integral_value():

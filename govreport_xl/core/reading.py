@@ -108,7 +108,7 @@ class _Reader:
     def __init__(self, source: CellSource):
         self.source = source
         self.workbook = source.workbook
-        self.reading = Reading(source.name, source.kind, Report(), workbook=self.workbook, format=source.format)
+        self.reading = Reading(source.name, source.kind, Report.of_reading({}, {}), workbook=self.workbook, format=source.format)
         self.values: dict[str, object] = {}
         self.absent: set[str] = set()
         self.named: set[str] = set()  # codes found through their defined names
@@ -261,7 +261,7 @@ class _Reader:
         meta = self.read_meta()
         self.read_cells()
         self.check_structure()
-        self.reading.report = Report.build(meta, {c: v for c, v in self.values.items()})
+        self.reading.report = Report.of_reading(meta, self.values)
         self.reading.absent = frozenset(self.absent)
         self.reading.combined = {tuple(g): Decimal(v) for g, v in (getattr(self.source, "combined", None) or {}).items()}
         return self.reading
