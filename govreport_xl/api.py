@@ -27,7 +27,6 @@ from .core.reading import read as read_cells
 from .core.result import Result
 from .core.source import CellSource, SourceError, refuse, report_source
 from .atomic import remove_leftovers
-from .formats.report_json import report_sources, source_from_item
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 JSON_SUFFIXES = (".json", ".jsonl")
@@ -80,6 +79,8 @@ def sources_of(path: str | Path, keep_going: bool = False) -> list:
     _regular_file(path)
     suffix = path.suffix.lower()
     if suffix in JSON_SUFFIXES:
+        from .formats.report_json import report_sources
+
         return list(report_sources(path, keep_going))
     from .excel.reader import OLD_FORMATS, WorkbookSource
 
@@ -110,6 +111,8 @@ def source_of(source) -> CellSource:
     if isinstance(source, Report):
         return report_source(source)
     if isinstance(source, dict):
+        from .formats.report_json import source_from_item
+
         return source_from_item(source, "report")
     if type(source).__module__.startswith("openpyxl"):
         return _in_memory_workbook(source)

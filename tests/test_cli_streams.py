@@ -190,3 +190,29 @@ def _json_keys_and_messages(value, key=""):
             yield from _json_keys_and_messages(v, key)
     elif isinstance(value, str) and key not in ("file", "cells"):
         yield value
+
+
+def test_the_console_script_ends_with_every_line_out_and_atexit_run(files, tmp_path):
+    """`run` (the console script) ends the process without Python's teardown: the status is the
+    command's, what was printed reaches a pipe and a file whole, and atexit handlers still run."""
+    import subprocess
+    import sys
+
+    marker = tmp_path / "atexit.txt"
+    code = ("import atexit, pathlib, sys\n"
+            f"atexit.register(lambda: pathlib.Path({str(marker)!r}).write_text('ran'))\n"
+            "from govreport_xl.cli import run\n"
+            "sys.argv = ['govreport-xl', *sys.argv[1:]]\n"
+            "run()\n")
+    folder = files / "in"
+    expected = io.StringIO()
+    with contextlib.redirect_stdout(expected), contextlib.redirect_stderr(io.StringIO()):
+        status = main(["validate", str(folder), "--jobs", "1"])
+    proc = subprocess.run([sys.executable, "-c", code, "validate", str(folder), "--jobs", "1"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert (proc.returncode, proc.stdout) == (status, expected.getvalue()) and status == 2, proc.stderr
+    assert marker.read_text() == "ran"
+    out = tmp_path / "结果.txt"
+    with out.open("w") as f:
+        assert subprocess.run([sys.executable, "-m", "govreport_xl", "validate", str(folder)], stdout=f, cwd=ROOT, timeout=300).returncode == 2
+    assert out.read_text() == expected.getvalue()

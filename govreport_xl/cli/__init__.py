@@ -1,5 +1,5 @@
 """The command line (argument parsing and rendering only)."""
 
-from .main import main
+from .main import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
