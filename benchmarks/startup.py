@@ -2,46 +2,67 @@
 
     python benchmarks/startup.py [--repeat N]
 
-Prints the median wall time of `python -c 'import openpyxl'` (the baseline), of `govreport-xl
-validate examples/shizuishan_2022.xlsx` and of `govreport-xl --version`, their ratios to the
-baseline (the target for validate: 2x or less), and where the time goes: the modules a validate
-run spends most importing (python -X importtime, cumulative), and the validation itself in
-process.
+Prints the median wall time and CPU time (user + system, of the process and its workers: less
+moved by other work on the machine) of `python -c 'import openpyxl'` (the baseline), of
+`govreport-xl validate examples/shizuishan_2022.xlsx` and of `govreport-xl --version`, their
+ratios to the baseline (the target for validate: 2x or less), and where the time goes: the
+modules a validate run spends most importing (python -X importtime, cumulative), the packages
+that cost most in all (self time summed), and the validation itself in process.
+
+Every command runs with compiled bytecode cached, as an installed package has it (pip writes
+the .pyc files of every package it installs): an environment with PYTHONDONTWRITEBYTECODE set
+would otherwise compile this package's modules anew on every run and no other's. The cache is
+a temporary folder (PYTHONPYCACHEPREFIX), filled by each command's first run, which is not
+counted.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import os
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "shizuishan_2022.xlsx"
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+PYCACHE = tempfile.mkdtemp(prefix="govreport-pycache-")
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+       "PYTHONPATH": str(ROOT), "PYTHONPYCACHEPREFIX": PYCACHE}
 
 
-def wall(cmd: list[str], repeat: int) -> float:
-    times = []
+def timed(cmd: list[str], repeat: int) -> tuple[float, float]:
+    """Median (wall, CPU) seconds of `cmd` over `repeat` runs, after one that fills the caches."""
+    walls, cpus = [], []
     for _ in range(repeat + 1):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=ENV, check=False)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times[1:])  # the first warms the file cache
+        walls.append(time.perf_counter() - t)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(walls[1:]), statistics.median(cpus[1:])
 
 
-def imports(cmd: list[str], top: int = 12) -> list[tuple[int, str]]:
+def imports(cmd: list[str], top: int = 12) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """The `top` modules by cumulative import time, and the `top` packages by self time summed
+    (microseconds); this package's counted by subpackage."""
     proc = subprocess.run([sys.executable, "-X", "importtime", *cmd], capture_output=True, text=True, cwd=ROOT, env=ENV)
-    rows = []
+    rows, packages = [], collections.Counter()
     for line in proc.stderr.splitlines():
         if line.startswith("import time:") and "|" in line:
-            _, cumulative, name = line.split("|")
+            own, cumulative, name = line[len("import time:"):].split("|")
             if cumulative.strip().isdigit():
                 rows.append((int(cumulative), name.rstrip()))
-    return sorted(rows, reverse=True)[:top]
+                parts = name.strip().split(".")
+                packages[".".join(parts[:2] if parts[0] == "govreport_xl" else parts[:1])] += int(own)
+    return sorted(rows, reverse=True)[:top], [(us, name) for name, us in packages.most_common(top)]
 
 
 def main() -> None:
@@ -49,13 +70,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     repeat = parser.parse_args().repeat
     py = sys.executable
-    base = wall([py, "-c", "import openpyxl"], repeat)
-    rows = [("python -c 'import openpyxl' (baseline)", base),
-            ("govreport-xl validate one.xlsx", wall([py, "-m", "govreport_xl", "validate", str(EXAMPLE)], repeat)),
-            ("govreport-xl --version", wall([py, "-m", "govreport_xl", "--version"], repeat))]
-    print(f"{'path':44} {'ms':>7} {'ratio':>7}")
-    for name, seconds in rows:
-        print(f"{name:44} {seconds * 1000:7.0f} {seconds / base:7.2f}")
+    base_wall, base_cpu = timed([py, "-c", "import openpyxl"], repeat)
+    rows = [("python -c 'import openpyxl' (baseline)", (base_wall, base_cpu)),
+            ("govreport-xl validate one.xlsx", timed([py, "-m", "govreport_xl", "validate", str(EXAMPLE)], repeat)),
+            ("govreport-xl --version", timed([py, "-m", "govreport_xl", "--version"], repeat))]
+    print(f"{'path':44} {'wall ms':>8} {'ratio':>6} {'CPU ms':>8} {'ratio':>6}")
+    for name, (wall, cpu) in rows:
+        print(f"{name:44} {wall * 1000:8.0f} {wall / base_wall:6.2f} {cpu * 1000:8.0f} {cpu / base_cpu:6.2f}")
     sys.path.insert(0, str(ROOT))
     from govreport_xl import api
 
@@ -64,10 +85,17 @@ def main() -> None:
     for _ in range(repeat):
         api.validate(EXAMPLE)
     print(f"{'validate in process (read + check)':44} {(time.perf_counter() - t) / repeat * 1000:7.0f}")
+    modules, packages = imports(["-m", "govreport_xl", "validate", str(EXAMPLE)])
     print("\nwhere a validate run's imports go (cumulative ms, nested modules included):")
-    for micros, name in imports(["-m", "govreport_xl", "validate", str(EXAMPLE)]):
+    for micros, name in modules:
         print(f"  {micros / 1000:7.0f}  {name.strip()}")
+    print("\nby package (self ms summed; python -X importtime adds its own overhead):")
+    for micros, name in packages:
+        print(f"  {micros / 1000:7.0f}  {name}")
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    finally:
+        shutil.rmtree(PYCACHE, ignore_errors=True)
