@@ -49,6 +49,8 @@ shapes = st.builds(
 @given(seed=st.integers(0, 40), shape=shapes)
 # a label's closing quote wrapped onto a line of its own, run into the group label's "）" beside it
 @example(seed=0, shape=laid_out.Shape(align="center", label_chars=11, group_chars=1, figure_digits=5, merged=True, heading=False))
+# a label's closing bracket alone on its last line, under the label's opening bracket
+@example(seed=32, shape=laid_out.Shape(align="center", label_chars=24, group_chars=3, figure_digits=5, merged=True, heading=False))
 def test_a_figure_is_read_as_printed_or_not_at_all(seed, shape):
     report = made_up_report(seed)
     got = read(laid_out.words(report, shape))

@@ -142,10 +142,12 @@ def _suffixes(line: Line) -> list[tuple[int, str, str]]:
 
 
 def _starts_at(line: Line, word: int, before: str) -> float:
-    """Where a piece of a label starts on its line, inside a word where the word runs a group
-    label's character into it (measured by characters)."""
+    """Where a piece of a label starts on its line, its opening marks included ("（二）…"), inside
+    a word where the word runs a group label's character into it (measured by characters)."""
     w = line.text[word]
-    skipped = len(before) - len("".join(normalize(v["text"]) for v in line.text[:word]))
+    while before and unicodedata.category(before[-1]) in ("Ps", "Pi"):
+        before = before[:-1]
+    skipped = max(len(before) - len("".join(normalize(v["text"]) for v in line.text[:word])), 0)
     return w["x0"] + (w["x1"] - w["x0"]) * skipped / max(len(normalize(w["text"])), 1)
 
 
