@@ -104,7 +104,9 @@ def test_patterns_printed_to_pdf(tmp_path):
     pdfs = convert([variants, form], tmp_path, "pdf")
     t3 = [c for c in CELLS if c.startswith("T3")]
     got = import_report(pdfs[0])
-    check(got, truth(report, unread_ok=t3, notes=["label_taken"], status="incomplete"))
+    # rows of a table without ruling lines are found by their labels spelled exactly (pdf_rows.py):
+    # a misprinted label's row is said not found, never matched by distance (README's known limits)
+    check(got, truth(report, unread_ok=t3, notes=["rows_not_found"], status="incomplete"))
     assert len(got.tables["T3"].values) >= 140
     got = import_report(pdfs[1])
     assert got.tables["T4"].blank == {c for c in CELLS if c.startswith("T4")}
