@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from govreport_xl.core.standard import T2, T3, T4
 from govreport_xl.importing.solve import (
-    SETTLED, TOO_MANY, UNPLACED, UNSETTLED, Piece, Run, Sums, by_digits, combine, cuttings, decode, fixed_by_digits,
+    SETTLED, TOO_MANY, UNPLACED, UNSETTLED, Piece, Run, Sums, by_digits, combine, cuttings, decode, fixed_by_digits, is_count,
 )
 from govreport_xl.importing.tables import relations_of_table
 from published import made_up_report
@@ -181,10 +181,9 @@ def test_what_the_digits_alone_fix_is_what_every_cut_agrees_on(rnd):
     if rnd.random() < 0.3:
         pieces.insert(rnd.randrange(len(pieces) + 1), Piece("1,200", Decimal(1200)))
     every = brute_readings(pieces, n)
-    figures, any_reading = by_digits(pieces, n)
+    figures, any_reading = by_digits(pieces, [True] * n)
     assert any_reading == bool(every)
-    if every:
-        assert figures == [{r[i] for r in every} for i in range(n)]
+    assert figures == [{r[i] for r in every} for i in range(n)]
     agreed = tuple(next(iter(s)) if len(s := {r[i] for r in every}) == 1 else None for i in range(n))
     assert fixed_by_digits(Run(tuple(f"T2.R1.C{i}" for i in range(n)), tuple(pieces))) == (agreed if every else None)
 
@@ -285,8 +284,9 @@ def test_a_fraction_is_no_counts_figure(rnd):
     pieces = [Piece("".join(rnd.choice("0112") for _ in range(rnd.randint(1, 4)))) for _ in range(rnd.randint(0, 2))]
     pieces.insert(rnd.randrange(len(pieces) + 1), fraction)
     every = brute_readings(pieces, n, counts)
-    figures, any_reading = by_digits(pieces, n, counts)
+    figures, any_reading = by_digits(pieces, counts)
     assert any_reading == bool(every)
+    assert figures == [{r[i] for r in every} for i in range(n)]
     assert fixed_by_digits(Run(cells, tuple(pieces))) == (
         tuple(next(iter(s)) if len(s := {r[i] for r in every}) == 1 else None for i in range(n)) if every else None)
     row = small_row(rnd)  # table 3: counts only, so the fraction takes no cell and no reading is left
@@ -307,6 +307,9 @@ def test_a_fraction_among_glued_figures_is_never_read_into_a_count():
     assert fixed_by_digits(Run(row_cells("R05"), (Piece("1"), fraction, Piece("00003")))) is None
     [d] = decode([Run(("T2.R5.C1", "T2.R6.C1"), (Piece("12"), fraction))], {}, [])  # an amount takes it
     assert d.options(1) == {Decimal("3.5")} and d.options(0) == {12}
+    # the sum of cells printed only together (（六）其他处理 as one row) is a count too
+    assert is_count("T3.R21+R22+R23.C1") and is_count("T3.R05.C1") and not is_count("T2.R6.C1")
+    assert not is_count("T2.R6+R7.C1") and not is_count("X1")
 
 
 def test_a_row_that_fits_two_ways_is_ambiguous_alone():

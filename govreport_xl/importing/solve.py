@@ -87,8 +87,8 @@ class Piece:
 def is_count(c: str) -> bool:
     """Whether a run's cell is a count: a cell of the standard, or the sum of a group of them
     ("T3.R21+R22+R23.C1", cells printed only together) named by its first."""
-    table_row, _, col = c.rpartition(".")
-    cell = CELLS.get(c) or CELLS.get(f"{table_row.split('+')[0]}.{col}")
+    rows, _, col = c.rpartition(".")
+    cell = CELLS.get(f"{rows.split('+')[0]}.{col}")
     return cell is not None and cell.kind is CellKind.COUNT
 
 
@@ -170,13 +170,13 @@ def _fits_cell(v: Value, count: bool) -> bool:
     return not count or v == int(v)
 
 
-def by_digits(pieces: Sequence[Piece], n: int, counts: Sequence[bool] | None = None) -> tuple[list[set[Value]], bool]:
-    """For each of n cells (`counts`: which are counts, default none), the figures it takes in
-    some reading of the pieces (R1–R4, no sum looked at), and whether there is any reading.
-    Exact: a cell's span is counted where the cells before it can end where it starts and those
-    after it can start where it ends."""
+def by_digits(pieces: Sequence[Piece], counts: Sequence[bool]) -> tuple[list[set[Value]], bool]:
+    """For each cell (`counts`: whether each is a count), the figures it takes in some reading of
+    the pieces (R1–R4, no sum looked at), and whether there is any reading. Exact: a cell's span
+    is counted where the cells before it can end where it starts and those after it can start
+    where it ends (so every cell's set is empty where there is no reading)."""
     ends, size = _segments(pieces)
-    counts = counts or (False,) * n
+    n = len(counts)
     forward = [{0}]  # positions reached after i cells
     for i in range(n):
         forward.append({e for s in forward[-1] if s < size for e, v in ends[s] if _fits_cell(v, counts[i])})
@@ -195,7 +195,7 @@ def fixed_by_digits(run: Run) -> tuple[Value | None, ...] | None:
     options: list[set[Value]] = [{r[i] for r in run.given} for i in range(len(run.cells))]
     placed = bool(run.given)
     for pieces in () if run.given else run.all_pieces:
-        figures, any_reading = by_digits(pieces, len(run.cells), run.counts)
+        figures, any_reading = by_digits(pieces, run.counts)
         if any_reading:
             placed, options = True, [a | b for a, b in zip(options, figures)]
     return tuple(next(iter(o)) if len(o) == 1 else None for o in options) if placed else None
