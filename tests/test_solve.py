@@ -305,11 +305,19 @@ def test_a_fraction_among_glued_figures_is_never_read_into_a_count():
     [d] = decode([Run(row_cells("R05"), (Piece("1"), Piece("2.5", Decimal("2.5")), Piece("0000"), fraction))], {}, T3_RELS)
     assert d.outcome == UNPLACED and all(not d.options(i) for i in range(7))
     assert fixed_by_digits(Run(row_cells("R05"), (Piece("1"), fraction, Piece("00003")))) is None
+    assert by_digits([Piece("1"), fraction], [True, True]) == ([set(), set()], False)  # no cell has a figure
+    assert by_digits([Piece("1"), fraction], [True, False]) == ([{1}, {Decimal("3.5")}], True)
     [d] = decode([Run(("T2.R5.C1", "T2.R6.C1"), (Piece("12"), fraction))], {}, [])  # an amount takes it
     assert d.options(1) == {Decimal("3.5")} and d.options(0) == {12}
     # the sum of cells printed only together (（六）其他处理 as one row) is a count too
     assert is_count("T3.R21+R22+R23.C1") and is_count("T3.R05.C1") and not is_count("T2.R6.C1")
     assert not is_count("T2.R6+R7.C1") and not is_count("X1")
+
+
+def test_readings_given_outright_fix_what_they_agree_on():
+    """A row whose empty cells may sit more than one way comes as its readings, not as pieces."""
+    run = Run(("T2.R1.C1", "T2.R1.C2", "T2.R1.C3"), (), given=((1, 0, 2), (1, 2, 0)))
+    assert fixed_by_digits(run) == (1, None, None)
 
 
 def test_a_row_that_fits_two_ways_is_ambiguous_alone():
