@@ -108,6 +108,9 @@ def test_patterns_printed_to_pdf(tmp_path):
     # a misprinted label's row is said not found, never matched by distance (README's known limits)
     check(got, truth(report, unread_ok=t3, notes=["rows_not_found"], status="incomplete"))
     assert len(got.tables["T3"].values) >= 140
+    # and the rows not found are named: the one printed with a typo among them
+    typo = "2.其他法律行政法规禁止公开"
+    assert LABEL_VARIANTS[typo] != typo and any(typo in n.render() for n in got.notes), [n.render() for n in got.notes]
     got = import_report(pdfs[1])
     assert got.tables["T4"].blank == {c for c in CELLS if c.startswith("T4")}
     check(got, truth(blank, blank=list(CELLS), findings=[("V-03", c) for c in CELLS]))
