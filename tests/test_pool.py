@@ -128,6 +128,14 @@ def test_a_file_past_its_budget_is_a_record_and_the_batch_goes_on(tmp_path):
     assert proc.returncode == 2 and "超出处理时限" in proc.stdout
 
 
+def _warm(value):
+    os.environ["GOVREPORT_TEST_WARM"] = value
+
+
+def _warmed():
+    return os.environ.get("GOVREPORT_TEST_WARM")
+
+
 def _raise(message):
     raise ValueError(message)
 
@@ -139,8 +147,10 @@ def test_a_pool_of_long_lived_workers_holds_each_call_to_its_budget_and_costs_on
 
     from govreport_xl.bulk.pool import Overrun, WorkerPool
 
-    pool = WorkerPool(2, Budget(seconds=3, memory_mb=300), context="spawn")
+    pool = WorkerPool(2, Budget(seconds=3, memory_mb=300), context="spawn", init=_warm, init_args=("yes",))
     try:
+        pool.start()  # both workers started (and their init run) before any call
+        assert sorted(pool.call(_warmed) for _ in range(4)) == ["yes"] * 4
         assert pool.call(_work, ("ok", 1)) == 1
         slow: list = []
         other = threading.Thread(target=lambda: slow.append(pool.call(_work, ("sleep", 2), seconds=20)))

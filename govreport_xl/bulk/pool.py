@@ -258,22 +258,35 @@ class WorkerPool:
     reads every file under its own budget); `close` ends them, and one whose parent died ends at
     its next read of the pipe."""
 
-    def __init__(self, workers: int, budget: Budget, context: str | None = None):
+    def __init__(self, workers: int, budget: Budget, context: str | None = None, init: Callable | None = None,
+                 init_args: tuple = ()):
         self.budget, self.size = budget, max(1, workers)
         self._ctx = mp.get_context(context)
+        self._init = (init, init_args)  # run once in each worker as it starts (imports, say)
         self._idle: queue.SimpleQueue[_Worker] = queue.SimpleQueue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(self.size)
 
+    def _new(self) -> _Worker:
+        w = _Worker(self._ctx, _apply, *self._init, self.budget, daemon=False)
+        with self._lock:
+            self._all.append(w)
+        return w
+
+    def start(self) -> None:
+        """Start every worker now rather than at its first call: the first calls then do not wait
+        for a process to start and import what it needs (a second or two each)."""
+        with self._lock:
+            missing = self.size - len(self._all)
+        for _ in range(missing):
+            self._idle.put(self._new())
+
     def _take(self) -> _Worker:
         try:
             return self._idle.get_nowait()
         except queue.Empty:  # a slot is free but no worker made for it yet
-            w = _Worker(self._ctx, _apply, None, (), self.budget, daemon=False)
-            with self._lock:
-                self._all.append(w)
-            return w
+            return self._new()
 
     def _drop(self, w: _Worker, hard: bool) -> None:
         w.end(hard=hard)

@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         app.state.store.clean_tmp()
         app.state.db.upgrade()
+        app.state.checker.start()
         _announce_setup(app)
         try:
             yield

@@ -9,6 +9,7 @@ so, in the command line's words.
 from __future__ import annotations
 
 import asyncio
+import importlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,7 +80,8 @@ class Checker:
     def __init__(self, workers: int, seconds: float):
         self.budget = Budget(seconds, MEMORY_MB)
         self.workers = max(1, workers)
-        self._pool = WorkerPool(self.workers, self.budget, context="spawn")
+        # each worker imports this module (the checks, openpyxl) as it starts, not at its first upload
+        self._pool = WorkerPool(self.workers, self.budget, context="spawn", init=importlib.import_module, init_args=(__name__,))
         self._threads = ThreadPoolExecutor(self.workers, thread_name_prefix="checker")
 
     def reason(self, overrun: Overrun, seconds: float | None = None) -> dict[str, str]:
@@ -102,6 +104,10 @@ class Checker:
     def _failed(name: str, lang: str, reason: dict[str, str]) -> Checked:
         result = Result.unreadable(name, dict(reason))
         return Checked(result.record(lang), result.status, 0, 0, view=view_of(result))
+
+    def start(self) -> None:
+        """Start the workers (the server's startup), so that the first uploads find them ready."""
+        self._pool.start()
 
     def close(self) -> None:
         self._pool.close()
