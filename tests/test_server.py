@@ -493,8 +493,15 @@ def test_the_audit_log(office, files):
 
 
 def test_pages_carry_security_headers(office):
+    from govreport_xl.server.app import DOCS_POLICY, SECURITY_HEADERS
+
     r = office.client.get("/login")
     assert r.headers["x-frame-options"] == "DENY" and "frame-ancestors 'none'" in r.headers["content-security-policy"]
+    refused = office.post("/login", {"csrf": "wrong"})  # an error page, a refusal and the others too
+    for response in (refused, office.client.get("/office", follow_redirects=False), office.client.get("/nowhere"),
+                     office.client.post("/api/validate", content=b"x" * (3 * 1024 * 1024))):
+        assert {k.lower(): v for k, v in SECURITY_HEADERS.items()}.items() <= dict(response.headers).items(), response.status_code
+    assert office.client.get("/docs").headers["content-security-policy"] == DOCS_POLICY
     assert office.client.get("/static/app.css").status_code == 200
     assert office.client.get("/nowhere").status_code == 404 and "没有这个页面" in office.client.get("/nowhere").text
 
