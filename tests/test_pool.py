@@ -150,7 +150,7 @@ def test_a_pool_of_long_lived_workers_holds_each_call_to_its_budget_and_costs_on
     pool = WorkerPool(2, Budget(seconds=3, memory_mb=300), context="spawn", init=_warm, init_args=("yes",))
     try:
         pool.start()  # both workers started (and their init run) before any call
-        assert sorted(pool.call(_warmed) for _ in range(4)) == ["yes"] * 4
+        assert sorted(pool.call(_warmed, seconds=120) for _ in range(4)) == ["yes"] * 4  # however long they take to start
         assert pool.call(_work, ("ok", 1)) == 1
         slow: list = []
         other = threading.Thread(target=lambda: slow.append(pool.call(_work, ("sleep", 2), seconds=20)))
