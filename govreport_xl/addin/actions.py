@@ -43,8 +43,7 @@ def not_our_template(reading: Reading) -> str | None:
     issues = [i.reason.render("zh") for i in reading.structure if i.reason.key in NOT_TEMPLATE]
     if not issues:
         return None
-    return ("这个工作簿不是可以校验的政务公开年报模板：" + "；".join(issues)
-            + "。请用 govreport-xl 生成的模板（templates/report_template.xlsx）填写。")
+    return "这个工作簿不是可以校验的政务公开年报模板：" + "；".join(issues) + "。"  # each reason says what to do
 
 
 def _on_report(book, work) -> str:
