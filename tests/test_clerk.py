@@ -20,6 +20,7 @@ from govreport_xl.excel.marks import plan
 from govreport_xl.core.standard import CELLS
 from helpers import EXAMPLE_XLSX, TEMPLATE, evaluate_values, example_report, example_values
 from libreoffice import convert, shown
+from govreport_xl.excel.check_sheet import FIRST_SLOT_ROW, SLOTS
 from test_in_sheet_checks import Sheet
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,9 +123,10 @@ def test_a_wrong_figure_says_how_to_put_it_right(value, message):
 def test_the_check_sheet_says_how_to_put_each_wrong_figure_right(tmp_path):
     """The 校验 sheet's problem list gives the same fix as the command line, for each kind of
     wrong figure (written out by hand here; test_sheet_agrees compares with the engine)."""
-    typed = {"T3.R03.C1": "20", "T3.R04.C1": "／", "T3.R05.C1": "七十六", "T3.R06.C1": True, "T3.R07.C1": "=1/0",
+    typed = {"T3.R03.C1": "20", "T3.R04.C1": "／", "T3.R05.C1": "七十六", "T3.R06.C1": True, "T3.R07.C1": "=1/0", "T3.R11.C1": False,
              "T3.R08.C1": 1e16, "T3.R10.C1": 10**15 + 3, "T4.R1.C1": -1, "T4.R1.C2": 2.5, "T2.R6.C1": -0.01, "T3.R09.C1": " １,２34 "}
-    [saved] = convert([put(EXAMPLE_XLSX, tmp_path / "typed.xlsx", typed)], tmp_path / "lo")
+    path = put(EXAMPLE_XLSX, tmp_path / "typed.xlsx", typed)
+    [saved] = convert([path], tmp_path / "lo")
     label = "「（三）不予公开 / {} / 自然人」应为不小于 0 的整数："
     expected = [
         "「三、本年度办理结果 / （一）予以公开 / 自然人」应为不小于 0 的整数：数字「20」以文本形式存储，合计不会计入："
@@ -136,6 +138,7 @@ def test_the_check_sheet_says_how_to_put_each_wrong_figure_right(tmp_path):
         label.format("3.危及“三安全一稳定”") + "是错误值 #DIV/0!，请改填数字（不要填公式）",
         label.format("4.保护第三方合法权益") + "数字 10000000000000000 太大，超出表格能精确保存的 15 位，请核对后重填",
         label.format("6.属于四类过程性信息") + "数字 1000000000000000 太大，超出表格能精确保存的 15 位，请核对后重填",  # 15 digits kept
+        label.format("7.属于行政执法案卷") + "填的是逻辑值 FALSE，请改填数字",
         label.format("5.属于三类内部事务信息") + "数字「１,２34」以文本形式存储，合计不会计入："
         "请重新输入（不要加撇号 '），或点单元格旁的提示选“转换为数字”",
         "「行政复议 / 结果维持」应为不小于 0 的整数：是负数 -1，请填实际的数，不能为负；没有发生的填 0",
@@ -144,6 +147,8 @@ def test_the_check_sheet_says_how_to_put_each_wrong_figure_right(tmp_path):
     ]
     listed = [row[4] for row in Sheet(saved).listed if row[0] is not None]
     assert sorted(listed) == sorted(expected)
+    page = shown([path], tmp_path / "shown")[path][SHEET_CHECKS]  # as LibreOffice shows it, straight from the file
+    assert sorted(row[4] for row in page[FIRST_SLOT_ROW - 1:FIRST_SLOT_ROW - 1 + SLOTS] if row[0]) == sorted(expected)
     assert sorted(f.message() for f in validate_path(saved).findings) == sorted(expected)  # the CLI's words
 
 

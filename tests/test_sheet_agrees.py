@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from govreport_xl.api import validate as validate_path
 from govreport_xl.core.standard import CELLS, INPUT_CODES, Level
+from govreport_xl.excel.check_sheet import SLOTS
 from govreport_xl.excel.formulas import FAIL, PENDING, total_formula
 from govreport_xl.excel.layout import address
 from helpers import EXAMPLE_XLSX, example_values
@@ -100,7 +101,9 @@ def test_the_sheet_and_the_engine_agree_rule_by_rule(tmp_path_factory, batch):
             assert mine(sheet.of(FAIL)) == mine(failing), (rule, edited)
             assert mine(sheet.of(PENDING)) == mine(waiting), (rule, edited)
         said = engine_messages(outcome)
-        assert sheet.explained(said) == said, edited  # why, in the CLI's words
+        listed = sheet.explained(said)  # of the problems, the first SLOTS are listed
+        problems = {x for x in sheet.of(FAIL) if x[0] != "V-03"}
+        assert listed == ({k: said[k] for k in listed} if len(problems) > SLOTS else said), edited
 
 
 def test_what_no_formula_can_see_is_said_to_need_the_button(tmp_path):

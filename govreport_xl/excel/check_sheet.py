@@ -17,8 +17,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import styles
 from .formulas import (
-    FAIL, PENDING, blank, cell_description, check_formulas, countifs, invalid_value, numeric_form, quoted,
-    total_description, typed_text,
+    FAIL, PENDING, blank, check_formulas, countifs, invalid_value, message_start, numeric_form, quoted,
+    total_description, typed_text, value_problem,
 )
 from .layout import LINE_HEIGHT, SHEET_CHECKS, SHEET_COVER, SHEET_OF_TABLE, SUMMARY_ROW, a1, address, compact_cells, defined_name, positions, sheet_of, sheets, text_units
 from ..core.evaluate import REPORT_ORDER
@@ -39,8 +39,13 @@ COL = {name: i + 1 for i, (name, _) in enumerate(COLUMNS)}
 WIDTH = dict(COLUMNS)
 PROBLEM_COLUMNS = tuple(name for name, _ in COLUMNS[:8])
 KEY_COL = len(COLUMNS) + 1  # hidden: each failing check's place in the problem list
-# hidden: a cell row's text as typed, and as a number reads it (for its 说明, see value_problem)
-TYPED_COL, FORM_COL = KEY_COL + 1, KEY_COL + 2
+# hidden: of a cell's own V-01 / V-02 row, the cell's value, its message up to the reason and
+# whether it is a logical value; of a problem listed at the top, the row it shows, that value, its
+# text as typed and as a number reads it. The reason (value_problem) is worked out in the listed
+# problems only: once per printed row, not per cell, which keeps the workbook small and quick to read.
+VALUE_COL, START_COL, LOGICAL_COL = KEY_COL + 1, KEY_COL + 2, KEY_COL + 3
+MATCH_COL, SLOT_VALUE_COL, TYPED_COL, FORM_COL = KEY_COL + 1, KEY_COL + 2, KEY_COL + 3, KEY_COL + 4
+VALUE_RULES = ("V-01", "V-02")
 WRAPPED = ("说明", "涉及单元格")
 SCALE = {"说明": 1.0, "涉及单元格": 0.8}  # the cell lists are in a 9-point font
 WRAP = Alignment(wrap_text=True, vertical="center")
@@ -94,11 +99,9 @@ CELL_ROWS = {
 }
 
 
-def describe(check, status: str = "", typed: str = "", form: str = "") -> str:
-    """The row's 说明. A cell's own V-01 / V-02 row and a total's S-01 row, once they fail, say why
-    and what to do in the engine's words (`status`, `typed`, `form`: the row's 结果 and helper cells)."""
-    if isinstance(check, CellCheck) and check.rule.id in ("V-01", "V-02") and status:
-        return cell_description(check, status, typed, form, describe(check))
+def describe(check, status: str = "") -> str:
+    """The row's 说明. A total's S-01 row, once it fails (`status`: its 结果), says why and what to
+    do in the engine's words; so does a wrong cell where the problems are listed (_problem_list)."""
     if isinstance(check, TotalCheck) and status:
         return total_description(check.code, status, describe(check))
     if isinstance(check, MetaCheck):
@@ -185,13 +188,13 @@ def _write_rows(ws: Worksheet, wb: Workbook) -> int:
     for n, check in enumerate(in_sheet_checks(), start=1):
         expected, actual, status = check_formulas(check, lambda code: f"${status_col}${value_rows[code]}",
                                                   lambda code: f"${status_col}${total_rows[code]}")
-        typed, form = (f"${_letter(c)}{row}" for c in (TYPED_COL, FORM_COL))
-        if isinstance(check, CellCheck) and check.rule.id in ("V-01", "V-02"):
-            ws.cell(row, TYPED_COL, typed_text(defined_name(check.code)))
-            ws.cell(row, FORM_COL, numeric_form(typed))
+        if isinstance(check, CellCheck) and check.rule.id in VALUE_RULES:
+            ws.cell(row, VALUE_COL, f"={defined_name(check.code)}")
+            ws.cell(row, START_COL, message_start(check))
+            ws.cell(row, LOGICAL_COL, f"=ISLOGICAL({defined_name(check.code)})")
         values = {
             "序号": n, "规则": check.rule.id, "级别": SEVERITY_LABEL[check.rule.severity], "所在表": sheet_of_check(check),
-            "说明": describe(check, f"${status_col}{row}", typed, form), "涉及单元格": cells_text(check.codes),
+            "说明": describe(check, f"${status_col}{row}"), "涉及单元格": cells_text(check.codes),
             "应为": expected, "实际": actual, "结果": status, "单元格代码": " ".join(check.codes),
         }
         for name, value in values.items():
@@ -259,13 +262,21 @@ def _problem_list(ws: Worksheet, last: int) -> None:
     title.font = Font(name=styles.BODY_FONT, size=11, bold=True)
     for name in PROBLEM_COLUMNS:
         _header(ws, PROBLEMS_TITLE_ROW + 1, name)
+    column = lambda c: f"${_letter(c)}${FIRST_CHECK_ROW}:${_letter(c)}${last}"  # noqa: E731
     for k in range(1, SLOTS + 1):
         r = FIRST_SLOT_ROW + k - 1
-        key = f"${_letter(KEY_COL)}{r}"
+        key, at, value, typed, form = (f"${_letter(c)}{r}" for c in (KEY_COL, MATCH_COL, SLOT_VALUE_COL, TYPED_COL, FORM_COL))
         ws.cell(r, KEY_COL, f'=IFERROR(SMALL({keys},{k}),"")')
+        ws.cell(r, MATCH_COL, f'=IF({key}="","",MATCH({key},{keys},0))')
+        ws.cell(r, SLOT_VALUE_COL, f'=IF({key}="","",INDEX({column(VALUE_COL)},{at}))')
+        ws.cell(r, TYPED_COL, typed_text(value))
+        ws.cell(r, FORM_COL, numeric_form(typed))
+        rule = f"INDEX({column(COL['规则'])},{at})"
         for name in PROBLEM_COLUMNS:
-            col = _letter(name)
-            found = f"INDEX(${col}${FIRST_CHECK_ROW}:${col}${last},MATCH({key},{keys},0))"
+            found = f"INDEX({column(COL[name])},{at})"
+            if name == "说明":  # a wrong cell: why, in the engine's words
+                why = value_problem(value, typed, form, whole=f'{rule}="V-01"', logical=f"INDEX({column(LOGICAL_COL)},{at})")
+                found = f'IF(OR({",".join(f"{rule}={chr(34)}{v}{chr(34)}" for v in VALUE_RULES)}),INDEX({column(START_COL)},{at})&{why},{found})'
             _style(ws.cell(r, COL[name], f'=IF({key}="","",{found})'), name)
         ws.row_dimensions[r].height = SLOT_LINES * LINE_HEIGHT + 2
 
@@ -310,7 +321,7 @@ def add_check_sheet(wb: Workbook) -> None:
     ws.merge_cells(f"A{ALL_TITLE_ROW}:{_letter('单元格代码')}{ALL_TITLE_ROW}")
     ws.cell(ALL_TITLE_ROW, 1, "全部检查：每条勾稽关系、每个单元格各一行（点「结果」列的筛选按钮，可以只看不通过的）").font = Font(
         name=styles.BODY_FONT, size=11, bold=True)
-    for col in (KEY_COL, TYPED_COL, FORM_COL):
+    for col in (KEY_COL, VALUE_COL, START_COL, LOGICAL_COL, FORM_COL):
         ws.column_dimensions[_letter(col)].hidden = True
 
     for first_row, last_row in ((FIRST_CHECK_ROW, last), (FIRST_SLOT_ROW, FIRST_SLOT_ROW + SLOTS - 1)):

@@ -142,32 +142,33 @@ def _reason(key: str, raw: str) -> str:
 ERROR_TEXTS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")  # by ERROR.TYPE
 
 
-def value_problem(rule_id: str, ref: str, typed: str, number_form: str) -> str:
-    """Why `ref` fails V-01 / V-02, in the words of the engine's reason (cell_values.parse_count /
+def value_problem(value: str, typed: str, number_form: str, whole: str, logical: str) -> str:
+    """Why `value` fails V-01 / V-02, in the words of the engine's reason (cell_values.parse_count /
     parse_amount, in their order): an error value, a logical value, a number too large, negative or
-    not whole, a word for none, a number stored as text, other text. `typed` is the cell holding
-    typed_text(ref), `number_form` the one holding numeric_form(typed). A date cannot be told from
-    a number here (the sheet says so)."""
+    (where the formula `whole` is true, V-01) not whole, a word for none, a number stored as text,
+    other text. `typed` is the cell holding typed_text(value), `number_form` the one holding
+    numeric_form(typed), `logical` a formula true for a logical value (ISLOGICAL of the cell itself:
+    LibreOffice does not keep a value logical through INDEX). A date cannot be told from a number
+    here (the sheet says so)."""
     quote = '"'
-    error = _reason("error", f'IFERROR(CHOOSE(ERROR.TYPE({ref}),{",".join(map(_text, ERROR_TEXTS))}),"#N/A")')
+    error = _reason("error", f'IFERROR(CHOOSE(ERROR.TYPE({value}),{",".join(map(_text, ERROR_TEXTS))}),"#N/A")')
     # shown as the engine shows it: to the 15 significant digits a spreadsheet keeps
-    fifteen = f"ROUND({ref},14-INT(LOG10(ABS({ref}))))"
-    large = _reason("too_large", f'IF(ABS({ref})>=1E21,TEXT({ref},"0.000000E+00"),TEXT({fifteen},"0"))')
-    not_whole = _reason("fraction", ref) if rule_id == "V-01" else '""'
-    number = f'IF(ABS({ref})>={_LIMIT},{large},IF({ref}<0,{_reason("negative", ref)},{not_whole}))'
+    fifteen = f"ROUND({value},14-INT(LOG10(ABS({value}))))"
+    large = _reason("too_large", f'IF(ABS({value})>=1E21,TEXT({value},"0.000000E+00"),TEXT({fifteen},"0"))')
+    not_whole = f'IF(AND({whole},{value}<>INT({value})),{_reason("fraction", value)},"")'
+    number = f'IF(ABS({value})>={_LIMIT},{large},IF({value}<0,{_reason("negative", value)},{not_whole}))'
     none_word = "OR(" + ",".join(f"{typed}={_text(w)}" for w in sorted(NONE_WORDS)) + ")"
     text = (f'IF({none_word},{_reason("none_word", typed)},'
             f'IF({numeric_text(number_form)},{_reason("numeric_text", typed)},{_reason("text", typed)}))')
-    logical = _reason("bool", f"IF({ref},{quote}TRUE{quote},{quote}FALSE{quote})")
-    return f"IF(ISERROR({ref}),{error},IF(ISLOGICAL({ref}),{logical},IF(ISNUMBER({ref}),{number},{text})))"
+    said = _reason("bool", f"IF({value},{quote}TRUE{quote},{quote}FALSE{quote})")
+    return f"IF(ISERROR({value}),{error},IF({logical},{said},IF(ISNUMBER({value}),{number},{text})))"
 
 
-def cell_description(check: CellCheck, status: str, typed: str, form: str, passing: str) -> str:
-    """A V-01 / V-02 row's 说明: the engine's whole message once `status` says 不通过 (the rule's
-    message around value_problem), else `passing`, what the cell should hold."""
+def message_start(check: CellCheck) -> str:
+    """The rule's message for the check's cell up to its reason: 「label」应为不小于 0 的整数："""
     before, _, after = check.rule.message["zh"].format(cell_label=cell_label(check.code), reason="{reason}").partition("{reason}")
-    why = value_problem(check.rule.id, defined_name(check.code), typed, form)
-    return f'=IF({status}="{FAIL}",{_text(before)}&{why}&{_text(after)},{_text(passing)})'
+    assert not after, "value_problem ends the message"
+    return before
 
 
 def total_description(code: str, status: str, passing: str) -> str:
