@@ -61,8 +61,9 @@ def rss_of_tree(pid: int) -> int:
         try:
             with open(f"/proc/{p}/status") as fh:
                 total += next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmRSS:"))
-            with open(f"/proc/{p}/task/{p}/children") as fh:
-                todo += [int(c) for c in fh.read().split()]
+            for task in os.listdir(f"/proc/{p}/task"):  # a thread's children are listed under it, not the process
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo += [int(c) for c in fh.read().split()]
         except (OSError, StopIteration):
             continue
     return total
