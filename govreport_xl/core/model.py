@@ -4,8 +4,8 @@ Counts are `int`, the one amount is `Decimal` (serialised as an exact string). A
 when it is blank or could not be read; why is told by findings, not by the model.
 
 The models' validators and serialisers are built on first use (`defer_build`): building them
-for 200 cells is a third of a one-file `validate` run, which never needs them (the reader's
-values are of the model's types already: `Report.of_reading`).
+for 200 cells is about a tenth of a one-file `validate` run, which never needs them (the
+reader's values are of the model's types already: `Report.of_reading`).
 """
 
 from __future__ import annotations
