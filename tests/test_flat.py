@@ -233,3 +233,24 @@ def test_hostile_runs_of_digits_are_bounded_and_never_guessed(tmp_path):
     every_row = re.sub(r"(?<=[^\d.])\d{5,}(?=\D)", "9" * 60, text)  # every long row 60 digits
     got = imported(tmp_path, every_row)  # unbounded, this would run for hours
     assert not got.tables["T3"].values and any(n.key == "too_many" for n in got.notes)
+
+
+@pytest.mark.parametrize("at", [0, 1, 2, 3])
+def test_a_stray_figure_on_a_line_of_its_own_is_never_taken_for_a_cell(tmp_path, at):
+    """Found by the property test: a figure on a line of its own (a page number) among a row's
+    figures, one a line, where the row has no sum to tell it apart. Cutting the run short at a
+    line break read 规章 as 2 | 3 | 2 for the printed 3 | 2 | 3; every figure left out is as
+    likely a stray, so the cells are unread, never another figure."""
+    from published import render_text
+
+    report = made_up_report(2)
+    printed = [report.value(f"T2.R1.C{c}") for c in (1, 2, 3)]
+    lines = render_text(report, "per_line").splitlines()
+    first = lines.index("规章") + 1
+    assert [int(x) for x in lines[first:first + 3]] == printed
+    path = tmp_path / "stray.txt"
+    path.write_text("\n".join(lines[:first + at] + ["2"] + lines[first + at:]) + "\n", encoding="utf-8")
+    got = import_report(path)
+    for c, want in zip((1, 2, 3), printed):
+        assert got.report.value(f"T2.R1.C{c}") in (None, want)
+    assert got.report.value("T2.R2.C1") == report.value("T2.R2.C1")  # the next row still read

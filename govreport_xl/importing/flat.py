@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import combinations
+from math import comb
 
 from ..core.cell_values import NONE_WORDS
 from ..core.standard import T2, T3, T4, Table, code
@@ -130,6 +132,34 @@ class Figures:
     endings: list[list[str]] = field(default_factory=list)  # other ways the run may end
 
 
+MAX_STRAY_READINGS = 64  # ways to leave figures out of a run; past it, no figure is left out
+
+
+def _strays_anywhere(raw: str, pieces: list[tuple[str, int]], endings: list[list[str]], cells: int) -> list[list[str]]:
+    """A run that may end early at a line break leaves its last figures to what follows; but a
+    figure on a line of its own (a page number, a year) may as well sit among the run's own
+    figures. Every way of leaving out as many such figures is a reading too, so that only the
+    sums choose which figures were the stray ones, and where nothing can choose the cells stay
+    unread; where those ways are too many to try, the run is not cut short at all."""
+    if not endings:
+        return endings
+    raws = [p for p, _ in pieces]
+    bounds = [0, *(at for _, at in pieces[1:]), len(raw)]
+    alone = [i for i, (p, at) in enumerate(pieces)
+             if "\n" in raw[(pieces[i - 1][1] + len(pieces[i - 1][0])) if i else 0:at]
+             and (i == len(pieces) - 1 or "\n" in raw[at + len(p):bounds[i + 1]])]
+    ways = {len(raws) - len(e) for e in endings}
+    if any(k > len(alone) for k in ways) or sum(comb(len(alone), k) for k in ways) > MAX_STRAY_READINGS:
+        return []
+    out = [list(e) for e in endings]
+    for k in sorted(ways):
+        for left_out in combinations(alone, k):
+            kept = [r for i, r in enumerate(raws) if i not in left_out]
+            if kept not in out and sum(len(r) for r in kept) >= cells:
+                out.append(kept)
+    return out
+
+
 def _figures(text: str, start: int, stop: int, cells: int) -> Figures:
     m = _FIGURES.match(text, start, stop)
     raw = m.group() if m else ""
@@ -138,7 +168,7 @@ def _figures(text: str, start: int, stop: int, cells: int) -> Figures:
     found = Figures(raws, start + len(raw), not text[start + len(raw):].strip(), bool(_EMPTY_CELL.search(raw)))
     # the run may end at a line break (the next line may be another section's figures) ...
     endings = [raws[:n] for n in range(1, len(pieces)) if "\n" in raw[pieces[n - 1][1]:pieces[n][1]]]
-    endings = [e for e in endings if len(e) <= cells and sum(len(p) for p in e) >= cells]
+    endings = _strays_anywhere(raw, pieces, [e for e in endings if len(e) <= cells and sum(len(p) for p in e) >= cells], cells)
     # ... and its last digits may be the next label's numbering (「…0002.重复申请」)
     if raws and raws[-1].isdigit() and _NUMBERING_AFTER.match(text, found.end):
         for k in (1, 2):
