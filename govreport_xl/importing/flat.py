@@ -144,10 +144,10 @@ def _strays_anywhere(raw: str, pieces: list[tuple[str, int]], endings: list[list
     if not endings:
         return endings
     raws = [p for p, _ in pieces]
-    bounds = [0, *(at for _, at in pieces[1:]), len(raw)]
-    alone = [i for i, (p, at) in enumerate(pieces)
-             if "\n" in raw[(pieces[i - 1][1] + len(pieces[i - 1][0])) if i else 0:at]
-             and (i == len(pieces) - 1 or "\n" in raw[at + len(p):bounds[i + 1]])]
+    ends = [0, *(at + len(p) for p, at in pieces)]
+    # the text before each piece and after the last; the last piece's own line may hold what follows
+    gaps = [raw[ends[i]:at] for i, (_, at) in enumerate(pieces)] + ["\n"]
+    alone = [i for i in range(len(pieces)) if "\n" in gaps[i] and "\n" in gaps[i + 1]]
     ways = {len(raws) - len(e) for e in endings}
     if any(k > len(alone) for k in ways) or sum(comb(len(alone), k) for k in ways) > MAX_STRAY_READINGS:
         return []
