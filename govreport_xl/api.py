@@ -17,16 +17,19 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .bulk.history import History
 from .bulk.pool import KILLED, MEMORY, TIME, Budget, budgeted_map, in_this_process, worker_count
 from .core.evaluate import evaluate, unknown_rules
-from .core.model import Report
 from .core.reading import Reading
 from .core.reading import read as read_cells
 from .core.result import Result
 from .core.source import CellSource, SourceError, refuse, report_source
 from .atomic import remove_leftovers
+
+if TYPE_CHECKING:
+    from .core.model import Report  # loaded where an input may be one: a path never needs pydantic
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 JSON_SUFFIXES = (".json", ".jsonl")
@@ -108,6 +111,8 @@ def source_of(source) -> CellSource:
         if len(sources) != 1:
             raise refuse(source, f"含 {len(sources)} 份报告，请用 validate_many", f"holds {len(sources)} reports: use validate_many")
         return sources[0]
+    from .core.model import Report
+
     if isinstance(source, Report):
         return report_source(source)
     if isinstance(source, dict):
@@ -175,7 +180,11 @@ def load_history(paths, *, jobs: int | None = None, budget: Budget | None = DEFA
 
 def _previous(previous) -> Report | History | None:
     """A Report, a Result or History as given; a path (or paths) of last year's reports as a History."""
-    if previous is None or isinstance(previous, (Report, History)):
+    if previous is None or isinstance(previous, History):
+        return previous
+    from .core.model import Report
+
+    if isinstance(previous, Report):
         return previous
     if isinstance(previous, Result):
         return previous.report
@@ -205,7 +214,7 @@ class Options:
     def run(self, src: CellSource, relative: Path | None = None) -> Result:
         """Validate one source; a marked copy (where asked) goes to `marked / relative`."""
         reading = _read_closed(src)
-        previous, why_not = (self.previous.lookup(reading.report.meta) if isinstance(self.previous, History)
+        previous, why_not = (self.previous.lookup(reading.figures.meta) if isinstance(self.previous, History)
                              else (self.previous, None))
         result = evaluate(reading, previous=previous, rules=self.rules, skip=self.skip,
                           today=self.today, no_previous_because=why_not)

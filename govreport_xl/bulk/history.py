@@ -8,13 +8,16 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..core.findings import Reason
-from ..core.model import Meta, Report
 from ..core.reading import Reading
 from ..core.result import Result
 
-Previous = Report | Reading  # a Reading also knows which of last year's cells could not be read
+if TYPE_CHECKING:  # a Meta here may also be the engine's MetaValues (core/figures.py): the same fields
+    from ..core.model import Meta, Report
+
+    Previous = Report | Reading  # a Reading also knows which of last year's cells could not be read
 
 
 def name_key(name: str | None) -> str | None:
@@ -38,7 +41,7 @@ def body_label(meta: Meta) -> str:
 
 
 def _meta(entry: Previous) -> Meta:
-    return entry.report.meta if isinstance(entry, Reading) else entry.meta
+    return entry.figures.meta if isinstance(entry, Reading) else entry.meta
 
 
 @dataclass
@@ -97,7 +100,7 @@ PREVIOUS_CHECK = {
 def previous_check(result: Result, lang: str = "zh") -> str:
     """Whether this report was compared with last year's (X-01/X-02), in a word or two; "" where
     last year's reports were not asked for or the report could not be read."""
-    if result.report is None:
+    if result.figures is None:
         return ""
     why = result.skipped.get("X-01") or result.skipped.get("X-02")
     if why is not None:

@@ -65,7 +65,7 @@ LEVEL_ORDER = {level: i for i, level in enumerate(Level)}
 def office_order(result: Result) -> tuple:
     """How an office lists its bodies: region code, level (国务院部门 … 其他), name in pinyin order
     (GB 2312 orders its common characters by pinyin: 丙 丁 壬 乙), then the file."""
-    meta = result.report.meta if result.report is not None else None
+    meta = result.figures.meta if result.figures is not None else None
     region = (meta and meta.region) or "\uffff"  # those without a code last
     level = LEVEL_ORDER.get(meta.level, len(LEVEL_ORDER)) if meta and meta.level else len(LEVEL_ORDER)
     name = ((meta and meta.name) or "\uffff").encode("gb18030", "replace")
@@ -80,7 +80,7 @@ class SummaryWriter:
 
     def add(self, result: Result) -> None:
         self.tally.add(result)
-        meta = result.report.meta if result.report is not None else None
+        meta = result.figures.meta if result.figures is not None else None
         self.rows.append((office_order(result), [
             (meta and meta.name) or "", STATUS_ZH[result.status], result.errors, result.warnings, previous_check(result),
             first_problems(result),

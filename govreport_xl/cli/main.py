@@ -174,8 +174,8 @@ def cmd_validate(args) -> int:
             tally.add(r)
             if summary is not None:
                 summary.add(r)
-            if r.report is not None:
-                bodies.append((r.source, r.report.meta))
+            if r.figures is not None:
+                bodies.append((r.source, r.figures.meta))
             _show_result(console, r, args, first=tally.total == 1)
     except BaseException:
         if summary is not None:
@@ -252,7 +252,7 @@ def _file_name(result: Result, index: int, used: set[str], suffix: str = ".xlsx"
     """"机关名称_年度.xlsx": safe on Windows, short enough for any file system, and unique within
     one run as Windows compares names (no output of a run overwrites another). Without a name,
     the file the report came from (an export's record says which), else the input's."""
-    meta = result.report.meta
+    meta = result.figures.meta
     year = f"_{meta.year}" if meta.year else ""
     stem = file_stem(meta.name or Path(came_from or result.source.split("#")[0]).stem)
     stem = f"{stem}{year}" if stem else f"report_{index}"

@@ -88,7 +88,7 @@ def headline(result: Result, lang: str) -> str:
     t = UI[lang]
     if result.error is not None:
         return f"{FAIL_MARK} {shown(result.source)}{t['colon']}{result.error[lang]}"
-    meta = result.report.meta
+    meta = result.figures.meta
     who = shown(meta.name) if meta.name else t["unnamed"]
     year = t["year"].format(y=meta.year) if meta.year else ""
     counts = t["counts"].format(e=result.errors, w=result.warnings)

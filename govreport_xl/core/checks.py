@@ -11,14 +11,17 @@ import datetime as _dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from . import uscc
 from .findings import Finding, Reason
-from .model import Report
 from .reading import Number, Reading, spreadsheet_values
 from .result import Unchecked
 from .rules import RULES, RULES_MADE, CellCheck, Relation, Rule, Term, cell_checks, previous_year_relations, relations_of
 from .standard import CELLS, FIRST_YEAR, FORMAT_2021, FORMAT_NAMES, FORMAT_UNKNOWN, META_FIELDS, TOTAL_CODES, cell_label
+
+if TYPE_CHECKING:
+    from .model import Report
 
 Outcome = Finding | Unchecked
 Check = Callable[[Rule, "Context"], Iterable[Outcome]]
@@ -74,7 +77,7 @@ class Context:
     today: _dt.date | None = None
 
     def __post_init__(self):
-        self.values: dict[str, Number] = spreadsheet_values(self.reading.report.values(), self.reading.problems.values())
+        self.values: dict[str, Number] = spreadsheet_values(self.reading.figures.values(), self.reading.problems.values())
         self.today = self.today or _dt.date.today()
         self.roots = wrong_roots(self.reading)
         self.last_values, self.last_unread = last_year(self.previous) if self.previous is not None else ({}, {})
@@ -129,7 +132,7 @@ def last_year(previous: Report | Reading) -> tuple[dict[str, Number], dict[str, 
     None is left out: never a 0 for what may not have been read."""
     if isinstance(previous, Reading):
         unread = {c: Reason("previous_unread") for c in (*previous.absent, *previous.unread, *wrong_roots(previous))}
-        return spreadsheet_values(previous.report.values()), unread
+        return spreadsheet_values(previous.figures.values()), unread
     values = spreadsheet_values(previous.values())
     return values, {c: Reason("previous_blank") for c, v in values.items() if v is None}
 
@@ -180,7 +183,7 @@ def _blanks(rule: Rule, ctx: Context) -> Iterator[Outcome]:
             yield gone
         elif check.code in ctx.broken:  # a deleted total formula is S-01's, said once
             yield Unchecked(rule.id, check.codes, Reason("depends_on_invalid", check.code))
-        elif check.code not in ctx.reading.problems and ctx.reading.report.value(check.code) is None:
+        elif check.code not in ctx.reading.problems and ctx.reading.figures.value(check.code) is None:
             yield Finding(rule.id, check.params, check.codes, actual=None)
 
 
@@ -191,7 +194,7 @@ def _required_meta(rule: Rule, ctx: Context) -> Iterator[Outcome]:
             continue
         if (gone := ctx.missing(rule, (f.name,))) is not None:
             yield gone
-        elif getattr(ctx.reading.report.meta, f.key) is None:
+        elif getattr(ctx.reading.figures.meta, f.key) is None:
             p = ctx.reading.problems.get(f.name)
             params = {"field": f.label, "field_en": _META_EN[f.key], "reason": p.reason if p else Reason("blank")}
             yield Finding(rule.id, params, (f.name,))
@@ -199,14 +202,14 @@ def _required_meta(rule: Rule, ctx: Context) -> Iterator[Outcome]:
 
 @checks("M-02")
 def _year_range(rule: Rule, ctx: Context) -> Iterator[Outcome]:
-    year = ctx.reading.report.meta.year
+    year = ctx.reading.figures.meta.year
     if year is not None and not FIRST_YEAR <= year <= ctx.today.year:
         yield Finding(rule.id, {"year": year, "this_year": ctx.today.year}, ("META_YEAR",), actual=year)
 
 
 @checks("M-03")
 def _uscc(rule: Rule, ctx: Context) -> Iterator[Outcome]:
-    code = ctx.reading.report.meta.uscc
+    code = ctx.reading.figures.meta.uscc
     if code is not None and (bad := uscc.problem(code)):
         yield Finding(rule.id, {"uscc": code, "reason": Reason(*bad)}, ("META_USCC",), actual=code)
 
@@ -232,7 +235,7 @@ def _rule_maker(rule: Rule, ctx: Context) -> Iterator[Outcome]:
     if (gone := ctx.unchecked(rule, (RULES_MADE,))) is not None:
         yield gone
         return
-    level, made = ctx.reading.report.meta.level, _num(ctx.values, RULES_MADE)
+    level, made = ctx.reading.figures.meta.level, _num(ctx.values, RULES_MADE)
     if level is not None and not level.may_make_rules and made > 0:
         yield Finding(rule.id, {"level": level.value, "made": int(made)}, (RULES_MADE,), actual=made)
 
@@ -277,7 +280,7 @@ def _narrative_balance(rule: Rule, ctx: Context) -> Iterator[Outcome]:
 
 @checks("F-01")
 def _format(rule: Rule, ctx: Context) -> Iterator[Outcome]:
-    fmt, year = ctx.reading.format, ctx.reading.report.meta.year
+    fmt, year = ctx.reading.format, ctx.reading.figures.meta.year
     if fmt == FORMAT_UNKNOWN:  # no tables to tell the format by: not a finding against the report
         yield Unchecked(rule.id, (), Reason("format_unknown"))
     elif fmt != FORMAT_2021 and year is not None and year >= FIRST_YEAR:

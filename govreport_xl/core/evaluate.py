@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from .checks import CHECKS, Context, NarrativeBalance, NarrativeFigure
 from .findings import Finding, Reason
-from .model import Report
 from .reading import Reading, spreadsheet_values, total_value
 from .result import Result, Unchecked
 from .rules import RULES, Need
 from .standard import CELLS, OLDER_FORMATS
+
+if TYPE_CHECKING:
+    from .model import Report
 
 # Findings are listed as a clerk fixes them: the file's structure, then its cover, then values
 # that are not numbers, then the sums those values feed, then what only needs a look.
@@ -68,7 +71,7 @@ def evaluate(
             (findings if isinstance(outcome, Finding) else unchecked).append(outcome)
     findings.sort(key=lambda f: REPORT_ORDER.index(f.rule))
     result = Result(
-        reading.name, reading.kind, reading.report,
+        reading.name, reading.kind, reading.figures,
         [f if f.cells else f.located(reading.locate) for f in findings],
         [Unchecked(u.rule, u.codes, u.reason, tuple(a for c in u.codes if (a := reading.locate(c)))) for u in unchecked],
         tuple(checked), skipped,
@@ -81,7 +84,7 @@ def evaluate(
 def typed_in_refused(reading: Reading) -> dict[str, object]:
     """The refused cells and what they held, less the totals that only add up refused parts (a
     formula's result, not something typed: written back, it would replace the formula)."""
-    numbers = spreadsheet_values(reading.report.values(), reading.problems.values())
+    numbers = spreadsheet_values(reading.figures.values(), reading.problems.values())
     return {code: as_typed(p) for code, p in reading.problems.items()
             if not (code in CELLS and CELLS[code].is_total and p.numeric is not None and p.numeric == total_value(code, numbers))}
 

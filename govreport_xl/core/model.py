@@ -3,9 +3,11 @@
 Counts are `int`, the one amount is `Decimal` (serialised as an exact string). A cell is None
 when it is blank or could not be read; why is told by findings, not by the model.
 
-The models' validators and serialisers are built on first use (`defer_build`): building them
-for 200 cells is about a tenth of a one-file `validate` run, which never needs them (the
-reader's values are of the model's types already: `Report.of_reading`).
+The engine itself holds a report as plain `Figures` (core/figures.py) and never imports this
+module on a one-file `validate`: pydantic alone is a fifth of such a run. A Report is made from
+the engine's figures where a caller asks for one (`result.report`, `reading.report`), without
+validating again (`Report.of_reading`); its validators and serialisers are built on first use
+(`defer_build`), for the JSON input, the schema and the API's own callers.
 """
 
 from __future__ import annotations
@@ -15,21 +17,11 @@ from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
 
+from .figures import FORMAT_ID, TEXT_FIELDS, stripped
 from .standard import CELLS, STANDARD_ID, CellKind, Level, cell_label
-
-FORMAT_ID = "govreport-xl/report/2021"
 
 Count = Annotated[int, Field(ge=0)]
 Amount = Annotated[Decimal, Field(ge=0)]
-
-
-TEXT_FIELDS = ("name", "uscc", "region")  # kept stripped, and None for nothing
-
-
-def _stripped(v):
-    if isinstance(v, str):
-        return v.strip() or None
-    return v
 
 
 class Meta(BaseModel):
@@ -44,7 +36,7 @@ class Meta(BaseModel):
     @field_validator(*TEXT_FIELDS, mode="before")
     @classmethod
     def _strip(cls, v):
-        return _stripped(v)
+        return stripped(v)
 
 
 def _cell_field(cell):
@@ -90,7 +82,7 @@ class Report(BaseModel):
         """A report from what the engine's reader made of a source: values already of the
         model's types (int counts and Decimal amounts, none below 0; a year as int, a level as
         Level), so built without validating them again (tests/test_model.py holds it to `build`)."""
-        text = {k: _stripped(v) if k in TEXT_FIELDS else v for k, v in meta.items()}
+        text = {k: stripped(v) if k in TEXT_FIELDS else v for k, v in meta.items()}
         cells = {CELLS[code].name: v for code, v in values.items()}
         return cls.model_construct(meta=Meta.model_construct(**text), cells=Cells.model_construct(**cells))
 

@@ -12,13 +12,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from . import a1
 from .cell_values import Parsed, is_blank, parse_amount, parse_count, parse_printed, parse_text, parse_year
 from .findings import CellProblem, Reason
-from .model import Report
+from .figures import Figures, ReportField
 from .source import CellSource, RawCell, WorkbookFacts
 from .standard import CELLS, META_FIELDS, TOTAL_CODES, CellKind, Level
+
+if TYPE_CHECKING:
+    from .model import Report
 
 Number = Decimal | None
 
@@ -42,9 +46,12 @@ class StructureIssue:
 
 @dataclass
 class Reading:
+    """What the engine read of a source. `report` takes and gives the pydantic Report (built on
+    first access); the engine reads `figures`, the same report without pydantic."""
+
     name: str
     kind: str
-    report: Report
+    report: Report = ReportField()
     problems: dict[str, CellProblem] = field(default_factory=dict)  # code or META_* name -> why refused
     absent: frozenset[str] = frozenset()  # codes the source does not have at all
     unread: dict[str, Reason] = field(default_factory=dict)  # codes the source has but could not read, and why
@@ -108,7 +115,7 @@ class _Reader:
     def __init__(self, source: CellSource):
         self.source = source
         self.workbook = source.workbook
-        self.reading = Reading(source.name, source.kind, Report.of_reading({}, {}), workbook=self.workbook, format=source.format)
+        self.reading = Reading(source.name, source.kind, Figures.of_reading({}, {}), workbook=self.workbook, format=source.format)
         self.values: dict[str, object] = {}
         self.absent: set[str] = set()
         self.named: set[str] = set()  # codes found through their defined names
@@ -261,7 +268,7 @@ class _Reader:
         meta = self.read_meta()
         self.read_cells()
         self.check_structure()
-        self.reading.report = Report.of_reading(meta, self.values)
+        self.reading.figures = Figures.of_reading(meta, self.values)
         self.reading.absent = frozenset(self.absent)
         self.reading.combined = {tuple(g): Decimal(v) for g, v in (getattr(self.source, "combined", None) or {}).items()}
         return self.reading

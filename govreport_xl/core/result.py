@@ -7,10 +7,13 @@ be made: a published text with a table missing is not a passing report.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .findings import Finding, Reason
-from .model import Report
+from .figures import ReportField
+
+if TYPE_CHECKING:
+    from .model import Report
 
 
 @dataclass(frozen=True)
@@ -37,9 +40,12 @@ class Unchecked:
 
 @dataclass
 class Result:
+    """`report` takes a pydantic Report or the engine's Figures and gives the pydantic Report
+    (built on first access); the engine, the CLI and the exports read `figures`."""
+
     source: str  # the file path or book name
     kind: str | None = None  # workbook | book | json | text | report
-    report: Report | None = None
+    report: Report | None = ReportField()
     findings: list[Finding] = field(default_factory=list)
     unchecked: list[Unchecked] = field(default_factory=list)
     checked: tuple[str, ...] = ()  # rule ids in scope
@@ -95,7 +101,7 @@ class Result:
         if self.error is not None:
             out["error"] = self.error[lang]
         if with_report:
-            out["report"] = self.report.to_json_dict() if self.report is not None else None
+            out["report"] = self.figures.to_json_dict() if self.figures is not None else None
             out["refused"] = dict(self.refused)
             out["unread"] = {c: {"reason": why.key, "printed": why.raw} for c, why in self.unread.items()}
         out["findings"] = [f.to_dict(lang) for f in self.findings]

@@ -125,7 +125,7 @@ def is_template(result: Result) -> bool:
 
 
 def results_rows(result: Result, when: _dt.datetime, version: object = TEMPLATE_VERSION) -> list[list[object]]:
-    meta = result.report.meta
+    meta = result.figures.meta
     who = f"{meta.name or '（未填机关名称）'} {meta.year or ''}".strip()
     stamp = "" if not is_template(result) else f"　模板版本：{version if version is not None else '无'}"
     rows: list[list[object]] = [

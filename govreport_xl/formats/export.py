@@ -42,7 +42,7 @@ def excel_safe_code(text: str) -> str:
 
 def report_fields(result: Result, lang: str = "zh") -> dict:
     """The columns every per-report export starts with."""
-    meta = result.report.meta if result.report is not None else None
+    meta = result.figures.meta if result.figures is not None else None
     return {
         "file": result.source, "name": (meta and meta.name) or "", "uscc": (meta and meta.uscc) or "",
         "region": (meta and meta.region) or "", "level": meta.level.value if meta and meta.level else "",
@@ -64,8 +64,8 @@ def _csv_row(values) -> list:
 
 
 def cell_values(result: Result) -> list:
-    report = result.report
-    return [("" if report is None or (v := plain(report.value(c))) is None else v) for c in CELLS]
+    figures = result.figures
+    return [("" if figures is None or (v := plain(figures.value(c))) is None else v) for c in CELLS]
 
 
 class _Writer:
@@ -134,7 +134,7 @@ class LongCsvWriter(_TextWriter):
         base = report_fields(result, self.lang) | {"valid": str(result.valid).lower(), "status": status_word(result.status, self.lang)}
         base = {k: csv_text(v) if isinstance(v, str) else v for k, v in base.items()}
         base["uscc"] = excel_safe_code(base["uscc"])
-        if result.report is None:
+        if result.figures is None:
             self.csv.writerow(base | {"code": "", "label": csv_text(result.error_message(self.lang)), "value": ""})
             return
         for code, value in zip(CELLS, cell_values(result)):

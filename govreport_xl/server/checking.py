@@ -49,7 +49,7 @@ def view_of(result: Result) -> dict:
     """The one-line conclusion and the rows of the 校验结果 sheet the add-in draws, cells as text.
     A workbook that is not the template (another file, sheets gone, an unknown version) is said
     to be so, as the add-in says it, rather than listed as hundreds of cells it lacks."""
-    if result.report is None:
+    if result.figures is None:
         return {"summary": result.error["zh"] if result.error else "", "rows": []}
     rows = [[n, rule, level, text, compact_cells(cells) if cells else "", expected, actual]
             for n, rule, level, text, cells, expected, actual in result_entries(result)]

@@ -62,7 +62,7 @@ def make(kind: str, items: list[Item], out: str, *, previous: History | None, mi
         done = consolidate((r for i, r in read if i.returned is None), title, year, region or None)
         for item, result in read:
             if item.returned is not None:
-                meta = result.report.meta if result.report is not None else None
+                meta = result.figures.meta if result.figures is not None else None
                 done.left_out.append(Member(item.name, (meta and meta.name) or "", (meta and meta.uscc) or "",
                                             meta and meta.year, f"已被退回：{item.returned}"))
         write_consolidation(done, out)
