@@ -185,3 +185,17 @@ def test_a_one_file_validate_loads_only_what_it_uses():
              "govreport_xl.excel.marked", "govreport_xl.core.docs"]
     assert [m for m in never if m in loaded or any(n.startswith(m + ".") for n in loaded)] == []
 
+
+def test_the_version_is_said_without_loading_the_commands():
+    """`govreport-xl --version` says what the parser's --version says, and loads neither the
+    commands nor openpyxl to say it (the console script and `python -m` run the same `run`)."""
+    quick = ("import sys\nsys.argv = ['govreport-xl', '--version']\nfrom govreport_xl.__main__ import run\nrun()\n"
+             "print(' '.join(sorted(sys.modules)))\n")
+    proc = subprocess.run([sys.executable, "-c", quick], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    said, loaded = proc.stdout.splitlines()
+    parser = subprocess.run([sys.executable, "-c", "from govreport_xl.cli import main; main(['--version'])"],
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert said == parser.stdout.strip() and parser.returncode == proc.returncode == 0, proc.stderr + parser.stderr
+    assert [m for m in loaded.split() if m.startswith(("openpyxl", "pydantic", "govreport_xl.cli"))] == []
+    module = subprocess.run([sys.executable, "-m", "govreport_xl", "--version"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert module.stdout == parser.stdout

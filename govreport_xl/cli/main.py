@@ -134,6 +134,8 @@ DUPLICATE = {"zh": "同一机关同一年度有两份以上报告：{files}；�
 
 def duplicate_notes(groups: list[list[str]], lang: str) -> list[str]:
     """Each group of one body's reports for one year, with when each was saved and which counts."""
+    if not groups:
+        return []
     from ..bulk.saved import latest
 
     notes = []
