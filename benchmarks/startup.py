@@ -37,17 +37,20 @@ ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
        "PYTHONPATH": str(ROOT), "PYTHONPYCACHEPREFIX": PYCACHE}
 
 
-def timed(cmd: list[str], repeat: int) -> tuple[float, float]:
-    """Median (wall, CPU) seconds of `cmd` over `repeat` runs, after one that fills the caches."""
-    walls, cpus = [], []
-    for _ in range(repeat + 1):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=ENV, check=False)
-        walls.append(time.perf_counter() - t)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return statistics.median(walls[1:]), statistics.median(cpus[1:])
+def _run(cmd: list[str]) -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=ENV, check=False)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def timed(cmds: list[list[str]], repeat: int) -> list[tuple[float, float]]:
+    """Median (wall, CPU) seconds of each command over `repeat` runs, after one that fills the
+    caches. The commands take turns, so that other work on the machine weighs on each alike."""
+    runs = [[_run(cmd) for cmd in cmds] for _ in range(repeat + 1)][1:]
+    return [(statistics.median(r[i][0] for r in runs), statistics.median(r[i][1] for r in runs)) for i in range(len(cmds))]
 
 
 def imports(cmd: list[str], top: int = 12) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
@@ -70,10 +73,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     repeat = parser.parse_args().repeat
     py = sys.executable
-    base_wall, base_cpu = timed([py, "-c", "import openpyxl"], repeat)
-    rows = [("python -c 'import openpyxl' (baseline)", (base_wall, base_cpu)),
-            ("govreport-xl validate one.xlsx", timed([py, "-m", "govreport_xl", "validate", str(EXAMPLE)], repeat)),
-            ("govreport-xl --version", timed([py, "-m", "govreport_xl", "--version"], repeat))]
+    paths = {"python -c 'import openpyxl' (baseline)": [py, "-c", "import openpyxl"],
+             "govreport-xl validate one.xlsx": [py, "-m", "govreport_xl", "validate", str(EXAMPLE)],
+             "govreport-xl --version": [py, "-m", "govreport_xl", "--version"]}
+    rows = list(zip(paths, timed(list(paths.values()), repeat)))
+    base_wall, base_cpu = rows[0][1]
     print(f"{'path':44} {'wall ms':>8} {'ratio':>6} {'CPU ms':>8} {'ratio':>6}")
     for name, (wall, cpu) in rows:
         print(f"{name:44} {wall * 1000:8.0f} {wall / base_wall:6.2f} {cpu * 1000:8.0f} {cpu / base_cpu:6.2f}")
