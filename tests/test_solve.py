@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govreport_xl.core.standard import T2, T3, T4
+from govreport_xl.importing import solve
 from govreport_xl.importing.solve import (
     SETTLED, TOO_MANY, UNPLACED, UNSETTLED, Piece, Run, Sums, by_digits, combine, cuttings, decode, fixed_by_digits, is_count,
+    readings_of,
 )
 from govreport_xl.importing.tables import relations_of_table
 from published import made_up_report
@@ -260,6 +262,25 @@ def test_combining_stops_where_its_work_runs_out():
     assert combine(sums, options, work=[1]) is None
 
 
+def test_combining_drops_partial_sums_the_runs_left_cannot_bring_to_zero(monkeypatch):
+    """P6, counted by hand: read 2|0|0|0|0|0|2, 1.属于国家秘密 (R05) alone meets the column sums
+    of 三、本年度办理结果 (R24 = 2), and R06 still adds 1 to them: that partial sum is dropped.
+    So the work spent is one partial sum a run, and the limits are the most kept, not one less."""
+    cells = [row_cells(r) for r in ("R05", "R06")]
+    known = {c: Decimal(0) for r in ROWS if r not in ("R05", "R06") for c in row_cells(r)}
+    known |= {"T3.R24.C1": Decimal(2), "T3.R24.C7": Decimal(2), "T3.R01.C1": Decimal(2), "T3.R01.C7": Decimal(2)}
+    sums = Sums([Run(c, (Piece("1000001"),)) for c in cells], known, T3_RELS)
+    one, two = (1, 0, 0, 0, 0, 0, 1), (2, 0, 0, 0, 0, 0, 2)
+    options = [[one, two], [one]]
+    assert combine(sums, options, work=[2]) == [{one}, {one}]
+    assert combine(sums, options, work=[1]) is None
+    assert combine(sums, [[one, two], []]) == [set(), set()]  # a run with no reading: no reading of all
+    monkeypatch.setattr(solve, "MAX_STATES", 1)
+    assert combine(sums, options) == [{one}, {one}]
+    monkeypatch.setattr(solve, "MAX_STATES", 0)
+    assert combine(sums, options) is None
+
+
 # --- the cases the issue reported ------------------------------------------------------------------
 
 
@@ -320,6 +341,21 @@ def test_readings_given_outright_fix_what_they_agree_on():
     assert fixed_by_digits(run) == (1, None, None)
 
 
+def test_readings_given_outright_are_weighed_by_their_own_sums_alone():
+    """Two ways an empty cell may sit in 1.属于国家秘密: only 1|0|0|0|0|0|1 adds up (T3-02), with
+    or without the rest of the table known; a misprint among the other rows (一、本年新收 whose
+    total is 2, its parts 1) breaks no sum of this row, so it does not unsettle it."""
+    right, wrong = (1, 0, 0, 0, 0, 0, 1), (1, 0, 0, 0, 0, 1, 0)
+    run = Run(row_cells("R05"), (), given=(right, wrong))
+    [alone] = decode([run], {}, T3_RELS)
+    assert alone.outcome == SETTLED and alone.readings == [right]
+    known = {c: Decimal(0) for r in ROWS if r != "R05" for c in row_cells(r)}
+    known |= {"T3.R24.C1": Decimal(1), "T3.R24.C7": Decimal(1), "T3.R01.C1": Decimal(1), "T3.R01.C7": Decimal(2),
+              "T3.R25.C7": Decimal(1)}
+    [d] = decode([run], known, T3_RELS)
+    assert d.outcome == SETTLED and d.readings == [right]
+
+
 def test_a_row_that_fits_two_ways_is_ambiguous_alone():
     alone = cuttings(Run(row_cells("R01"), (Piece("120010013"),)), {}, T3_RELS)
     assert sorted(alone) == [(1, 2, 0, 0, 10, 0, 13), (12, 0, 0, 1, 0, 0, 13)]
@@ -356,6 +392,43 @@ def test_runs_no_sum_links_are_decoded_apart():
     assert d_wrong.outcome == UNSETTLED and d_right.outcome == SETTLED and d_right.readings == [(1, 0, 0, 0, 0, 0, 1)]
     unplaced = Run(row_cells("R1", "T2", 3), (Piece("00"),))  # two digits, three cells: no reading at all
     assert decode([unplaced], {}, T2_RELS)[0].outcome == UNPLACED
+
+
+def test_new_requests_glued_are_cut_by_t3_01_with_a_carried_over_part():
+    """一、本年新收 (R01) run together, the rest of table 3 printed apart. Alone, 120010013 reads
+    two ways (see above); T3-01 (R01 + R02 = R24 + R25, checked with the known rows) keeps
+    12|0|0|1|0|0|13 (12 + 0 = 10 + 2), although 12 is more than R24's 10 alone: a relation with
+    two figures on each side bounds no cut as a sum would."""
+    known = {c: Decimal(0) for r in ROWS if r != "R01" for c in row_cells(r)}
+    for r, row in (("R05", (10, 0, 0, 1, 0, 0, 11)), ("R24", (10, 0, 0, 1, 0, 0, 11)), ("R25", (2, 0, 0, 0, 0, 0, 2))):
+        known |= {c: Decimal(v) for c, v in zip(row_cells(r), row)}
+    [d] = decode([Run(row_cells("R01"), (Piece("120010013"),))], known, T3_RELS)
+    assert d.outcome == SETTLED and d.readings == [(12, 0, 0, 1, 0, 0, 13)]
+
+
+def test_a_glued_row_is_cut_by_its_column_sums_with_the_other_rows_known():
+    """1.属于国家秘密 (R05) run together, 2.其他法律行政法规禁止公开 (R06: 2) and 三、本年度办理结果's
+    total (R24: 3) printed apart: T3-03 leaves R05 exactly 3 - 2 = 1 in 自然人 and 总计."""
+    known = {c: Decimal(0) for r in ROWS if r != "R05" for c in row_cells(r)}
+    for c in ("C1", "C7"):
+        known |= {f"T3.R06.{c}": Decimal(2), f"T3.R24.{c}": Decimal(3), f"T3.R01.{c}": Decimal(3)}
+    [d] = decode([Run(row_cells("R05"), (Piece("1000001"),))], known, T3_RELS)
+    assert d.outcome == SETTLED and d.readings == [(1, 0, 0, 0, 0, 0, 1)]
+
+
+def test_the_steps_given_are_the_most_a_search_takes():
+    """A table's runs share one budget of steps (`shared`): a search given fewer steps than it
+    needs stops and says nothing (None), with exactly enough it finds every reading."""
+    run = Run(row_cells("R01"), (Piece("120010013"),))
+    left = [10**6]
+    both = cuttings(run, {}, T3_RELS, shared=left)
+    used = 10**6 - left[0]
+    assert sorted(both) == [(1, 2, 0, 0, 10, 0, 13), (12, 0, 0, 1, 0, 0, 13)] and used > 0
+    assert sorted(cuttings(run, {}, T3_RELS, shared=[used])) == sorted(both)
+    assert cuttings(run, {}, T3_RELS, shared=[used - 1]) is None
+    # every way of a run (here: a digit of the next label's numbering glued on) spends the same budget
+    with_variant = Run(row_cells("R01"), (Piece("1200100132"),), variants=((Piece("120010013"),),))
+    assert readings_of(with_variant, {}, T3_RELS, shared=[used]) is None
 
 
 def test_a_run_with_other_endings_is_read_as_the_sums_allow():
