@@ -47,6 +47,11 @@ EQUIVALENT = [
                                              "(no equality of the tables has amounts)"),
         (r"solve\.x_cuttings__mutmut_(8|9)", "steps only: the search finds no reading for digits no cells can hold either"),
         (r"solve\.x_cuttings__mutmut_(46|71|132|149)", "steps only: P3's largest figure a piece can give, looser by one"),
+        (r"solve\.x_cuttings__mutmut_(183|184|186|192|193|195|197)", "steps only: P3's largest figure the digits left can give, looser"),
+        (r"solve\.x_cuttings__mutmut_(211|213|215)", "steps only: P4 counts room for one digit more, or gives up bounding"),
+        (r"solve\.x_cuttings__mutmut_228", "steps only: P4 counts whole pieces as room, not as cells to fill"),
+        (r"solve\.x_cuttings__mutmut_(232|238)", "steps only: P5 allows a cell more, or counts fewer pieces as giving one"),
+        (r"solve\.x_cuttings__mutmut_237", "P5: no piece left is empty (each has a digit or is one whole cell)"),
         (r"solve\.x_cuttings__mutmut_(118|126)", "P1's verdict is read by its sign alone"),
         (r"solve\.x_cuttings__mutmut_109", "steps only: the last part of a sum is no longer known as such (P1, P3)"),
         (r"solve\.x_cuttings__mutmut_94", "steps only: a known total no longer bounds its parts (P1); the equality is still checked"),
@@ -58,14 +63,8 @@ def run(cmd, cwd, **kw):
     return subprocess.run(cmd, cwd=cwd, text=True, **kw)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--children", type=int, default=2)
-    parser.add_argument("--only", nargs="+", help="modules to mutate instead of setup.cfg's")
-    parser.add_argument("--tests", nargs="+", help="tests to run instead of setup.cfg's")
-    parser.add_argument("--mutants", nargs="+", default=[], help="only these mutants (mutmut's name globs)")
-    parser.add_argument("--deselect", nargs="+", default=[], help="tests to leave out (pytest node ids)")
-    args = parser.parse_args()
+def prepare(args) -> tuple[Path, Path]:
+    """A scratch copy of the repository with mutmut's settings as asked, and its virtualenv."""
     scratch = Path(tempfile.mkdtemp(prefix="govreport-mutation-"))
     files = run(["git", "ls-files", "-co", "--exclude-standard"], ROOT, capture_output=True, check=True).stdout.split()
     for name in files:
@@ -76,6 +75,7 @@ def main() -> None:
     for option, values in (("only_mutate", args.only), ("pytest_add_cli_args_test_selection", args.tests)):
         if values:
             config = re.sub(rf"^{option} =\n(?:    \S.*\n)+", f"{option} =\n" + "".join(f"    {v}\n" for v in values), config, flags=re.M)
+    config = re.sub(r"^\[mutmut\]\n", f"[mutmut]\ntimeout_multiplier = {args.timeout_multiplier}\n", config, count=1, flags=re.M)
     if args.deselect:
         config = re.sub(r"^(pytest_add_cli_args = .*)$", lambda m: m.group(1) + "".join(f" --deselect {t}" for t in args.deselect),
                         config, count=1, flags=re.M)
@@ -83,6 +83,24 @@ def main() -> None:
     venv = scratch / ".venv"
     run([sys.executable, "-m", "venv", str(venv)], scratch, check=True)
     run([str(venv / "bin" / "pip"), "install", "-q", "-e", ".[test]", "mutmut>=3.3"], scratch, check=True)
+    return scratch, venv
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--children", type=int, default=2)
+    parser.add_argument("--only", nargs="+", help="modules to mutate instead of setup.cfg's")
+    parser.add_argument("--tests", nargs="+", help="tests to run instead of setup.cfg's")
+    parser.add_argument("--mutants", nargs="+", default=[], help="only these mutants (mutmut's name globs)")
+    parser.add_argument("--deselect", nargs="+", default=[], help="tests to leave out (pytest node ids)")
+    # mutmut's default (15) lets a mutant that loops run 30 times its tests' time: hours for the importer
+    parser.add_argument("--timeout-multiplier", type=float, default=3.0, help="mutmut's timeout_multiplier")
+    parser.add_argument("--resume", type=Path, help="a scratch copy of an earlier run: go on with its mutants")
+    args = parser.parse_args()
+    if args.resume:
+        scratch, venv = args.resume, args.resume / ".venv"
+    else:
+        scratch, venv = prepare(args)
     done = run([str(venv / "bin" / "mutmut"), "run", "--max-children", str(args.children), *args.mutants], scratch,
                capture_output=True)
     if done.returncode:

@@ -356,6 +356,17 @@ def test_readings_given_outright_are_weighed_by_their_own_sums_alone():
     assert d.outcome == SETTLED and d.readings == [right]
 
 
+@pytest.mark.parametrize("digits, readings", [
+    ("9000009", [(9, 0, 0, 0, 0, 0, 9)]),
+    ("0900009", [(0, 9, 0, 0, 0, 0, 9)]),
+    ("990000099", [(9, 90, 0, 0, 0, 0, 99), (99, 0, 0, 0, 0, 0, 99)]),
+])
+def test_a_part_as_large_as_its_digits_allow_is_cut(digits, readings):
+    """The largest figure the digits left can give (P3) is all nines: a row whose last part to cut
+    is exactly that is read (by hand, every cut of the digits into 7 cells that adds up)."""
+    assert sorted(cuttings(Run(row_cells("R05"), (Piece(digits),)), {}, T3_RELS)) == readings
+
+
 def test_a_row_that_fits_two_ways_is_ambiguous_alone():
     alone = cuttings(Run(row_cells("R01"), (Piece("120010013"),)), {}, T3_RELS)
     assert sorted(alone) == [(1, 2, 0, 0, 10, 0, 13), (12, 0, 0, 1, 0, 0, 13)]
