@@ -254,3 +254,23 @@ def test_a_stray_figure_on_a_line_of_its_own_is_never_taken_for_a_cell(tmp_path,
     for c, want in zip((1, 2, 3), printed):
         assert got.report.value(f"T2.R1.C{c}") in (None, want)
     assert got.report.value("T2.R2.C1") == report.value("T2.R2.C1")  # the next row still read
+
+
+@pytest.mark.parametrize("printed, want, unplaced, taken", [
+    ("7", [7, None, None], None, 1),  # one digit is one cell
+    ("123", [None, None, None], None, 0),  # one run of digits: 1|2|3, 12|3, 1|23 or 123 — none is taken
+    ("12 3", [12, 3, None], None, 2),  # two figures set apart are two cells
+    ("1,200 3.5 /", [1200, None, 0], "T3.R15.C2", 3),  # figures apart; a fraction is no count's figure (R4)
+])
+def test_a_flattened_text_cut_off_in_a_row_takes_only_the_cells_it_can_tell(tmp_path, printed, want, unplaced, taken):
+    """The text ends inside 3.补正后申请内容仍不明确 (seven cells): figures set apart are its
+    first cells; digits run together cannot be told apart, so none of them is taken."""
+    text = render_flat(made_up_report(2))
+    got = imported(tmp_path, text[:text.index("3.补正后申请内容仍不明确")] + "3.补正后申请内容仍不明确" + printed)
+    assert [got.report.value(f"T3.R15.C{i}") for i in range(1, 4)] == want
+    assert all(type(got.tables["T3"].values.get(f"T3.R15.C{i}", 0)) is int for i in range(1, 8))
+    assert got.report.value("T3.R15.C4") is None
+    assert {c: why for c, why in got.tables["T3"].unread.items() if c.startswith("T3.R15.")} == (
+        {unplaced: ("unplaced", "3.5")} if unplaced else {})
+    [note] = [n for n in got.notes if n.key == "row_cut_off"]
+    assert note.params["n"] == taken
