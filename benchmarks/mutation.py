@@ -56,6 +56,7 @@ EQUIVALENT = [
         (r"solve\.x_cuttings__mutmut_109", "steps only: the last part of a sum is no longer known as such (P1, P3)"),
         (r"solve\.x_cuttings__mutmut_94", "steps only: a known total no longer bounds its parts (P1); the equality is still checked"),
         (r"flat\.x__cut_off__mutmut_25", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
+        (r"tables\.xǁ_TableReaderǁchoose__mutmut_54", "a run given its readings never looks at its pieces"),
     )],
 ]
 

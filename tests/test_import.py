@@ -126,6 +126,34 @@ def test_empty_cells_beside_a_trailing_tab_are_never_guessed(tmp_path, seed):
     assert got.tables["T3"].status == got.tables["T4"].status == "complete"
 
 
+def test_a_row_with_a_non_figure_and_an_empty_cell_that_may_sit_two_ways(tmp_path):
+    """'2.重复申请<tab><tab>7<tab>7<tab>1O<tab>0<tab>0<tab>0<tab>': eight cells for seven, so the
+    first or the last empty one is layout, and 「1O」 is no figure no sum can weigh. By hand, the
+    two ways agree on 7 in the second cell and 0 in the last three; the others are not read."""
+    lines = render_text(made_up_report(5), "tabs").splitlines()
+    i = next(n for n, line in enumerate(lines) if "2.重复申请" in line)
+    lines[i] = lines[i].split("\t")[0] + "\t\t7\t7\t1O\t0\t0\t0\t"
+    t3 = imported(tmp_path, "\n".join(lines)).tables["T3"]
+    cells = [f"T3.R17.C{i}" for i in range(1, 8)]
+    assert [t3.values.get(c) for c in cells] == [None, 7, None, None, 0, 0, 0]
+    assert {c: t3.unread[c] for c in cells if c in t3.unread} == {
+        c: ("ambiguous_blanks", "（空） 7 7 1O 0 0 0") for c in ("T3.R17.C1", "T3.R17.C3", "T3.R17.C4")}
+    assert not {c for c in cells if c in t3.printed or c in t3.blank}
+
+
+def test_a_row_of_digits_run_together_between_empty_cells_is_cut_by_the_sums(tmp_path):
+    """'2.重复申请<tab><tab>0201234<tab>351244<tab><tab><tab>': two runs of digits for seven cells,
+    empty cells of layout at its ends. With every other row printed apart, the column sums fix
+    each cell: the row reads as made up (0 2 0 1234 3 5 1244), no figure dropped with a blank."""
+    report = made_up_report(5)
+    assert [report.value(f"T3.R17.C{i}") for i in range(1, 8)] == [0, 2, 0, 1234, 3, 5, 1244]
+    lines = render_text(report, "tabs").splitlines()
+    i = next(n for n, line in enumerate(lines) if "2.重复申请" in line)
+    lines[i] = lines[i].split("\t")[0] + "\t\t0201234\t351244\t\t\t"
+    t3 = imported(tmp_path, "\n".join(lines)).tables["T3"]
+    assert [t3.values.get(f"T3.R17.C{i}") for i in range(1, 8)] == [0, 2, 0, 1234, 3, 5, 1244]
+
+
 def test_html_and_docx(tmp_path):
     report = made_up_report(11)
     (tmp_path / "r.html").write_text(render_html(report), encoding="utf-8")
