@@ -326,6 +326,9 @@ def test_a_fraction_among_glued_figures_is_never_read_into_a_count():
     [d] = decode([Run(row_cells("R05"), (Piece("1"), Piece("2.5", Decimal("2.5")), Piece("0000"), fraction))], {}, T3_RELS)
     assert d.outcome == UNPLACED and all(not d.options(i) for i in range(7))
     assert fixed_by_digits(Run(row_cells("R05"), (Piece("1"), fraction, Piece("00003")))) is None
+    # two fractions could make the row add up (1.5 + 2.5 = 4): still no count takes one
+    halves = (Piece("1.5", Decimal("1.5")), Piece("2.5", Decimal("2.5")), Piece("00004"))
+    assert cuttings(Run(row_cells("R05"), halves), {}, T3_RELS) == []
     assert by_digits([Piece("1"), fraction], [True, True]) == ([set(), set()], False)  # no cell has a figure
     assert by_digits([Piece("1"), fraction], [True, False]) == ([{1}, {Decimal("3.5")}], True)
     [d] = decode([Run(("T2.R5.C1", "T2.R6.C1"), (Piece("12"), fraction))], {}, [])  # an amount takes it
