@@ -279,6 +279,9 @@ def test_combining_drops_partial_sums_the_runs_left_cannot_bring_to_zero(monkeyp
     assert combine(sums, options) == [{one}, {one}]
     monkeypatch.setattr(solve, "MAX_STATES", 0)
     assert combine(sums, options) is None
+    # where combining stops, decode says the search stopped: not that no reading adds up
+    runs = [Run(c, (Piece("1000001"),)) for c in cells]
+    assert [d.outcome for d in decode(runs, known, T3_RELS)] == [TOO_MANY, TOO_MANY]
 
 
 # --- the cases the issue reported ------------------------------------------------------------------
