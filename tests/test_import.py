@@ -154,6 +154,23 @@ def test_a_row_of_digits_run_together_between_empty_cells_is_cut_by_the_sums(tmp
     assert [t3.values.get(f"T3.R17.C{i}") for i in range(1, 8)] == [0, 2, 0, 1234, 3, 5, 1244]
 
 
+@pytest.mark.parametrize("figures", ["1 2 3 4 5 6 7 8", "1 2 3"])
+def test_a_row_with_more_or_fewer_figures_than_cells_is_not_read(tmp_path, figures):
+    """'2.重复申请<tab>1<tab>2<tab>…' with eight figures, or three (too few digits to have run
+    together), for seven cells, none of them empty, no subtotal column, the text not ending
+    there: which figure is whose cannot be told, so none is read."""
+    lines = render_text(made_up_report(5), "tabs").splitlines()
+    i = next(n for n, line in enumerate(lines) if "2.重复申请" in line)
+    lines[i] = lines[i].split("\t")[0] + "\t" + figures.replace(" ", "\t")
+    got = imported(tmp_path, "\n".join(lines))
+    t3 = got.tables["T3"]
+    cells = [f"T3.R17.C{i}" for i in range(1, 8)]
+    assert {c: t3.unread.get(c) for c in cells} == {c: ("cell_count", figures) for c in cells}
+    assert not {c for c in cells if c in t3.values or c in t3.printed or c in t3.blank}
+    [note] = [n for n in got.notes if n.key == "cell_count"]
+    assert (note.params, note.cells) == ({"where": "T3.R17", "raw": figures, "n": len(figures.split()), "cells": 7}, tuple(cells))
+
+
 def test_html_and_docx(tmp_path):
     report = made_up_report(11)
     (tmp_path / "r.html").write_text(render_html(report), encoding="utf-8")
