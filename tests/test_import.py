@@ -171,6 +171,24 @@ def test_a_row_with_more_or_fewer_figures_than_cells_is_not_read(tmp_path, figur
     assert (note.params, note.cells) == ({"where": "T3.R17", "raw": figures, "n": len(figures.split()), "cells": 7}, tuple(cells))
 
 
+@pytest.mark.parametrize("layout", ["tabs", "pipes"])
+def test_other_handling_printed_as_one_row_gives_the_sums_of_its_rows(tmp_path, layout):
+    """（六）其他处理 printed as one row, as the 2019 form has it: its figures are the sums of
+    R21–R23 (by hand, from the made-up rows), which are not given separately: not read, not 0,
+    said once; every other cell is read as printed."""
+    report = made_up_report(5)
+    got = imported(tmp_path, render_text(report, layout, other_as_one_row=True))
+    t3 = got.tables["T3"]
+    groups = [tuple(f"T3.{r}.C{c}" for r in ("R21", "R22", "R23")) for c in range(1, 8)]
+    assert t3.combined == {g: sum(report.value(c) for c in g) for g in groups}
+    members = [c for g in groups for c in g]
+    assert {c: why for c, (why, _) in t3.unread.items()} == {c: "not_given" for c in members}
+    [note] = [n for n in got.notes if n.key == "not_given"]
+    assert note.cells == tuple(members)
+    assert note.params["raw"].split()[:7] == [str(sum(report.value(c) for c in g)) for g in groups]  # as printed
+    assert all(got.report.value(c) == report.value(c) for c in CELLS if c not in members)
+
+
 def test_html_and_docx(tmp_path):
     report = made_up_report(11)
     (tmp_path / "r.html").write_text(render_html(report), encoding="utf-8")
