@@ -75,7 +75,9 @@ def test_a_signal_ends_the_run_within_seconds_with_outputs_whole_or_absent(tmp_p
     out.write_text("[]\n", encoding="utf-8")  # last time's export
     proc = subprocess.Popen([sys.executable, "-m", "govreport_xl", "validate", str(folder), "--summary", str(tmp_path / "s.xlsx"),
                              "--marked", str(marked), "--jobs", "2", "-q"], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+                            stderr=subprocess.PIPE, start_new_session=True,
+                            # as from a terminal: a run started in the background of a script inherits Ctrl-C ignored
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(4)
     os.kill(proc.pid, sig)  # to the main process only: its workers are its business
     proc.wait(timeout=30)  # it used to wait for ever on a busy worker
