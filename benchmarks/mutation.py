@@ -58,6 +58,8 @@ EQUIVALENT = [
         (r"solve\.x_cuttings__mutmut_237", "P5: no piece left is empty (each has a digit or is one whole cell)"),
         (r"solve\.x_cuttings__mutmut_(251|252)", "P5 lets the first cell be cut only where no digit is left before it"),
         (r"solve\.x_cuttings__mutmut_243", "steps only: each step counted twice against the budget"),
+        (r"solve\.x_cuttings__mutmut_248", "each reading is a step of its own after the first: the search holds at most "
+                                           "MAX_STEPS - 1 readings, never MAX_READINGS (= MAX_STEPS)"),
         (r"solve\.x_cuttings__mutmut_295", "steps only: P2 no longer ends the longer cuts (each is still refused by P1)"),
         (r"solve\.x_cuttings__mutmut_296", "the loop P2 breaks is the last statement of the walk"),
         (r"solve\.x_cuttings__mutmut_(304|307)", "with no piece left (i = -1) the digits left are never looked at"),
