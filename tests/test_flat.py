@@ -274,3 +274,31 @@ def test_a_flattened_text_cut_off_in_a_row_takes_only_the_cells_it_can_tell(tmp_
         {unplaced: ("unplaced", "3.5")} if unplaced else {})
     [note] = [n for n in got.notes if n.key == "row_cut_off"]
     assert note.params["n"] == taken
+
+
+def test_printed_labels_that_are_no_official_ones_in_a_flattened_text(tmp_path):
+    """Labels printed with typos or words left out, two of them one after the other, one right
+    after a group's subtotal row (「（三）不予公开」 with its sums: text followed by figures that
+    names no row), table 2's after a row whose figures end its block, table 3's last one at the
+    end of its region: each is taken for the row it is closest to, its figures are that row's,
+    and a note names what was printed for which label."""
+    report = made_up_report(7).with_values({"T2.R1.C1": 1, "T2.R1.C2": 0, "T2.R1.C3": 2, "T2.R2.C1": 5, "T2.R2.C2": 0, "T2.R2.C3": 7})
+    labels = {
+        "行政规范性文件": "规范性文件",
+        "1.属于国家秘密": "1.属于国家密秘",
+        "2.其他法律行政法规禁止公开": "2.其他法律行政止公开",
+        "四、结转下年度继续办理": "四、结转下年度办理",
+    }
+    text = render_flat(report, labels=labels, subtotal_rows=True).replace("102行政规范性文件507", "102规范性文件507")
+    assert "规范性文件507第二十条" in text and "（三）不予公开" + "".join(str(sum(report.value(f"T3.R{r:02}.C{c}") for r in range(5, 13))) for c in range(1, 8)) in text
+    got = imported(tmp_path, text)
+    assert got.layout == "flattened"
+    for c in CELLS:
+        assert got.report.value(c) == report.value(c), c
+    taken = sorted((n.params["where"], n.params["printed"], n.params["label"]) for n in got.notes if n.key == "label_taken")
+    assert taken == [
+        ("T2.R2", "规范性文件", "行政规范性文件"),
+        ("T3.R05", ".属于国家密秘", "1.属于国家秘密"),  # its 「1」 glued to the figures before it
+        ("T3.R06", ".其他法律行政止公开", "2.其他法律行政法规禁止公开"),
+        ("T3.R25", "四、结转下年度办理", "四、结转下年度继续办理"),
+    ]

@@ -219,11 +219,12 @@ def _near_labels(text: str, table: Table, found: list[FoundRow]) -> list[FoundRo
         before = order.index(found[n + 1].where.split(".")[1]) if n + 1 < len(found) else len(order)
         gap = [s for s in specs[after:before]]
         at = _figures(text, row.end, row.stop, len(row.cells)).end
-        while gap and at < row.stop:
-            label = re.match(r"[^\d/—-]+", text[at:row.stop])
+        end = row.stop  # the row's stop moves to each label taken: the labels after it are looked for up to here
+        while gap and at < end:
+            label = re.match(r"[^\d/—-]+", text[at:end])
             if label is None:
                 break
-            figures = _FIGURES.match(text, label.end() + at, row.stop)
+            figures = _FIGURES.match(text, label.end() + at, end)
             spec = closest(label.group(), [(s, s.keys) for s in specs], boundaries)
             if figures is None or spec not in gap:
                 at = label.end() + at + (len(figures.group()) if figures else 0)
