@@ -232,18 +232,21 @@ def write_docx(report: Report, path: Path, **opts) -> Path:
 
 
 
-def render_flat(report: Report, between: str = "", stray_space: str = "", **opts) -> str:
+def render_flat(report: Report, between: str = "", stray_space: str = "", apart: bool = False, headings: bool = True,
+                **opts) -> str:
     """The page as web archives keep it: one line, every label and figure glued together.
     `between`: a narrative paragraph put between the tables; `stray_space`: a label that gets a
-    space in its middle."""
+    space in its middle; `apart`: a row's cells set apart by a space (still one line);
+    `headings` off: the tables' headings lost (a fragment, or headings printed as images)."""
     meta = report.meta
     parts = [f"{meta.name}{meta.year}年政府信息公开工作年度报告", f"本报告由{meta.name}编制。", *narrative(report, meta.year)]
     tables = table_rows(report, {**opts, "layout": "flat"})
     for n, table in enumerate((T2, T3, T4)):
         if n and between:
             parts.append(between)
-        parts.append(table.heading)
-        parts += ["".join(cells) for cells in tables[table.id]]
+        if headings:
+            parts.append(table.heading)
+        parts += [(" " if apart else "").join(cells) for cells in tables[table.id]]
     parts.append("五、存在的主要问题及改进情况一是……。六、其他需要报告的事项无。")
     text = "".join(parts)
     if stray_space:

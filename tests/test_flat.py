@@ -12,11 +12,12 @@ import pytest
 
 from govreport_xl.core.standard import CELLS, T3, CellKind
 from govreport_xl.importing.audit import audit_path
+from govreport_xl.importing.flat import read_flat
 from govreport_xl.importing.importer import import_report
 from govreport_xl.importing.solve import Piece, Run, cuttings
 from govreport_xl.importing.tables import relations_of_table
 from helpers import ROOT, example_report
-from published import made_up_report, render_flat, with_row
+from published import made_up_report, render_flat, table_rows, with_row
 from test_import import OLD_2019
 
 
@@ -273,7 +274,7 @@ def test_a_flattened_text_cut_off_in_a_row_takes_only_the_cells_it_can_tell(tmp_
     assert {c: why for c, why in got.tables["T3"].unread.items() if c.startswith("T3.R15.")} == (
         {unplaced: ("unplaced", "3.5")} if unplaced else {})
     [note] = [n for n in got.notes if n.key == "row_cut_off"]
-    assert note.params["n"] == taken
+    assert note.render() == f"T3.R15：文本在「3.补正后申请内容仍不明确」一行中断，只读入 {taken} 个单元格"
 
 
 def test_printed_labels_that_are_no_official_ones_in_a_flattened_text(tmp_path):
@@ -302,3 +303,163 @@ def test_printed_labels_that_are_no_official_ones_in_a_flattened_text(tmp_path):
         ("T3.R06", ".其他法律行政止公开", "2.其他法律行政法规禁止公开"),
         ("T3.R25", "四、结转下年度办理", "四、结转下年度继续办理"),
     ]
+
+
+def test_a_flattened_text_cut_off_in_table_4_takes_the_figures_set_apart(tmp_path):
+    """The text ends after table 4's first five figures, set apart: its first row is read, the
+    rest is missing, and the note names the table the text ends in."""
+    want = example_report()
+    text = render_flat(want)
+    text = text[:text.index("五、存在的主要问题")].removesuffix("041050010100000") + "0 4 1 0 5"
+    got = imported(tmp_path, text)
+    assert got.tables["T4"].values == {"T4.R1.C1": 0, "T4.R1.C2": 4, "T4.R1.C3": 1, "T4.R1.C4": 0, "T4.R1.C5": 5}
+    assert not got.tables["T4"].unread and not got.tables["T4"].blank
+    [note] = [n for n in got.notes if n.key == "row_cut_off"]
+    assert note.render() == "T4：文本在「四、政府信息公开行政复议、行政诉讼情况」一行中断，只读入 5 个单元格"
+
+
+def test_a_flattened_text_says_what_it_read_as_none_and_which_label_it_took(tmp_path):
+    """Every 0 of the seed printed 「/」: read as 0, each table's note counting them (by hand from
+    the report); a row printed under a label no official one (「2.其他法律行政止公开」) is taken
+    for the row it is closest to, the note naming its cells; nothing else is said of a text
+    read whole under its headings."""
+    want = example_report()
+    got = imported(tmp_path, render_flat(want, none_word="/"))
+    assert_never_wrong(got, want)
+    for t in ("T2", "T3", "T4"):
+        zeros = sum(1 for c in CELLS if c.startswith(t + ".") and want.value(c) == 0)
+        [note] = [n for n in got.tables[t].notes if n.key == "none_as_zero"]
+        assert note.render() == f"{t}：{zeros} 个单元格写作「/」，表示没有，按 0 读入"
+    assert not [n for n in got.notes if n.key in ("label_taken", "no_heading", "figures_unplaced")]
+    got = imported(tmp_path, render_flat(want, labels={"2.其他法律行政法规禁止公开": "2.其他法律行政止公开"}))
+    assert_never_wrong(got, want)
+    [note] = [n for n in got.notes if n.key == "label_taken"]
+    assert set(note.cells) == _row("R06") and note.params["label"] == "2.其他法律行政法规禁止公开"
+    assert not [n for n in got.notes if n.key in ("none_as_zero", "no_heading", "figures_unplaced")]
+
+
+SEVEN = range(1, 8)
+
+
+def _row(row: str) -> set[str]:
+    return {f"T3.{row}.C{i}" for i in SEVEN}
+
+
+def test_a_row_printed_empty_is_blank_only_where_every_figure_is_placed(tmp_path):
+    """The seed's 3.要求提供公开出版物 (T3.R18, all 0) printed with nothing after its label: seen
+    empty, its cells blank (V-03), as is table 4 printed without a figure. But where a figure of
+    the table's rows is left over (a page number glued in between rows) or cannot be placed (a
+    cell left empty in a row of | separated cells), the empty row may be where it belongs: its
+    cells are unread, and the note says so, never blank."""
+    want = example_report()
+    text = render_flat(want).replace("3.要求提供公开出版物0000000", "3.要求提供公开出版物")
+    got = imported(tmp_path, text)
+    t3 = got.tables["T3"]
+    assert t3.blank == _row("R18") and not [c for c, (why, _) in t3.unread.items() if why == "unplaced"]
+    assert not [n for n in got.notes if n.key in ("figures_unplaced", "label_taken", "no_heading")]
+    assert_never_wrong(got, want.with_values(dict.fromkeys(_row("R18"))))  # blank: no figure
+    blank = imported(tmp_path, text.replace("总计041050010100000五、", "总计五、")).tables["T4"]
+    assert blank.blank == {c for c in CELLS if c.startswith("T4.")} and blank.status == "complete"
+
+    at = text.index("（三）不予公开")  # after （二）部分公开's figures
+    got = imported(tmp_path, text[:at] + "第2页" + text[at:])
+    t3 = got.tables["T3"]
+    assert not t3.blank and {c: t3.unread[c] for c in _row("R18")} == {c: ("unplaced", "") for c in _row("R18")}
+    [note] = [n for n in got.notes if n.key == "figures_unplaced"]
+    assert set(note.cells) == _row("R18") and note.render() == (
+        "T3：有的数字无法确定属于哪一行、哪一格（标签折行、数字与标签不在一起，或有空格位置不明）：这些单元格不予读取，也不按空白计算")
+    assert_never_wrong(got, want)
+
+    rows = table_rows(want, {"layout": "flat"})["T3"]
+    piped = " ".join("| " + " | ".join(cells) + " |" for cells in rows)
+    piped = piped.replace("| 2.没有现成信息需要另行制作 | 4 | 0 |", "| 2.没有现成信息需要另行制作 | 4 |  |")
+    piped = piped.replace("| 3.要求提供公开出版物 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |", "| 3.要求提供公开出版物 |  |  |  |  |  |  |  |")
+    got = imported(tmp_path, text[:text.index(T3.heading) + len(T3.heading)] + piped + text[text.index("四、政府信息公开行政复议"):])
+    t3 = got.tables["T3"]
+    assert {c: t3.unread[c] for c in _row("R14")} == {c: ("unplaced", "4 0 0 0 0 4") for c in _row("R14")}
+    assert {c: t3.unread[c] for c in _row("R18")} == {c: ("unplaced", "") for c in _row("R18")}
+    assert not t3.blank and len(t3.values) == 175 - 14
+    [note] = [n for n in got.notes if n.key == "figures_unplaced"]
+    assert set(note.cells) == _row("R14") | _row("R18")
+    assert_never_wrong(got, want)
+
+
+def test_tables_whose_headings_are_lost_are_read_by_their_labels_alone(tmp_path):
+    """The three headings lost (printed as images, or a fragment): rows are known by their labels,
+    each only where its figures fill it exactly; a label followed by too few figures, too many or
+    none may be a sentence's and is not read (nor blank), and the rows after it still are; a label
+    no official one is not taken for one (that needs the table's heading); table 2's rows only
+    after their block's column header. Each table read says it had no heading."""
+    want = example_report()
+    text = render_flat(want, apart=True, headings=False)
+    got = imported(tmp_path, text)
+    assert got.layout == "flattened"
+    for t in ("T2", "T3", "T4"):
+        assert got.tables[t].status == "complete"
+        assert [n.render() for n in got.tables[t].notes] == [f"{t}：没有找到表格标题，按行标签读取"]
+    assert_never_wrong(got, want)
+    assert [(n.subject, n.stated) for n in got.narrative] == [("收到政府信息公开申请", 203), ("行政复议", 5), ("行政诉讼", 1)]
+
+    odd = (text.replace("（二）部分公开（区分处理的，只计这一情形，不计其他情形） 6 0 0 0 0 0 6",
+                        "（二）部分公开（区分处理的，只计这一情形，不计其他情形） 6 0 0 0 0 6")  # a figure short
+           .replace("2.重复申请 1 0 0 0 0 0 1", "2.重复申请 1 0 0 0 0 0 1 1")  # one too many
+           .replace("3.要求提供公开出版物 0 0 0 0 0 0 0", "3.要求提供公开出版物")  # none
+           .replace("2.其他法律行政法规禁止公开", "2.其他法律行政止公开")  # no official label
+           .replace("本年废止件数 现行有效件数", "本年废止件数"))  # table 2's first block without its header
+    got = imported(tmp_path, odd)
+    t2, t3 = got.tables["T2"], got.tables["T3"]
+    skipped = _row("R04") | _row("R17") | _row("R18") | _row("R06")
+    assert set(t3.values) == {c for c in CELLS if c.startswith("T3.")} - skipped
+    assert not t3.unread and not t3.blank
+    assert set(t2.values) == {c for c in CELLS if c.startswith("T2.R") and c[4] in "3456"} and not t2.unread
+    assert [t.notes[0].key for t in got.tables.values()] == ["no_heading"] * 3
+    assert not [n for n in got.notes if n.key in ("label_taken", "figures_unplaced")]
+    assert_never_wrong(got, want)
+
+
+def test_without_their_heading_one_row_is_a_sentence_two_rows_a_table():
+    """A fragment, the last rows of table 3 as a page of their own (it starts with a label):
+    read by their labels; one row of figures alone is no table. The tables it does not hold
+    are missing, every cell of them, and say nothing."""
+    rows = ("3.其他 11 1 0 0 0 0 12", "（七）总计 186 1 0 0 0 0 187", "四、结转下年度继续办理 16 0 0 0 0 0 16")
+    want = {**dict(zip(sorted(_row("R23")), (11, 1, 0, 0, 0, 0, 12))),
+            **dict(zip(sorted(_row("R24")), (186, 1, 0, 0, 0, 0, 187))),
+            **dict(zip(sorted(_row("R25")), (16, 0, 0, 0, 0, 0, 16)))}
+    for n in (3, 2):
+        got = read_flat("".join(rows[:n]))
+        assert got["T3"].values == {c: v for c, v in want.items() if c[3:6] in ("R23", "R24", "R25")[:n]}
+        assert [note.key for note in got["T3"].notes] == ["no_heading"]
+        for t, cells in (("T2", 10), ("T4", 15)):
+            assert got[t].counts()["missing"] == cells and got[t].notes == []
+    got = read_flat(rows[0])
+    assert got["T3"].status == "missing" and got["T3"].counts()["missing"] == 175 and got["T3"].notes == []
+
+
+def test_what_a_flattened_text_says_outside_its_tables_is_its_narrative(tmp_path):
+    """The narrative of a flattened page is the text before the first table and after the last,
+    never the tables' text: a cell printed with its unit (「…申请数量199件」) is no statement.
+    A preamble that lists the sections, 「五、存在的主要问题…」 among them, does not end the
+    tables before they start."""
+    want = example_report()
+    text = render_flat(want, unit="件")
+    text = text[:text.index("一、总体情况")] + "一、总体情况2022年，本机关认真贯彻落实《中华人民共和国政府信息公开条例》。" + text[text.index("二、主动公开"):]
+    assert "新收政府信息公开申请数量199件" in text
+    assert imported(tmp_path, text).narrative == []
+    text = text.replace("六、其他需要报告的事项无。", "六、其他需要报告的事项本年度共收到政府信息公开申请 203 件。")
+    assert [(n.subject, n.stated) for n in imported(tmp_path, text).narrative] == [("收到政府信息公开申请", 203)]
+
+    toc = "本报告包括：一、总体情况；二、主动公开政府信息情况；三、收到和处理政府信息公开申请情况；四、政府信息公开行政复议、行政诉讼情况；五、存在的主要问题及改进情况；六、其他需要报告的事项。"
+    text = render_flat(want)
+    got = imported(tmp_path, text.replace("一、总体情况", toc + "一、总体情况", 1))
+    assert got.format == "2021" and got.tables["T3"].status == got.tables["T4"].status == "complete"
+    assert [(n.subject, n.stated) for n in got.narrative] == [("收到政府信息公开申请", 203), ("行政复议", 5), ("行政诉讼", 1)]
+
+
+def test_a_row_not_printed_is_missing_though_the_text_after_the_tables_names_it(tmp_path):
+    """Table 3 printed without its last row, 四、结转下年度继续办理, which the closing section
+    names in a sentence: a table's rows are looked for in its own part of the text, so the row
+    is missing (its 7 cells), neither taken from the sentence nor unread for it."""
+    text = render_flat(example_report()).replace("四、结转下年度继续办理160000016", "")
+    text = text.replace("六、其他需要报告的事项无。", "六、其他需要报告的事项：结转下年度继续办理的16件申请将于次年办结。")
+    t3 = imported(tmp_path, text).tables["T3"]
+    assert t3.counts()["missing"] == 7 and not t3.unread and not (_row("R25") & set(t3.values))
