@@ -435,6 +435,27 @@ def test_without_their_heading_one_row_is_a_sentence_two_rows_a_table():
     assert got["T3"].status == "missing" and got["T3"].counts()["missing"] == 175 and got["T3"].notes == []
 
 
+def test_other_handling_printed_as_one_row_is_read_as_the_sums_of_its_three_rows(tmp_path):
+    """（六）其他处理 printed as one row of the seed's figures, its three rows' sums (by hand:
+    11 1 0 0 0 0 12, all of 3.其他): read as those sums, the three rows not given. Where the text
+    ends inside that row, its figures are no cells: the table's account reads none of them, and
+    the rows after it are missing (the earlier reader counted two sums as cells read)."""
+    want = example_report()
+    text = render_flat(want, other_as_one_row=True)
+    got = imported(tmp_path, text)
+    t3 = got.tables["T3"]
+    groups = [tuple(f"T3.{r}.C{i}" for r in ("R21", "R22", "R23")) for i in SEVEN]
+    assert t3.combined == dict(zip(groups, (11, 1, 0, 0, 0, 0, 12)))
+    assert {c for c, (why, _) in t3.unread.items() if why == "not_given"} == _row("R21") | _row("R22") | _row("R23")
+    assert_never_wrong(got, want)
+    at = text.index("（六）其他处理") + len("（六）其他处理")
+    got = imported(tmp_path, text[:at] + "11 1")
+    t3 = got.tables["T3"]
+    assert not t3.combined and set(t3.values) == {c for c in CELLS if "T3.R01" <= c[:6] <= "T3.R20"}
+    assert t3.counts() == {"read": 0, "decoded": 140, "ambiguous": 0, "unread": 0, "blank": 0, "not_given": 21, "missing": 14}
+    assert_never_wrong(got, want)
+
+
 def test_what_a_flattened_text_says_outside_its_tables_is_its_narrative(tmp_path):
     """The narrative of a flattened page is the text before the first table and after the last,
     never the tables' text: a cell printed with its unit (「…申请数量199件」) is no statement.

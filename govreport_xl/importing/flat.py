@@ -294,7 +294,8 @@ def _read(text: str, table: Table, start: int, end: int, headed: bool) -> TableR
             placed_all = False
             read.unread.update({c: ("unplaced", " ".join(raws)) for c in cells})
         elif figures.cut_off and short:
-            _cut_off(read, where, row.label, cells, pieces)
+            if row is not other:  # （六）其他处理's figures are sums, no cells: `_given_together` says them
+                _cut_off(read, where, row.label, cells, pieces)
         else:
             variants = tuple(v for e in figures.endings if None not in (v := tuple(piece(r, NONE_WORDS) for r in e)))
             runs.append((Run(cells, tuple(pieces), variants), where))
