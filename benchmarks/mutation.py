@@ -70,6 +70,12 @@ EQUIVALENT = [
         (r"tables\.xǁ_TableReaderǁchoose__mutmut_54", "a run given its readings never looks at its pieces"),
         (r"tables\.xǁ_TableReaderǁrow__mutmut_(34|54)", "a run with n cells once its blank ends are stripped has an alignment already"),
         (r"tables\.xǁ_TableReaderǁrow__mutmut_58", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
+        (r"tables\.x__other_as_one_row__mutmut_59", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does"),
+        (r"tables\.x__ambiguous_note__mutmut_(4|6)", "a run its digits alone leave ambiguous is T2.R1 or R2 (table 2 has no "
+                                                  "equality), P-01 its one relation within; fits keeps only relations within the "
+                                                  "run, and every reading the sums leave satisfies each equality within it"),
+        (r"tables\.x__ambiguous_note__mutmut_(55|56)", "a run its digits alone leave ambiguous (T2.R1/R2) has one rule within it, "
+                                                    "P-01: the hint is never two rules joined, never none"),
     )],
 ]
 

@@ -187,6 +187,9 @@ def test_other_handling_printed_as_one_row_gives_the_sums_of_its_rows(tmp_path, 
     assert note.cells == tuple(members)
     assert note.params["raw"].split()[:7] == [str(sum(report.value(c) for c in g)) for g in groups]  # as printed
     assert all(got.report.value(c) == report.value(c) for c in CELLS if c not in members)
+    assert got.layout == "rows"  # read row by row, not rescued by the flattened-text reader
+    summary = audit_path(tmp_path / "r.txt").extra_lines["zh"]
+    assert "    表三：读取 154，未分项列出 21" in summary  # 25 rows of 7 cells, three of them not given
 
 
 def test_html_and_docx(tmp_path):
@@ -238,6 +241,12 @@ def test_ambiguous_digits_are_reported_not_invented(tmp_path):
     assert audit.findings == [] and audit.status == "incomplete"
     assert {u.rule for u in audit.unchecked if "T3.R05.C1" in u.codes} == {"V-01", "V-03", "T3-02", "T3-03"}
     assert all(u.reason.key == "cells_unread" for u in audit.unchecked)
+    # the clerk is told which cells and both readings, none picked
+    for r in ("R05", "R06"):
+        [note] = [n for n in got.notes if n.params.get("where") == f"T3.{r}"]
+        assert note.cells == tuple(f"T3.{r}.C{i}" for i in range(1, 8))
+        assert note.render() == (f"T3.{r}：数字连在一起「100001112」，有 2 种拆法都符合表内合计，不作选择："
+                                 "1 | 0 | 0 | 0 | 0 | 11 | 12；10 | 0 | 0 | 0 | 1 | 1 | 12")
 
 
 def test_one_ambiguous_row_is_settled_by_the_column_sums(tmp_path):
@@ -274,6 +283,8 @@ def test_unreadable_cell_missing_rows_and_partial_tables(tmp_path):
     assert any(f.rule == "V-01" and f.codes == ("T3.R17.C2",) and "1O" in f.message("zh") for f in audit.findings)
     summary = "\n".join(audit.extra_lines["zh"])
     assert "表三 不完整" in summary and "T3：没有找到 1 行：1.信访举报投诉类申请" in summary
+    # 175 cells: 7 of the row that is gone missing; 「1O」 is read as printed (for V-01 to judge)
+    assert "    表三：读取 168，缺失 7" in audit.extra_lines["zh"]
 
 
 def test_narrative_contradicting_the_tables(tmp_path):
@@ -518,3 +529,93 @@ def test_an_import_exported_and_read_again_keeps_what_it_could_not_read(tmp_path
     bad = {**flat.record("zh", with_report=True), "unread": {"T2.R2.C1": {"reason": "whatever"}}}
     refused = govreport_xl.validate(bad)  # a record that says what no reader says: refused, named
     assert refused.status == "unreadable" and "unread" in refused.error["zh"]
+
+
+_OTHER_ROWS = ("R21", "R22", "R23")
+_OTHER_LABELS = ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+                 "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他")
+
+
+def _other_handling_3_and_0(printed: str) -> tuple[object, str]:
+    """A reconciling report whose R21–R23 add up to 3 | 0 | 0 | 0 | 0 | 0 | 3, its （六）其他处理
+    printed as one row of tabs: `printed` (the cells after the label)."""
+    report = made_up_report(5)
+    for row, values in zip(_OTHER_ROWS, ([2, 0, 0, 0, 0, 0, 2], [0] * 7, [1, 0, 0, 0, 0, 0, 1])):
+        report = with_row(report, row, values)
+    assert all(report.value(f"T3.R02.C{i}") >= 0 for i in range(1, 8))
+    text = render_text(report, "tabs", other_as_one_row=True)
+    line = next(line for line in text.splitlines() if line.startswith("（六）其他处理"))
+    return report, text.replace(line, "（六）其他处理\t" + printed)
+
+
+def test_other_handling_as_one_row_under_its_rows_labels_printed_without_figures(tmp_path):
+    """（六）其他处理 printed with figures and the labels of its three rows printed after it with
+    none: the figures may be the group's or its first row's, so none of the 21 cells is read, said
+    once; every other cell is read, and nothing is found wrong with the report."""
+    report, text = _other_handling_3_and_0("3\t\t\t\t\t\t3")
+    text = text.replace("（七）总计", "\n".join(_OTHER_LABELS) + "\n（七）总计")
+    got = imported(tmp_path, text)
+    t3 = got.tables["T3"]
+    members = tuple(f"T3.{r}.C{i}" for i in range(1, 8) for r in _OTHER_ROWS)
+    assert t3.unread == dict.fromkeys(members, ("unplaced", "3 （空） （空） （空） （空） （空） 3"))
+    assert t3.combined == {}
+    [note] = got.notes
+    assert note.cells == members
+    assert note.render() == ("T3：有的数字无法确定属于哪一行、哪一格（标签折行、数字与标签不在一起，或有空格位置不明）："
+                             "这些单元格不予读取，也不按空白计算")
+    assert all(got.report.value(c) == report.value(c) for c in CELLS if c not in members)
+    assert got.layout == "rows"
+    audit = audit_path(tmp_path / "r.txt")
+    assert audit.findings == [] and audit.status == "incomplete"
+    assert "    表三：读取 154，无法识别 21" in audit.extra_lines["zh"]
+
+
+def test_other_handling_printed_as_a_subtotal_above_its_rows_is_skipped(tmp_path):
+    """（六）其他处理 printed with its sums above its three rows, as other groups' subtotals are:
+    skipped, named in the note by its label as printed (its last 20 characters, where a page's
+    running head printed before it runs into it); its rows are read as printed."""
+    report = made_up_report(5)
+    text = render_text(report, "tabs", subtotal_rows=True)
+    got = imported(tmp_path, text)
+    assert_exact(got, report)
+    assert "T3：跳过非官方的小计行「(六)其他处理」" in [n.render() for n in got.notes]
+    text = text.replace("（六）其他处理\t", "石嘴山市人民政府政府信息公开工作年度报告\n（六）其他处理\t")
+    got = imported(tmp_path, text)
+    assert_exact(got, report)
+    assert "T3：跳过非官方的小计行「府政府信息公开工作年度报告(六)其他处理」" in [n.render() for n in got.notes]
+
+
+def test_words_for_none_are_counted_in_one_note(tmp_path):
+    """Five cells printed 「/」 or 「—」 for none: read as 0, and said once with how many."""
+    report = made_up_report(5)
+    assert [report.value(f"T3.R17.C{i}") for i in range(1, 8)] == [0, 2, 0, 1234, 3, 5, 1244]
+    assert [report.value(f"T3.R19.C{i}") for i in range(1, 8)] == [0, 8, 0, 1234, 0, 40, 1282]
+    lines = render_text(report, "tabs").splitlines()
+    for label, cells in (("2.重复申请", "/\t2\t—\t1234\t3\t5\t1244"), ("4.无正当理由大量反复申请", "/\t8\t/\t1234\t/\t40\t1282")):
+        i = next(n for n, line in enumerate(lines) if line.startswith(label))
+        lines[i] = f"{label}\t{cells}"
+    got = imported(tmp_path, "\n".join(lines))
+    assert_exact(got, report)
+    assert "T3：5 个单元格写作「/」「—」，表示没有，按 0 读入" in [n.render() for n in got.notes]
+
+
+def test_digits_run_together_in_table_2_list_their_readings_those_p01_allows_first(tmp_path):
+    """Table 2 has no sum to cut 「12034」 (规章 1 | 20 | 34) or 「13210」 (规范性文件 1 | 32 | 10):
+    every reading is listed, none taken. By hand: 12034 is 1|20|34, 1|203|4, 12|0|34, 120|3|4 (the
+    last has fewer in force than made − repealed: P-01 fails); 13210 is 1|3|210, 1|32|10, 1|321|0,
+    13|2|10, 13|21|0, 132|1|0 (13|2|10 and 132|1|0 fail P-01). The readings P-01 allows come first,
+    four at most, then 「……」."""
+    report = made_up_report(5).with_values({"T2.R1.C1": 1, "T2.R1.C2": 20, "T2.R1.C3": 34, "T2.R2.C1": 1, "T2.R2.C2": 32, "T2.R2.C3": 10})
+    text = render_text(report, "tabs")
+    text = text.replace("规章\t1\t20\t34\t", "规章\t12034\t").replace("行政规范性文件\t1\t32\t10\t", "行政规范性文件\t13210\t")
+    got = imported(tmp_path, text)
+    hint = "P-01 表二规章、规范性文件：现行有效件数 ≥ 本年制发 − 本年废止"
+    notes = {n.cells: n.render() for n in got.notes}
+    assert notes == {
+        ("T2.R1.C1", "T2.R1.C2", "T2.R1.C3"): f"T2.R1：数字连在一起「12034」，有 4 种拆法，表内没有能区分它们的合计（其中 3 种符合 {hint}），"
+                                              "不作选择：1 | 20 | 34；1 | 203 | 4；12 | 0 | 34；120 | 3 | 4",
+        ("T2.R2.C1", "T2.R2.C2", "T2.R2.C3"): f"T2.R2：数字连在一起「13210」，有 6 种拆法，表内没有能区分它们的合计（其中 4 种符合 {hint}），"
+                                              "不作选择：1 | 3 | 210；1 | 32 | 10；1 | 321 | 0；13 | 21 | 0……",
+    }
+    assert all(got.report.value(f"T2.{r}.C{i}") is None for r in ("R1", "R2") for i in (1, 2, 3))
+    assert all(got.report.value(c) == report.value(c) for c in CELLS if not c.startswith(("T2.R1.", "T2.R2.")))
