@@ -280,18 +280,24 @@ def test_a_flattened_text_cut_off_in_a_row_takes_only_the_cells_it_can_tell(tmp_
 def test_printed_labels_that_are_no_official_ones_in_a_flattened_text(tmp_path):
     """Labels printed with typos or words left out, two of them one after the other, one right
     after a group's subtotal row (「（三）不予公开」 with its sums: text followed by figures that
-    names no row), table 2's after a row whose figures end its block, table 3's last one at the
-    end of its region: each is taken for the row it is closest to, its figures are that row's,
-    and a note names what was printed for which label."""
+    names no row), table 2's after a row whose figures end its block, one glued to its group's
+    label: each is taken for the row it is closest
+    to, its figures are that row's, and a note names what was printed for which label. A
+    sentence after table 3 that names a row with a figure is no row of the table."""
     report = made_up_report(7).with_values({"T2.R1.C1": 1, "T2.R1.C2": 0, "T2.R1.C3": 2, "T2.R2.C1": 5, "T2.R2.C2": 0, "T2.R2.C3": 7})
     labels = {
         "行政规范性文件": "规范性文件",
         "1.属于国家秘密": "1.属于国家密秘",
         "2.其他法律行政法规禁止公开": "2.其他法律行政止公开",
-        "四、结转下年度继续办理": "四、结转下年度办理",
+        "3.危及“三安全一稳定”": "3.危及“三安全稳定”",
+        "1.本机关不掌握相关政府信息": "本机关不掌握相关信息",
+        "（七）总计": "（七）合计",
     }
-    text = render_flat(report, labels=labels, subtotal_rows=True).replace("102行政规范性文件507", "102规范性文件507")
-    assert "规范性文件507第二十条" in text and "（三）不予公开" + "".join(str(sum(report.value(f"T3.R{r:02}.C{c}") for r in range(5, 13))) for c in range(1, 8)) in text
+    between = "本年新收政府信息公开申请203件。"
+    text = render_flat(report, between=between, labels=labels, subtotal_rows=True).replace("102行政规范性文件507", "102规范性文件507")
+    no_subtotal = "（四）无法提供" + "".join(str(sum(report.value(f"T3.R{r}.C{c}") for r in (13, 14, 15))) for c in range(1, 8))
+    text = text.replace(no_subtotal, "（四）无法提供")
+    assert "规范性文件507第二十条" in text and "（四）无法提供本机关不掌握相关信息" in text and "（三）不予公开" + "".join(str(sum(report.value(f"T3.R{r:02}.C{c}") for r in range(5, 13))) for c in range(1, 8)) in text
     got = imported(tmp_path, text)
     assert got.layout == "flattened"
     for c in CELLS:
@@ -301,7 +307,9 @@ def test_printed_labels_that_are_no_official_ones_in_a_flattened_text(tmp_path):
         ("T2.R2", "规范性文件", "行政规范性文件"),
         ("T3.R05", ".属于国家密秘", "1.属于国家秘密"),  # its 「1」 glued to the figures before it
         ("T3.R06", ".其他法律行政止公开", "2.其他法律行政法规禁止公开"),
-        ("T3.R25", "四、结转下年度办理", "四、结转下年度继续办理"),
+        ("T3.R07", ".危及“三安全稳定”", "3.危及“三安全一稳定”"),
+        ("T3.R13", "(四)无法提供本机关不掌握相关信息", "1.本机关不掌握相关政府信息"),
+        ("T3.R24", "(七)合计", "（七）总计"),
     ]
 
 
