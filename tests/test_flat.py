@@ -492,3 +492,30 @@ def test_a_row_not_printed_is_missing_though_the_text_after_the_tables_names_it(
     text = text.replace("六、其他需要报告的事项无。", "六、其他需要报告的事项：结转下年度继续办理的16件申请将于次年办结。")
     t3 = imported(tmp_path, text).tables["T3"]
     assert t3.counts()["missing"] == 7 and not t3.unread and not (_row("R25") & set(t3.values))
+
+
+def test_other_handling_printed_as_one_row_in_a_flattened_text(tmp_path):
+    """（六）其他处理 printed as one row (the 2019 form) in a flattened 2021 table 3, its 总计
+    printed 「（七）合计」, a narrative before the tables that names 其他处理 with a figure, and
+    「3.其他」 in the report's last section: the row's figures are the sums of R21–R23, which
+    are not given one by one (unread, the printed figures kept), and the sums take their
+    place in the column totals, so that T3-03 is checked."""
+    report = made_up_report(8)
+    sums = [sum(report.value(f"T3.{r}.C{c}") for r in ("R21", "R22", "R23")) for c in range(1, 8)]
+    text = render_flat(report, other_as_one_row=True, labels={"（七）总计": "（七）合计"})
+    assert "（六）其他处理" + "".join(map(str, sums)) + "（七）合计" in text
+    # its figures set apart by spaces, as some pages keep them
+    text = text.replace("（六）其他处理" + "".join(map(str, sums)), "（六）其他处理 " + " ".join(map(str, sums)) + " ")
+    text = text.replace("本报告由", "全年其他处理3件。本报告由", 1).replace("六、其他需要报告的事项无。", "六、其他需要报告的事项1.收费：无。2.其他：无。3.其他：无。")
+    got = imported(tmp_path, text)
+    t3 = got.tables["T3"]
+    given = [f"T3.{r}.C{c}" for r in ("R21", "R22", "R23") for c in range(1, 8)]
+    assert {c: why for c, why in t3.unread.items()} == {c: ("not_given", " ".join(map(str, sums))) for c in given}
+    assert t3.combined == {tuple(f"T3.{r}.C{c}" for r in ("R21", "R22", "R23")): s for c, s in enumerate(sums, 1)}
+    [note] = [n for n in got.notes if n.key == "not_given"]
+    assert set(note.cells) == set(given)
+    for c in (c for c in CELLS if not c.startswith("T2")):  # table 2 has no sums to cut its rows by
+        assert got.report.value(c) == (None if c in given else report.value(c)), c
+    audit = audit_path(tmp_path / "flat.txt")
+    assert not audit.findings
+    assert not [u for u in audit.unchecked if u.rule == "T3-03"]
