@@ -619,3 +619,56 @@ def test_digits_run_together_in_table_2_list_their_readings_those_p01_allows_fir
     }
     assert all(got.report.value(f"T2.{r}.C{i}") is None for r in ("R1", "R2") for i in (1, 2, 3))
     assert all(got.report.value(c) == report.value(c) for c in CELLS if not c.startswith(("T2.R1.", "T2.R2.")))
+
+
+_T4_HEADING = "四、政府信息公开行政复议、行政诉讼情况"
+_T4_COLUMNS = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+
+
+def _before_table_4(seed=5):
+    text = render_text(made_up_report(seed), "spaces")
+    return text[:text.index(_T4_HEADING)]
+
+
+def test_table_4_printed_in_three_parts_with_a_note_after_it(tmp_path):
+    """Table 4 printed as three small tables, a group each (too wide for a narrow page), and the
+    text ends with a note under it that has a figure of its own (no 五、 after it): the three
+    groups' figures are its 15 cells in order; the note's 2 is not taken for a 16th."""
+    lines = [_T4_HEADING, "",
+             "行政复议", " ".join(_T4_COLUMNS), "0 1 1 0 2",
+             "行政诉讼：未经复议直接起诉", " ".join(_T4_COLUMNS), "3 0 1 0 4",
+             "行政诉讼：复议后起诉", " ".join(_T4_COLUMNS), "1 2 0 1 4",
+             "", "注：本年度另有行政复议申请 2 件不予受理。"]
+    got = imported(tmp_path, _before_table_4() + "\n".join(lines) + "\n")
+    assert got.layout == "rows" and got.tables["T4"].status == "complete"
+    assert [[got.report.value(f"T4.R{r}.C{c}") for c in range(1, 6)] for r in (1, 2, 3)] == [
+        [0, 1, 1, 0, 2], [3, 0, 1, 0, 4], [1, 2, 0, 1, 4]]
+    assert [n.render() for n in got.notes] == []  # nothing to say: no column dropped, no cell unread
+
+
+def test_a_blank_table_4_with_its_header_letter_spaced(tmp_path):
+    """「总　计」 as Word tables space two-character headers: the header is still printed for every
+    group, and with no figure after it the form's cells are seen empty (blank, V-03), not missing."""
+    header = "   ".join([*_T4_COLUMNS[:-1], "总　计"] * 3)
+    text = (_before_table_4() + f"{_T4_HEADING}\n\n行政复议   行政诉讼\n未经复议直接起诉   复议后起诉\n{header}\n"
+            "\n五、存在的主要问题及改进情况\n一是……。\n六、其他需要报告的事项\n无。\n")
+    got = imported(tmp_path, text)
+    assert got.layout == "rows"  # seen by the row reader, not left to the flattened-text one
+    assert got.tables["T4"].blank == {f"T4.R{r}.C{c}" for r in (1, 2, 3) for c in range(1, 6)}
+    assert "T4：15 个单元格空白，按 0 计算并提示（V-03）" in [n.render() for n in got.notes]
+
+
+def test_a_text_cut_off_inside_table_4(tmp_path):
+    """The text ends inside table 4. In its header (the last group's 总计 not printed): no cell
+    is seen, and none is taken for blank. After seven figures, too few to be digits run
+    together: they are its first seven cells, and a note says the row was cut off."""
+    header = f"{_T4_HEADING}\n\n行政复议   行政诉讼\n未经复议直接起诉   复议后起诉\n"
+    columns = "   ".join(_T4_COLUMNS * 3)
+    got = imported(tmp_path, _before_table_4() + header + columns[:columns.rindex("总计")] + "\n")
+    assert got.tables["T4"].status == "missing" and not got.tables["T4"].blank
+    assert all(got.report.value(f"T4.R{r}.C{c}") is None for r in (1, 2, 3) for c in range(1, 6))
+    got = imported(tmp_path, _before_table_4() + header + columns + "\n0 1 1 0 2 3 0\n")
+    assert got.layout == "rows" and got.tables["T4"].status == "partial"
+    assert got.tables["T4"].values == {"T4.R1.C1": 0, "T4.R1.C2": 1, "T4.R1.C3": 1, "T4.R1.C4": 0, "T4.R1.C5": 2,
+                                       "T4.R2.C1": 3, "T4.R2.C2": 0}
+    assert [n.render() for n in got.notes] == ["T4：文本在「四、政府信息公开行政复议、行政诉讼情况」一行中断，只读入 7 个单元格"]
