@@ -66,10 +66,15 @@ EQUIVALENT = [
         (r"solve\.x_cuttings__mutmut_(118|126)", "P1's verdict is read by its sign alone"),
         (r"solve\.x_cuttings__mutmut_109", "steps only: the last part of a sum is no longer known as such (P1, P3)"),
         (r"solve\.x_cuttings__mutmut_94", "steps only: a known total no longer bounds its parts (P1); the equality is still checked"),
+        (r"flat\.x__tables_end__mutmut_11", "with no heading found the end is never used: regions gives each table the whole "
+                                           "text, and _table_span returns None before asking"),
         (r"flat\.x__cut_off__mutmut_25", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
         (r"tables\.xǁ_TableReaderǁchoose__mutmut_54", "a run given its readings never looks at its pieces"),
         (r"tables\.xǁ_TableReaderǁrow__mutmut_(34|54)", "a run with n cells once its blank ends are stripped has an alignment already"),
         (r"tables\.xǁ_TableReaderǁrow__mutmut_58", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
+        (r"tables\.x_read_t4__mutmut_1", "read_table, read_t4's one caller, always passes cut_off: the default is never used"),
+        (r"tables\.x_read_t4__mutmut_(35|69)", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does "
+                                              "(choose and put use the kind for nothing else)"),
         (r"tables\.x__other_as_one_row__mutmut_59", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does"),
         (r"tables\.x__ambiguous_note__mutmut_(4|6)", "a run its digits alone leave ambiguous is T2.R1 or R2 (table 2 has no "
                                                   "equality), P-01 its one relation within; fits keeps only relations within the "
