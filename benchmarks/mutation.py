@@ -68,6 +68,8 @@ EQUIVALENT = [
         (r"solve\.x_cuttings__mutmut_94", "steps only: a known total no longer bounds its parts (P1); the equality is still checked"),
         (r"flat\.x__tables_end__mutmut_11", "with no heading found the end is never used: regions gives each table the whole "
                                            "text, and _table_span returns None before asking"),
+        (r"flat\.x__read__mutmut_80", "a row with no figures has no pieces, so it is short already (can_fill of no "
+                                        "pieces is False: every row has a cell): `not raws` adds nothing to the skip"),
         (r"flat\.x__cut_off__mutmut_25", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
         (r"tables\.xǁ_TableReaderǁchoose__mutmut_54", "a run given its readings never looks at its pieces"),
         (r"tables\.xǁ_TableReaderǁrow__mutmut_(34|54)", "a run with n cells once its blank ends are stripped has an alignment already"),
