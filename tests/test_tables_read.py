@@ -1,0 +1,83 @@
+"""The row reader of tables.py on texts that keep their rows (tabs, spaces): what it reads itself.
+
+Where the row reader fails, the flattened-text reader may rescue a table; each test here says
+`layout == "rows"` so that a rescue does not hide what the row reader did. Expected figures are
+copied by hand from the printed lines (made_up_report(3) and (5) of tests/published.py)."""
+
+import pytest
+
+from govreport_xl.importing.importer import import_report
+from published import made_up_report, render_text, with_row
+
+T3_ROW = [f"T3.R15.C{i}" for i in range(1, 8)]
+
+
+def imported(tmp_path, text):
+    path = tmp_path / "r.txt"
+    path.write_text(text, encoding="utf-8")
+    return import_report(path)
+
+
+def _replace_line(text: str, starts: str, new: str) -> str:
+    lines = text.splitlines()
+    [i] = [n for n, line in enumerate(lines) if line.startswith(starts)]
+    lines[i] = new
+    return "\n".join(lines)
+
+
+def test_a_row_short_of_figures_is_unread_unless_the_text_ends_in_it(tmp_path):
+    """A text that ends in table 3, its last row with 3 of its 7 figures: those 3 are its first
+    cells (the text was cut, nothing is missing before them), said once. A row short of figures
+    in the middle of the table (「4.保护第三方合法权益 5 3」: two figures for seven cells, too few
+    to be digits run together) is not cut off: which cells the 5 and 3 are cannot be told, so
+    none of its cells is read."""
+    text = render_text(made_up_report(5), "tabs")
+    assert "4.保护第三方合法权益\t0\t0\t0\t40\t40\t8\t88\t" in text
+    assert "3.补正后申请内容仍不明确\t0\t2\t3\t2\t8\t1234\t1249\t" in text
+    text = _replace_line(text, "4.保护第三方合法权益", "4.保护第三方合法权益\t5\t3\t")
+    text = text[:text.index("3.补正后申请内容仍不明确")] + "3.补正后申请内容仍不明确\t0\t2\t3"
+    got = imported(tmp_path, text)
+    assert got.layout == "rows"
+    assert [got.report.value(f"T3.R15.C{i}") for i in range(1, 8)] == [0, 2, 3, None, None, None, None]
+    t3 = got.tables["T3"]
+    assert {c: why for c, (why, _) in t3.unread.items()} == {f"T3.R08.C{i}": "cell_count" for i in range(1, 8)}
+    assert [got.report.value(f"T3.R08.C{i}") for i in range(1, 8)] == [None] * 7
+    assert [got.report.value(f"T3.R09.C{i}") for i in range(1, 8)] == [0, 0, 0, 0, 1, 1, 2]  # the row after it
+    said = [n.render() for n in got.notes if n.key in ("cell_count", "row_cut_off")]
+    assert said == ["T3.R08：印出 2 个数字（「5 3 （空）」），这一行有 7 格，无法确定各是哪一格的：不予读取",
+                    "T3.R15：文本在「3.补正后申请内容仍不明确」一行中断，只读入 3 个单元格"]
+
+
+def test_table_4_printed_empty_under_a_header_with_empty_cells_is_blank(tmp_path):
+    """Table 4 of a body with no review or suit, printed empty: its line of 15 empty cells is all
+    tabs (no text at all), under a header whose merged cells leave empty cells of their own
+    (「行政复议<tab>行政诉讼<tab>」). Its 15 cells are present and blank, not unread: the header's
+    empty cells are layout, not a row of too few cells."""
+    report = made_up_report(5)
+    text = render_text(report, "tabs")
+    figures = text.splitlines()[text.splitlines().index("五、存在的主要问题及改进情况") - 2]
+    assert figures == "0\t1234\t1234\t2\t2470\t8\t0\t1234\t0\t1242\t0\t40\t13\t5\t58\t"
+    text = text.replace(figures, "\t" * 15)
+    assert "行政复议\t行政诉讼\t\n未经复议直接起诉\t复议后起诉\t\n" in text
+    got = imported(tmp_path, text)
+    assert got.layout == "rows"
+    t4 = got.tables["T4"]
+    assert (t4.status, t4.values, t4.unread) == ("complete", {}, {})
+    assert t4.blank == {f"T4.R{r}.C{c}" for r in (1, 2, 3) for c in range(1, 6)}
+    assert "T4：15 个单元格空白，按 0 计算并提示（V-03）" in [n.render() for n in got.notes]
+
+
+def test_digits_run_together_are_cut_with_other_handling_printed_as_one_row(tmp_path):
+    """「1.属于国家秘密 100001112」 is 1|0|0|0|0|11|12 or 10|0|0|0|1|1|12 by its own row sum; the
+    column sums settle it (to the first, as made up), and they can only where the sums of
+    （六）其他处理, printed as one row (40 45 53 2 18 1275 1433), stand in for its three rows."""
+    row = [1, 0, 0, 0, 0, 11, 12]
+    report = with_row(made_up_report(3), "R05", row)
+    text = render_text(report, "tabs", run_together="R05", other_as_one_row=True)
+    assert "（三）不予公开\t1.属于国家秘密\t100001112\t" in text
+    assert "（六）其他处理\t40\t45\t53\t2\t18\t1275\t1433\t" in text
+    got = imported(tmp_path, text)
+    assert got.layout == "rows"
+    assert [got.report.value(f"T3.R05.C{i}") for i in range(1, 8)] == row
+    assert "T3.R05：数字连在一起「100001112」，按表内合计唯一拆分为 1 | 0 | 0 | 0 | 0 | 11 | 12" in [n.render() for n in got.notes]
+    assert {why for why, _ in got.tables["T3"].unread.values()} == {"not_given"}
