@@ -90,6 +90,8 @@ def test_the_published_example_flattened(tmp_path):
     assert listed["codes"] == ["T2.R2.C1", "T2.R2.C2", "T2.R2.C3"] and [20, 343, 138] in listed["readings"]
     [note] = [n for n in record["notes"] if n["kind"] == "ambiguous_digits"]
     assert note["cells"] == ["T2.R2.C1", "T2.R2.C2", "T2.R2.C3"] and note["params"]["n"] == 16
+    [rows] = [n for n in record["notes"] if n["kind"] == "decoded_rows"]  # every cell of table 3's 25 rows
+    assert sorted(rows["cells"]) == sorted(c for c in CELLS if c.startswith("T3.")) and len(rows["cells"]) == 175
     assert audit.findings == [] and audit.status == "incomplete"
     unread = {u.rule: u.reason.key for u in audit.unchecked if "T2.R2.C1" in u.codes}
     assert unread == {"V-01": "cells_unread", "V-03": "cells_unread", "P-01": "cells_unread"}
@@ -519,3 +521,56 @@ def test_other_handling_printed_as_one_row_in_a_flattened_text(tmp_path):
     audit = audit_path(tmp_path / "flat.txt")
     assert not audit.findings
     assert not [u for u in audit.unchecked if u.rule == "T3-03"]
+
+
+def test_what_the_sums_cut_and_what_they_cannot_each_said_once(tmp_path):
+    """A flattened text with its figures set apart by spaces, but some rows glued, and （七）总计
+    lost (so each row of table 3 stands alone with its row sum, T3-02). Glued rows that one cut
+    of the row sum fits are read, each said with its cut; two glued rows whose totals are
+    misprinted fit no cut: only what their digits fix is read and one note names both, first;
+    a row set apart whose total is misprinted is read as printed and blamed (T3-02), not said
+    unsettled. In table 2, which has no sums, 「102」 in three cells is one cut by its digits
+    alone, and four figures in a row of three cells are not read. 「1,234」 is a count: an int."""
+    report = made_up_report(3).with_values({"T2.R1.C1": 1, "T2.R1.C2": 0, "T2.R1.C3": 2})
+    labels = {"R03": "（一）予以公开", "R04": "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+              "R07": "3.危及“三安全一稳定”", "R09": "5.属于三类内部事务信息", "R10": "6.属于四类过程性信息",
+              "R11": "7.属于行政执法案卷", "R12": "8.属于行政查询事项"}
+    printed = {  # as made up -> as printed here
+        "规章 1 0 2": "规章102",
+        "行政规范性文件 1234 1234 1235": "行政规范性文件 1234 1234 3 1235",
+        labels["R03"] + " 1 40 13 0 3 40 97": labels["R03"] + "1401303 4097",
+        labels["R04"] + " 8 120 40 0 40 0 208": labels["R04"] + " 8120400400 208",
+        labels["R07"] + " 0 1 120 0 13 5 139": labels["R07"] + " 011200135 139",
+        labels["R09"] + " 0 2 0 2 8 40 52": labels["R09"] + "0202840 53",  # 53 for 52
+        labels["R10"] + " 1234 5 1234 5 5 1234 3717": labels["R10"] + " 1,234 5 1,234 5 5 1,234 3,717",
+        labels["R11"] + " 40 8 0 3 0 0 51": labels["R11"] + "4080300 15",  # 15 for 51
+        labels["R12"] + " 0 8 1 2 120 5 136": labels["R12"] + " 0 8 1 2 120 5 163",  # 163 for 136, set apart
+        "（七）总计 4133 389 4124 174 317 4327 13464": "",
+    }
+    text = render_flat(report, apart=True)
+    for made, shown in printed.items():
+        assert made in text, made
+        text = text.replace(made, shown)
+    got = imported(tmp_path, text)
+    assert got.layout == "flattened"
+    row = lambda r: [got.report.value(f"T3.{r}.C{i}") for i in range(1, 8)]  # noqa: E731
+    assert (row("R03"), row("R04"), row("R07")) == ([1, 40, 13, 0, 3, 40, 97], [8, 120, 40, 0, 40, 0, 208], [0, 1, 120, 0, 13, 5, 139])
+    assert row("R09") == [0] + [None] * 6 and row("R11") == [None] * 7  # a leading 0 is a cell whatever the cut
+    assert row("R12") == [0, 8, 1, 2, 120, 5, 163]
+    assert [type(got.tables["T3"].values[f"T3.R10.C{i}"]) for i in range(1, 8)] == [int] * 7
+    assert [got.report.value(f"T2.R1.C{i}") for i in (1, 2, 3)] == [1, 0, 2]
+    assert [got.report.value(f"T2.R2.C{i}") for i in (1, 2, 3)] == [None] * 3
+    cells = lambda *rows: tuple(f"T3.{r}.C{i}" for r in rows for i in range(1, 8))  # noqa: E731
+    assert [(n.render(), n.cells) for n in got.notes] == [
+        ("T2.R1：数字连在一起「102」，只有一种拆法：1 | 0 | 2", ("T2.R1.C1", "T2.R1.C2", "T2.R1.C3")),
+        ("T2.R2：数字「1234 1234 3 1235」多于这一行的单元格所能容纳的，无法拆分，不予读取", ("T2.R2.C1", "T2.R2.C2", "T2.R2.C3")),
+        ("T2：有的数字无法确定属于哪一行、哪一格（标签折行、数字与标签不在一起，或有空格位置不明）：这些单元格不予读取，也不按空白计算",
+         ("T2.R2.C1", "T2.R2.C2", "T2.R2.C3")),
+        ("T3：T3.R09、T3.R11 的数字连在一起，无论怎样拆分，表内合计都不能全部成立（可能有印错的数字，或混入了表外的数字），"
+         "无法确定怎样拆分：只读取数字本身就能确定的单元格，其余 13 个不予读取", cells("R09", "R11")[1:]),
+        ("T3.R03：数字连在一起「1401303 4097」，按表内合计唯一拆分为 1 | 40 | 13 | 0 | 3 | 40 | 97", cells("R03")),
+        ("T3.R04：数字连在一起「8120400400 208」，按表内合计唯一拆分为 8 | 120 | 40 | 0 | 40 | 0 | 208", cells("R04")),
+        ("T3.R07：数字连在一起「011200135 139」，按表内合计唯一拆分为 0 | 1 | 120 | 0 | 13 | 5 | 139", cells("R07")),
+    ]
+    audit = audit_path(tmp_path / "flat.txt")
+    assert [(f.rule, f.codes[0]) for f in audit.findings] == [("T3-02", "T3.R12.C1")]
