@@ -484,17 +484,23 @@ def table_notes(read: TableRead) -> None:
         read.notes.append(Note("none_as_zero", {"where": read.table.id, "n": sum(read.none_words.values()), "words": words}))
 
 
+# table 4's rows and group as labels: a report may print a row of figures for each
+_T4_ROWS = tuple(sorted({key(label) for row in T4.rows for label in (row.label, *row.group)}))
+
+
 def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
-    """Table 4: its groups printed as one row of cells after the header. Its figures end where
-    its 15 cells do: what follows in further runs (a date, the next section's figures) is not
+    """Table 4: its groups printed as one row of cells after the header (or a row each, after
+    its label). Its figures end where its 15 cells do: what follows in further runs (a date, the next section's figures) is not
     taken. A header printed in full (总计 for each group) with no figure at all after it is a
     blank form: the cells' place is seen empty."""
     reader = _TableReader(T4)
     header = key("".join(t.raw for t in tokens if t.kind is Kind.TEXT)).count(key(T4.blocks[0].columns[-1].label)) >= len(T4.rows)
     cells = [(cell.row.code, cell.column.code) for cell in T4.cells]
     run: list[Token] = []
-    for _, more in runs(tokens):
-        if run and sum(_size(t) for t in _strip_blanks(run)) >= len(cells):
+    for text, more in runs(tokens):
+        figures = _strip_blanks(run)
+        # enough digits end the table, unless the figures are apart and the next run is one of its rows
+        if run and sum(_size(t) for t in figures) >= len(cells) and not (len(figures) < len(cells) and key(text).endswith(_T4_ROWS)):
             break
         run += more
     if not run:
