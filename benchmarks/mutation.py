@@ -72,6 +72,9 @@ EQUIVALENT = [
                                         "pieces is False: every row has a cell): `not raws` adds nothing to the skip"),
         (r"flat\.x__cut_off__mutmut_25", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
         (r"tables\.xǁ_TableReaderǁchoose__mutmut_54", "a run given its readings never looks at its pieces"),
+        (r"tables\.xǁ_TableReaderǁchoose__mutmut_4", "_value looks for CellKind.AMOUNT only, and the one amount cell (T2.R6.C1) "
+                                                       "is a row of one cell: a figure in it sits one way only, and put reads it by its kind"),
+        (r"tables\.xǁ_TableReaderǁrow__mutmut_(1|2)", "row's one caller (read_rows) passes strict and cut_off: the defaults are never used"),
         (r"tables\.xǁ_TableReaderǁrow__mutmut_(34|54)", "a run with n cells once its blank ends are stripped has an alignment already"),
         (r"tables\.xǁ_TableReaderǁrow__mutmut_58", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
         (r"tables\.x_read_t4__mutmut_1", "read_table, read_t4's one caller, always passes cut_off: the default is never used"),
@@ -86,6 +89,32 @@ EQUIVALENT = [
                                                   "run, and every reading the sums leave satisfies each equality within it"),
         (r"tables\.x__ambiguous_note__mutmut_(55|56)", "a run its digits alone leave ambiguous (T2.R1/R2) has one rule within it, "
                                                     "P-01: the hint is never two rules joined, never none"),
+        (r"tables\.x__match__mutmut_(4|5)", "every row and group key has two characters or more: a key found ends past -1, -2 and +1 alike"),
+        (r"tables\.x__match__mutmut_(12|23)", "two keys end at the same place only where one ends the other: no row key ends another "
+                                               "row's, no group key ends a row key or the other way round (T2, T3)"),
+        (r"tables\.x__match__mutmut_(8|18)", "find and rfind differ only where the text before one run holds the same label twice with "
+                                              "another between: no layout prints a row's or a group's label twice before its figures"),
+        (r"tables\.x__wrapped__mutmut_(8|10|17|23)", "_wrapped runs only where _match found no key in the text before the run: no "
+                                                      "key lies wholly in it, so the search from 0 (or two places earlier) finds the "
+                                                      "same first key running past it, and none ends exactly at its end"),
+        (r"tables\.x__wrapped__mutmut_11", "rfind differs only where a label running past its figures is printed again, whole, before "
+                                            "the next figures: no layout prints a row's label twice"),
+        (r"tables\.x_alignments__mutmut_22", "range(0, n) is range(n)"),
+        (r"tables\.x__has_subtotal_column__mutmut_3", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does"),
+        (r"tables\.x__pieces__mutmut_1", "piece() refuses the tokens _pieces refuses by kind (a blank, an unreadable cell: printed_number "
+                                          "fails on both, the lines NFKC-normalized); no token at all gives () or None, and can_fill "
+                                          "refuses both"),
+        (r"tables\.x__pieces__mutmut_11", "a NUMBER or NONE token always gives a piece: piece() tests the same NONE_WORDS and "
+                                           "printed_number that classify did"),
+        (r"tables\.x__together__mutmut_3", "every cell of a group is in the same table and column"),
+        (r"tables\.x_with_totals__mutmut_(13|14)", "the relations made whole by the looser test keep a member (R21.C7 …) that is "
+                                                    "never given (only the groups' sums are): no search uses a relation with a cell "
+                                                    "neither known nor in a run"),
+        (r"tables\.x_with_totals__mutmut_(25|61)", "Term's sign is 1 by default, the sign every term of T3-02 and T3-03 has"),
+        (r"tables\.x_with_totals__mutmut_(29|30|34|40|64|65|69|75|77)", "decode reads a relation's op and terms only, never its "
+                                                                          "rule, key or params"),
+        (r"tables\.x_with_totals__mutmut_(46|47)", "the row relations of R22 and R23 swapped to the groups' sums are T3-02 of R21 "
+                                                    "swapped, again: the same equality twice"),
     )],
 ]
 

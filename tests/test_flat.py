@@ -574,3 +574,33 @@ def test_what_the_sums_cut_and_what_they_cannot_each_said_once(tmp_path):
     ]
     audit = audit_path(tmp_path / "flat.txt")
     assert [(f.rule, f.codes[0]) for f in audit.findings] == [("T3-02", "T3.R12.C1")]
+
+
+@pytest.mark.parametrize("seed", [3, 5])
+def test_other_handling_as_one_row_is_cut_by_its_own_row_sum_where_the_columns_cannot(tmp_path, seed):
+    """A flattened table 3 with （六）其他处理 printed as one row and （七）总计 left out: no
+    column sum can be checked, but the row's figures are sums of rows whose 总计 adds their
+    other cells, so its own 总计 adds its others too. That cuts its digits: the sums of R21–R23
+    as made up (by hand), nothing read wrong."""
+    report = made_up_report(seed)
+    text = render_flat(report, other_as_one_row=True)
+    total = "（七）总计" + "".join(str(report.value(f"T3.R24.C{i}")) for i in range(1, 8))
+    assert total in text
+    got = imported(tmp_path, text.replace(total, ""))
+    groups = [tuple(f"T3.{r}.C{i}" for r in ("R21", "R22", "R23")) for i in range(1, 8)]
+    assert got.tables["T3"].combined == {g: sum(report.value(c) for c in g) for g in groups}
+    assert_never_wrong(got, report)
+
+
+def test_a_fraction_in_other_handling_as_one_row_is_no_count(tmp_path):
+    """A flattened table 3 whose （六）其他处理 row prints 40.5 (a misprint) for 自然人, its
+    figures set apart: no count is a fraction, so the row gives no sums to check with (R4),
+    and nothing is read wrong."""
+    report = made_up_report(3)
+    text = render_flat(report, other_as_one_row=True)
+    sums = [sum(report.value(f"T3.{r}.C{i}") for r in ("R21", "R22", "R23")) for i in range(1, 8)]
+    printed = "（六）其他处理" + "".join(map(str, sums))
+    assert printed in text and sums[0] == 40
+    got = imported(tmp_path, text.replace(printed, "（六）其他处理" + " ".join(["40.5", *map(str, sums[1:])]) + " "))
+    assert got.layout == "flattened" and got.tables["T3"].combined == {}
+    assert_never_wrong(got, report)

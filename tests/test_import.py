@@ -672,3 +672,143 @@ def test_a_text_cut_off_inside_table_4(tmp_path):
     assert got.tables["T4"].values == {"T4.R1.C1": 0, "T4.R1.C2": 1, "T4.R1.C3": 1, "T4.R1.C4": 0, "T4.R1.C5": 2,
                                        "T4.R2.C1": 3, "T4.R2.C2": 0}
     assert [n.render() for n in got.notes] == ["T4：文本在「四、政府信息公开行政复议、行政诉讼情况」一行中断，只读入 7 个单元格"]
+
+
+def _t3_row(lines, label):
+    return next(n for n, line in enumerate(lines) if line.startswith(label))
+
+
+def test_empty_cells_a_row_may_have_at_either_end_are_blank_only_where_the_sums_put_them(tmp_path):
+    """'2.重复申请<tab><tab>2<tab><tab>1234<tab>3<tab>5<tab>1244<tab>': eight cells for seven. Kept
+    as printed, the first cell is empty and the last tab is layout (0+2+0+1234+3+5 = 1244); the
+    other way round the row sum fails. So 自然人 and 科研机构 are printed empty (blank, not 0), no
+    figure is shifted, and the row has no subtotal column."""
+    report = made_up_report(5)
+    assert [report.value(f"T3.R17.C{i}") for i in range(1, 8)] == [0, 2, 0, 1234, 3, 5, 1244]
+    lines = render_text(report, "tabs").splitlines()
+    i = _t3_row(lines, "2.重复申请")
+    lines[i] = "2.重复申请\t\t2\t\t1234\t3\t5\t1244\t"
+    got = imported(tmp_path, "\n".join(lines))
+    assert_exact(got, report, blank={"T3.R17.C1", "T3.R17.C3"})
+    assert not [n for n in got.notes if n.key == "subtotal_column"]
+
+
+def test_a_row_whose_empty_cell_may_sit_two_ways_and_whose_sum_fails_keeps_what_both_ways_agree_on(tmp_path):
+    """'2.重复申请<tab><tab>7<tab>7<tab>1<tab>/<tab>/<tab>/<tab>': the empty cell is the first or the
+    trailing tab, and neither way makes the row sum hold (a misprint). By hand, both ways give
+    7 in 商业企业 and none in the last three (「/」, said once for the three); 自然人, 科研机构 and
+    社会公益组织 differ between them: not read, named with the row as printed."""
+    lines = render_text(made_up_report(5), "tabs").splitlines()
+    i = _t3_row(lines, "2.重复申请")
+    lines[i] = "2.重复申请\t\t7\t7\t1\t/\t/\t/\t"
+    got = imported(tmp_path, "\n".join(lines))
+    assert got.layout == "rows"
+    t3 = got.tables["T3"]
+    cells = [f"T3.R17.C{i}" for i in range(1, 8)]
+    assert [t3.values.get(c) for c in cells] == [None, 7, None, None, 0, 0, 0]
+    assert {c: t3.unread[c] for c in cells if c in t3.unread} == {
+        c: ("ambiguous_blanks", "（空） 7 7 1 / / /") for c in ("T3.R17.C1", "T3.R17.C3", "T3.R17.C4")}
+    assert not {c for c in cells if c in t3.blank}
+    [none] = [n for n in t3.notes if n.key == "none_as_zero"]
+    assert (none.params["n"], none.params["words"]) == (3, "/")
+
+
+def test_a_subtotal_column_and_empty_cells_are_told_apart_by_the_sums(tmp_path):
+    """Tabs, zeros printed as empty cells and a 小计 column after 自然人: a row whose 自然人 is
+    empty has one cell too many at each end, and only the sums tell the subtotal from the
+    empty cells. Every figure is read as made up, every empty cell blank, the 25 rows of table
+    3 said to have a subtotal column; a table 2 row whose empty cell may be its first or the
+    trailing tab is not read, named with its cells as printed."""
+    report = made_up_report(5)
+    text = render_text(report, "tabs", none_word="", subtotal_column=True)
+    assert [report.value(f"T2.R1.C{i}") for i in range(1, 4)] == [0, 1, 1234] and "规章\t\t1\t1234\t\n" in text
+    got = imported(tmp_path, text)
+    zeros = {c for c in CELLS if report.value(c) == 0}
+    t2 = [f"T2.R1.C{i}" for i in range(1, 4)]
+    assert got.tables["T2"].unread == {c: ("ambiguous_blanks", "（空） 1 1234") for c in t2}
+    for c in CELLS:
+        assert got.report.value(c) == (None if c in zeros or c in t2 else report.value(c)), c
+    assert {c for r in got.tables.values() for c in r.blank} == zeros - set(t2)
+    [note] = [n for n in got.notes if n.key == "subtotal_column"]
+    assert note.params == {"where": "T3", "n": 25}
+
+
+def test_digits_run_together_beside_other_handling_printed_as_one_row(tmp_path):
+    """（六）其他处理 printed as one row, and 1.属于国家秘密's digits run together ("100001112":
+    1|0|0|0|0|11|12 or 10|0|0|0|1|1|12 by its own sum). The column sums, through the printed
+    sums of R21–R23, settle it as made up."""
+    row = [1, 0, 0, 0, 0, 11, 12]
+    report = with_row(made_up_report(3), "R05", row)
+    got = imported(tmp_path, render_text(report, "tabs", run_together="R05", other_as_one_row=True))
+    assert got.layout == "rows"
+    assert [got.report.value(f"T3.R05.C{i}") for i in range(1, 8)] == row
+    assert "T3.R05：数字连在一起「100001112」，按表内合计唯一拆分为 1 | 0 | 0 | 0 | 0 | 11 | 12" in [n.render() for n in got.notes]
+
+
+def test_a_note_under_table_3_that_names_a_row_is_not_that_row(tmp_path):
+    """「注：“3.其他”中含咨询类申请 12 件。」 after the table: rows come in order, and 3.其他 has been
+    read; its figures stay as printed."""
+    report = made_up_report(5)
+    lines = render_text(report, "tabs").splitlines()
+    lines.insert(_t3_row(lines, "四、结转下年度继续办理") + 1, "注：“3.其他”中含咨询类申请 12 件。")
+    assert_exact(imported(tmp_path, "\n".join(lines)), report)
+
+
+def test_a_fragment_with_a_comparison_of_two_years_before_its_rows(tmp_path):
+    """Table 2's rows copied without their heading, after a line comparing two years
+    (「行政许可 318 296」: two figures for one cell): that line is no row and takes nothing; the
+    rows after it are read."""
+    report = made_up_report(7)
+    lines = [line for line in render_text(report, "tabs").splitlines() if line not in {T2.heading, T3.heading, T4.heading}]
+    got = imported(tmp_path, "\n".join(["事项\t2022年\t2021年", "行政许可\t318\t296"] + lines))
+    assert got.layout == "rows" and got.tables["T2"].status == "complete"  # read row by row, not from the flattened text
+    assert all(got.report.value(c) == report.value(c) for c in CELLS if c.startswith("T2"))
+
+
+def test_a_misprinted_label_is_taken_for_the_row_it_is_closest_to(tmp_path):
+    """「2.其他法律行政止公开」 (法规禁 left out) names no row exactly: the row it is closest to is
+    read, and the note names that row's seven cells."""
+    report = made_up_report(6)
+    got = imported(tmp_path, render_text(report, "tabs", labels={"2.其他法律行政法规禁止公开": "2.其他法律行政止公开"}))
+    assert_exact(got, report)
+    [note] = [n for n in got.notes if n.key == "label_taken"]
+    assert note.cells == tuple(f"T3.R06.C{i}" for i in range(1, 8))
+
+
+def test_a_label_wrapped_around_its_figures_one_character_after_them(tmp_path):
+    """A narrow label cell of a PDF: 「行政规范性文」, the figures on a line of their own, then 「件」:
+    the label is found whole, not taken for the closest one."""
+    report = made_up_report(5)
+    text = render_text(report, "spaces")
+    figures = "   ".join(str(report.value(f"T2.R2.C{i}")) for i in range(1, 4))
+    assert f"行政规范性文件   {figures}\n" in text
+    got = imported(tmp_path, text.replace(f"行政规范性文件   {figures}\n", f"行政规范性文\n{figures}\n件\n"))
+    assert_exact(got, report)
+    assert not [n for n in got.notes if n.key == "label_taken"]
+
+
+def test_a_row_with_too_many_cells_one_of_them_empty_is_named_as_printed(tmp_path):
+    lines = render_text(made_up_report(5), "tabs").splitlines()
+    i = _t3_row(lines, "2.重复申请")
+    lines[i] = "2.重复申请\t1\t2\t\t3\t4\t5\t6\t7\t8"
+    t3 = imported(tmp_path, "\n".join(lines)).tables["T3"]
+    assert {t3.unread.get(f"T3.R17.C{i}") for i in range(1, 8)} == {("cell_count", "1 2 （空） 3 4 5 6 7 8")}
+
+
+@pytest.mark.parametrize("header", ["", "\t结果维持\t结果纠正\t其他结果\t尚未审结\t总　计\n"])
+def test_table_4_printed_a_row_per_group_is_read_whole(tmp_path, header):
+    """Table 4 printed as three rows, one per group (行政复议 / 未经复议直接起诉 / 复议后起诉), its
+    figures apart, its columns' header once or before each group. The first two rows have 15
+    digits (10 12 0 3 25 / 11 0 2 0 13): enough for 15 cells only if digits ran together, which
+    they did not; the third row is the table's too. Every cell as printed, no finding (it was:
+    the 15 digits cut one a cell, T4-01 and N-01 blamed on the report)."""
+    rows = {"R1": [10, 12, 0, 3, 25], "R2": [11, 0, 2, 0, 13], "R3": [0, 1, 0, 0, 1]}
+    report = made_up_report(5).with_values({f"T4.{r}.C{i}": v for r, vs in rows.items() for i, v in enumerate(vs, 1)})
+    lines = render_text(report, "tabs").splitlines()
+    start, end = _t3_row(lines, "行政复议\t行政诉讼"), _t3_row(lines, "五、")
+    t4 = ["\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计"] + [f"{label}{header or chr(9)}" + "\t".join(map(str, rows[r])) for label, r in
+                                                       (("行政复议", "R1"), ("行政诉讼：未经复议直接起诉", "R2"), ("复议后起诉", "R3"))]
+    path = tmp_path / "r.txt"
+    path.write_text("\n".join(lines[:start] + t4 + [""] + lines[end:]), encoding="utf-8")
+    assert_exact(import_report(path), report)
+    assert audit_path(path).findings == []
