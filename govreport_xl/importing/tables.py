@@ -484,8 +484,14 @@ def table_notes(read: TableRead) -> None:
         read.notes.append(Note("none_as_zero", {"where": read.table.id, "n": sum(read.none_words.values()), "words": words}))
 
 
-# table 4's rows and group as labels: a report may print a row of figures for each
+# table 4's rows and group as labels: a report may print a row of figures for each (its
+# columns' header repeated after each label or not)
 _T4_ROWS = tuple(sorted({key(label) for row in T4.rows for label in (row.label, *row.group)}))
+_T4_HEADER = key("".join(c.label for c in T4.blocks[0].columns))
+
+
+def _t4_row_label(text: str) -> bool:
+    return key(text).removesuffix(_T4_HEADER).endswith(_T4_ROWS)
 
 
 def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
@@ -500,7 +506,7 @@ def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
     for text, more in runs(tokens):
         figures = _strip_blanks(run)
         # enough digits end the table, unless the figures are apart and the next run is one of its rows
-        if run and sum(_size(t) for t in figures) >= len(cells) and not (len(figures) < len(cells) and key(text).endswith(_T4_ROWS)):
+        if run and sum(_size(t) for t in figures) >= len(cells) and not (len(figures) < len(cells) and _t4_row_label(text)):
             break
         run += more
     if not run:
