@@ -604,3 +604,18 @@ def test_a_fraction_in_other_handling_as_one_row_is_no_count(tmp_path):
     got = imported(tmp_path, text.replace(printed, "（六）其他处理" + " ".join(["40.5", *map(str, sums[1:])]) + " "))
     assert got.layout == "flattened" and got.tables["T3"].combined == {}
     assert_never_wrong(got, report)
+
+
+def test_a_blank_table_4_in_a_flattened_text_with_a_year_after_the_tables(tmp_path):
+    """Table 4's header printed and no figure after it, then 五、 and 六、 with a year in a
+    sentence: the tables end at 五、, so the year is nobody's figure and table 4 is a blank form
+    (15 cells seen empty), not figures left unplaced."""
+    report = made_up_report(3)
+    text = render_flat(report, apart=True)
+    figures = " ".join(str(report.value(f"T4.R{r}.C{c}")) for r in (1, 2, 3) for c in range(1, 6))
+    assert "尚未审结 总计" + figures + "五、" in text
+    text = text.replace(figures + "五、", "五、").replace("六、其他需要报告的事项无。", "六、其他需要报告的事项本机关2024年度未收取信息处理费。")
+    got = imported(tmp_path, text)
+    assert got.layout == "flattened" and got.tables["T4"].status == "complete" and not got.tables["T4"].unread
+    assert got.tables["T4"].blank == {f"T4.R{r}.C{c}" for r in (1, 2, 3) for c in range(1, 6)}
+    assert "T4：15 个单元格空白，按 0 计算并提示（V-03）" in [n.render() for n in got.notes]
