@@ -81,3 +81,59 @@ def test_digits_run_together_are_cut_with_other_handling_printed_as_one_row(tmp_
     assert [got.report.value(f"T3.R05.C{i}") for i in range(1, 8)] == row
     assert "T3.R05：数字连在一起「100001112」，按表内合计唯一拆分为 1 | 0 | 0 | 0 | 0 | 11 | 12" in [n.render() for n in got.notes]
     assert {why for why, _ in got.tables["T3"].unread.values()} == {"not_given"}
+
+
+HEAD = "石嘴山市人民政府政府信息公开工作年度报告"  # a page's running head, as a page break inside a table leaves it
+
+
+def test_misprinted_and_garbled_labels_and_subtotal_rows_in_a_tabbed_table_3(tmp_path):
+    """Table 3 with its groups' unofficial subtotal rows, a page's running head before two of its
+    lines, two labels misprinted (R22 「申请」 as 「申情」, the last row 「办理」 as 「力理」) and two
+    garbled beyond recognition (R16 「1.信访类」, R18 「3.出版物」): each misprinted row is taken
+    for its label, said with what was printed before its figures (its last 40 characters); the
+    garbled rows are not found, the rows after them are read; each subtotal row is skipped and
+    named (its last 20 characters)."""
+    report = made_up_report(5)
+    text = render_text(report, "tabs", subtotal_rows=True)
+    r22 = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请\t"
+    for old, new in ((r22, f"{HEAD}\n{r22.replace('申请' + chr(9), '申情' + chr(9))}"),
+                     ("四、结转下年度继续办理\t", "四、结转下年度继续力理\t"),
+                     ("1.信访举报投诉类申请\t", "1.信访类\t"), ("3.要求提供公开出版物\t", "3.出版物\t"),
+                     ("（四）无法提供\t40\t", f"{HEAD}\n（四）无法提供\t40\t")):
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    got = imported(tmp_path, text)
+    assert got.layout == "rows"
+    garbled = {f"T3.{r}.C{i}" for r in ("R16", "R18") for i in range(1, 8)}
+    from govreport_xl.core.standard import CELLS
+    assert {c: got.report.value(c) for c in CELLS if c not in garbled} == {c: report.value(c) for c in CELLS if c not in garbled}
+    assert all(got.report.value(c) is None for c in garbled)
+    taken = [(n.params["where"], n.params["printed"], n.cells) for n in got.notes if n.key == "label_taken"]
+    assert taken == [("T3.R22", "度报告2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申情",
+                      ("T3.R22.C1", "T3.R22.C2", "T3.R22.C3", "T3.R22.C4", "T3.R22.C5", "T3.R22.C6", "T3.R22.C7")),
+                     ("T3.R25", "四、结转下年度继续力理",
+                      ("T3.R25.C1", "T3.R25.C2", "T3.R25.C3", "T3.R25.C4", "T3.R25.C5", "T3.R25.C6", "T3.R25.C7"))]
+    skipped = [n.render() for n in got.notes if n.key == "subtotal_row"]
+    assert skipped == ["T3：跳过非官方的小计行「(三)不予公开」", "T3：跳过非官方的小计行「府政府信息公开工作年度报告(四)无法提供」",
+                       "T3：跳过非官方的小计行「(五)不予处理」", "T3：跳过非官方的小计行「(六)其他处理」"]
+    [missing] = [n.render() for n in got.notes if n.key == "rows_not_found"]
+    assert missing == "T3：没有找到 2 行：1.信访举报投诉类申请；3.要求提供公开出版物"
+
+
+def test_a_label_wrapped_around_its_figures_in_a_text_cut_off_in_the_next_row(tmp_path):
+    """Spaces between cells (as a PDF's text gives them), R22's long label wrapped around its
+    figures, and the text cut off in the row after it (「3.其他」 with 3 of its 7 figures): R22
+    is read from the figures between the two halves of its label, with no note (the label is
+    printed in full), and the cut row yields the cells it has."""
+    report = made_up_report(5)
+    text = render_text(report, "spaces")
+    r22 = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请   1234   3   2   0   5   0   1244"
+    assert r22 in text and "3.其他   1   3   13   40   3   0   60" in text
+    text = text[:text.index(r22)] + ("2.申请人逾期未按收费通知要求缴纳费用、\n1234   3   2   0   5   0   1244\n"
+                                     "行政机关不再处理其政府信息公开申请\n3.其他   1   3   13")
+    got = imported(tmp_path, text)
+    assert got.layout == "rows"
+    assert [got.report.value(f"T3.R22.C{i}") for i in range(1, 8)] == [1234, 3, 2, 0, 5, 0, 1244]
+    assert [got.report.value(f"T3.R23.C{i}") for i in range(1, 8)] == [1, 3, 13, None, None, None, None]
+    assert [got.report.value(f"T3.R21.C{i}") for i in range(1, 8)] == [3, 13, 2, 8, 0, 40, 66]  # the row before
+    assert [n.key for n in got.notes if n.key in ("label_taken", "row_cut_off", "cell_count")] == ["row_cut_off"]
