@@ -83,6 +83,29 @@ def test_digits_run_together_are_cut_with_other_handling_printed_as_one_row(tmp_
     assert {why for why, _ in got.tables["T3"].unread.values()} == {"not_given"}
 
 
+def test_figures_after_a_misprinted_label_are_not_read_into_the_row_printed_empty_before_it(tmp_path):
+    """A cell per line, 「1.属于国家秘密」 printed with its cells left empty (so nothing at all after
+    its label), then 「2.其他法律行政止公开」 (法规禁 left out) and its figures: the figures are
+    the misprinted row's (R06), taken for it as a misprinted label is, never read into R05, whose
+    label merely comes before them; R05 is not found (its cells are not known to be 0)."""
+    report = with_row(made_up_report(5), "R05", [0] * 7)
+    text = render_text(report, "per_line")
+    empty = "1.属于国家秘密\n" + "0\n" * 7
+    misprinted = "2.其他法律行政法规禁止公开\n5\n13\n0\n40\n1\n0\n59\n"
+    assert empty + misprinted in text
+    text = text.replace(empty + misprinted, "1.属于国家秘密\n" + misprinted.replace("法规禁止公开", "止公开"))
+    got = imported(tmp_path, text)
+    assert got.layout == "rows"
+    assert [got.report.value(f"T3.R06.C{i}") for i in range(1, 8)] == [5, 13, 0, 40, 1, 0, 59]
+    assert [got.report.value(f"T3.R05.C{i}") for i in range(1, 8)] == [None] * 7
+    assert [got.report.value(f"T3.R07.C{i}") for i in range(1, 8)] == [1234, 1, 5, 2, 0, 5, 1247]  # the row after
+    [taken] = [n for n in got.notes if n.key == "label_taken"]
+    assert taken.cells == tuple(f"T3.R06.C{i}" for i in range(1, 8))
+    assert taken.render() == "T3.R06：把印出的标签「2.其他法律行政止公开」当作「2.其他法律行政法规禁止公开」一行（与其他行的标签都不如与它接近）"
+    [missing] = [n.render() for n in got.notes if n.key == "rows_not_found"]
+    assert missing == "T3：没有找到 1 行：1.属于国家秘密"
+
+
 HEAD = "石嘴山市人民政府政府信息公开工作年度报告"  # a page's running head, as a page break inside a table leaves it
 
 

@@ -360,6 +360,8 @@ def read_rows(table: Table, tokens: Sequence[Token], strict: bool = True, cut_of
                 continue
             reader.read.notes.append(Note("subtotal_row", {"where": table.id, "label": text[-20:]}))
             continue
+        if isinstance(match, RowSpec) and strict:
+            match = _misprinted_after(text, match, specs, reader, boundaries)
         if match is None and strict and i + 1 < len(found) and any(t.is_value and t.kind is not Kind.BLANK for t in run):
             match = _wrapped(text, found[i + 1][0], specs)  # a label wrapped around its figures
         if match is None and strict and any(t.is_value and t.kind is not Kind.BLANK for t in run):
@@ -384,6 +386,21 @@ def read_rows(table: Table, tokens: Sequence[Token], strict: bool = True, cut_of
             reader.read.notes.append(Note("rows_not_found", {"where": table.id, "n": len(missing), "labels": "；".join(missing)}))
     table_notes(reader.read)
     return reader.read
+
+
+def _misprinted_after(text: str, match: RowSpec, specs: list[RowSpec], reader: _TableReader, boundaries: list[str]) -> RowSpec:
+    """The row whose figures these are where a row's label is followed, before them, by the
+    misprinted label of a later row (the row before printed with its cells left out, as a cell
+    per line prints empty cells): the later one, said as a label taken; else `match`."""
+    k = key(text)
+    end = max(k.rfind(rk) + len(rk) for rk in match.keys if rk in k)
+    near = closest(k[end:], [(s, s.keys) for s in reader.specs], boundaries) if end < len(k) else None
+    if near not in specs or specs.index(near) <= specs.index(match):
+        return match
+    printed = next(text[j:].strip() for j in range(len(text), -1, -1) if key(text[j:]) == k[end:])
+    reader.read.notes.append(Note("label_taken", {"where": f"{reader.read.table.id}.{near.code}", "printed": printed[-40:],
+                                                  "label": near.label}, _row_codes(reader.read.table, near)))
+    return near
 
 
 def _wrapped(before: str, after: str, specs: Sequence[RowSpec]) -> RowSpec | None:
