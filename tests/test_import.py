@@ -795,20 +795,53 @@ def test_a_row_with_too_many_cells_one_of_them_empty_is_named_as_printed(tmp_pat
     assert {t3.unread.get(f"T3.R17.C{i}") for i in range(1, 8)} == {("cell_count", "1 2 （空） 3 4 5 6 7 8")}
 
 
-@pytest.mark.parametrize("header", ["", "\t结果维持\t结果纠正\t其他结果\t尚未审结\t总　计\n"])
-def test_table_4_printed_a_row_per_group_is_read_whole(tmp_path, header):
-    """Table 4 printed as three rows, one per group (行政复议 / 未经复议直接起诉 / 复议后起诉), its
-    figures apart, its columns' header once or before each group. The first two rows have 15
-    digits (10 12 0 3 25 / 11 0 2 0 13): enough for 15 cells only if digits ran together, which
-    they did not; the third row is the table's too. Every cell as printed, no finding (it was:
-    the 15 digits cut one a cell, T4-01 and N-01 blamed on the report)."""
-    rows = {"R1": [10, 12, 0, 3, 25], "R2": [11, 0, 2, 0, 13], "R3": [0, 1, 0, 0, 1]}
-    report = made_up_report(5).with_values({f"T4.{r}.C{i}": v for r, vs in rows.items() for i, v in enumerate(vs, 1)})
+_T4_ROWS = {"R1": [10, 12, 0, 3, 25], "R2": [11, 0, 2, 0, 13], "R3": [0, 1, 0, 0, 1]}
+
+
+def _table_4_in_parts(tmp_path, parts):
+    """The made-up report with table 4 printed a part per group: `parts` gives what is printed
+    before each group's figures."""
+    report = made_up_report(5).with_values({f"T4.{r}.C{i}": v for r, vs in _T4_ROWS.items() for i, v in enumerate(vs, 1)})
     lines = render_text(report, "tabs").splitlines()
     start, end = _t3_row(lines, "行政复议\t行政诉讼"), _t3_row(lines, "五、")
-    t4 = ["\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计"] + [f"{label}{header or chr(9)}" + "\t".join(map(str, rows[r])) for label, r in
-                                                       (("行政复议", "R1"), ("行政诉讼：未经复议直接起诉", "R2"), ("复议后起诉", "R3"))]
+    t4 = [f"{part}\n" + "\t".join(map(str, _T4_ROWS[r])) for part, r in zip(parts, ("R1", "R2", "R3"))]
     path = tmp_path / "r.txt"
     path.write_text("\n".join(lines[:start] + t4 + [""] + lines[end:]), encoding="utf-8")
+    return report, path
+
+
+_T4_HEADER = "结果维持\t结果纠正\t其他结果\t尚未审结\t总　计"
+
+
+@pytest.mark.parametrize("parts", [
+    ["行政复议", "行政诉讼：未经复议直接起诉", "复议后起诉"],
+    [f"行政复议\t{_T4_HEADER}", f"行政诉讼：未经复议直接起诉\t{_T4_HEADER}", f"复议后起诉\t{_T4_HEADER}"],
+    [_T4_HEADER] * 3,
+], ids=["labels", "labels_and_header", "header"])
+def test_table_4_printed_a_part_per_group_is_read_whole(tmp_path, parts):
+    """Table 4 printed a part per group (行政复议 / 未经复议直接起诉 / 复议后起诉), under its label,
+    its label and its columns' header, or the header alone; its figures apart. The first two
+    parts have 15 digits (10 12 0 3 25 / 11 0 2 0 13): enough for 15 cells only if digits ran
+    together, which they did not; the third part is the table's too. Every cell as printed, no
+    finding (it was: the 15 digits cut one a cell, T4-01 and N-01 blamed on the report)."""
+    report, path = _table_4_in_parts(tmp_path, parts)
     assert_exact(import_report(path), report)
     assert audit_path(path).findings == []
+
+
+def test_table_4_in_parts_under_titles_of_its_own_is_not_cut(tmp_path):
+    """The parts titled 「（一）行政复议情况」…: the text does not tell whether what follows the
+    first two parts' 15 digits is more of the table or another section's figures, so the row
+    reader does not cut them into figures nobody printed (it leaves table 4 unread, said so);
+    whatever is read is as printed, and nothing is blamed on the report."""
+    from govreport_xl.importing.tables import read_t4
+    from govreport_xl.importing.tokens import tokens
+
+    titles = ["（一）行政复议情况", "（二）未经复议直接起诉案件", "（三）复议后起诉案件"]
+    report, path = _table_4_in_parts(tmp_path, titles)
+    part = path.read_text(encoding="utf-8").split(titles[0])[1].split("五、")[0]
+    read = read_t4(tokens([titles[0], *part.splitlines()]))
+    assert not read.values and {why for why, _ in read.unread.values()} == {"cell_count"}
+    got = import_report(path)
+    assert all(got.report.value(c) == report.value(c) for c in got.tables["T4"].values)
+    assert not [f for f in audit_path(path).findings if f.rule in ("T4-01", "N-01")]

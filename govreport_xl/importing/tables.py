@@ -501,29 +501,35 @@ def table_notes(read: TableRead) -> None:
         read.notes.append(Note("none_as_zero", {"where": read.table.id, "n": sum(read.none_words.values()), "words": words}))
 
 
-# table 4's rows and group as labels: a report may print a row of figures for each (its
-# columns' header repeated after each label or not)
+# table 4's rows and group as labels: a report may print a row of figures for each, its
+# columns' header after each label or not, or the header alone before each group's figures
 _T4_ROWS = tuple(sorted({key(label) for row in T4.rows for label in (row.label, *row.group)}))
 _T4_HEADER = key("".join(c.label for c in T4.blocks[0].columns))
 
 
-def _t4_row_label(text: str) -> bool:
-    return key(text).removesuffix(_T4_HEADER).endswith(_T4_ROWS)
+def _t4_part(text: str) -> bool:
+    """Whether the text before a run of figures begins a part of table 4 printed a group at a time."""
+    rest = key(text).removesuffix(_T4_HEADER)
+    return rest.endswith(_T4_ROWS) or (rest == "" and key(text) != "")
 
 
 def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
-    """Table 4: its groups printed as one row of cells after the header (or a row each, after
-    its label). Its figures end where its 15 cells do: what follows in further runs (a date, the next section's figures) is not
-    taken. A header printed in full (总计 for each group) with no figure at all after it is a
-    blank form: the cells' place is seen empty."""
+    """Table 4: its groups printed as one row of cells after the header, or a part each (a row
+    under its label or its columns' header). Its figures end where its 15 cells do: what
+    follows in further runs (a date, the next section's figures) is not taken. Where the
+    figures printed apart are fewer than its cells but have digits enough for them, a run that
+    follows may be more of the table or figures of another section: which, the text does not
+    tell, so the digits are not cut. A header printed in full (总计 for each group) with no
+    figure at all after it is a blank form: the cells' place is seen empty."""
     reader = _TableReader(T4)
     header = key("".join(t.raw for t in tokens if t.kind is Kind.TEXT)).count(key(T4.blocks[0].columns[-1].label)) >= len(T4.rows)
     cells = [(cell.row.code, cell.column.code) for cell in T4.cells]
     run: list[Token] = []
+    doubt = False  # digits enough, figures apart too few, and a run after them that is no part of the table
     for text, more in runs(tokens):
         figures = _strip_blanks(run)
-        # enough digits end the table, unless the figures are apart and the next run is one of its rows
-        if run and sum(_size(t) for t in figures) >= len(cells) and not (len(figures) < len(cells) and _t4_row_label(text)):
+        if run and sum(_size(t) for t in figures) >= len(cells) and not (len(figures) < len(cells) and _t4_part(text)):
+            doubt = len(figures) < len(cells)
             break
         run += more
     if not run:
@@ -537,10 +543,10 @@ def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
         table_notes(reader.read)
         return reader.read
     run = _strip_blanks(run)
-    if can_fill(pieces := _pieces(run), len(cells)):  # digits run together, cut by the sums
+    if not doubt and can_fill(pieces := _pieces(run), len(cells)):  # digits run together, cut by the sums
         reader.glued.append((T4.id, Run(tuple(code(T4.id, r, c) for r, c in cells), pieces)))
         reader.settle()
-    elif cut_off and len(run) < len(cells):  # too few figures, where the text ends: the cells it has
+    elif not doubt and cut_off and len(run) < len(cells):  # too few figures, where the text ends: the cells it has
         for (row, col), tok in zip(cells, run):
             reader.put(row, (col,), [tok], CellKind.COUNT)
         reader.read.notes.append(Note("row_cut_off", {"where": T4.id, "label": T4.heading, "n": len(run)}))
