@@ -160,3 +160,39 @@ def test_a_label_wrapped_around_its_figures_in_a_text_cut_off_in_the_next_row(tm
     assert [got.report.value(f"T3.R23.C{i}") for i in range(1, 8)] == [1, 3, 13, None, None, None, None]
     assert [got.report.value(f"T3.R21.C{i}") for i in range(1, 8)] == [3, 13, 2, 8, 0, 40, 66]  # the row before
     assert [n.key for n in got.notes if n.key in ("label_taken", "row_cut_off", "cell_count")] == ["row_cut_off"]
+
+
+def test_other_handling_as_one_row_and_its_first_rows_label_broken_over_two_lines_of_empty_cells(tmp_path):
+    """（六）其他处理 printed as one row, and below it R21's label printed with its cells empty,
+    broken over two lines (each with empty cells of its own): its label is there, so the one
+    row's figures may be R21's as well as the group's: none of the 21 cells is read."""
+    report = made_up_report(5)
+    text = render_text(report, "tabs", other_as_one_row=True)
+    line = next(line for line in text.splitlines() if line.startswith("（六）其他处理"))
+    assert line == "（六）其他处理\t1238\t19\t17\t48\t8\t40\t1370\t"
+    text = text.replace(line, line + "\n1.申请人无正当理由逾期不补正、\t\t\t\n行政机关不再处理其政府信息公开申请\t\t\t\t")
+    got = imported(tmp_path, text)
+    assert got.layout == "rows"
+    members = {f"T3.{r}.C{i}" for r in ("R21", "R22", "R23") for i in range(1, 8)}
+    t3 = got.tables["T3"]
+    assert {c: why for c, (why, _) in t3.unread.items()} == dict.fromkeys(members, "unplaced")
+    assert t3.combined == {}
+    assert [n.key for n in got.notes] == ["figures_unplaced"]
+
+
+def test_a_misprinted_label_after_a_label_already_read_printed_again(tmp_path):
+    """A row's label printed a second time with nothing after it (a copy-paste leftover), then
+    the next row's label without its numbering and misprinted (「要求提供公开出板物」): the text
+    before the figures is both labels; the misprinted one is read from where the label already
+    read ends, and taken for R18, said so."""
+    report = made_up_report(5)
+    text = render_text(report, "spaces")
+    r17, r18 = "2.重复申请   0   2   0   1234   3   5   1244", "3.要求提供公开出版物   0   13   5   3   5   40   66"
+    assert f"{r17}\n{r18}\n" in text
+    text = text.replace(f"{r17}\n{r18}\n", f"{r17}\n2.重复申请\n要求提供公开出板物   0   13   5   3   5   40   66\n")
+    got = imported(tmp_path, text)
+    assert got.layout == "rows"
+    assert [got.report.value(f"T3.R17.C{i}") for i in range(1, 8)] == [0, 2, 0, 1234, 3, 5, 1244]
+    assert [got.report.value(f"T3.R18.C{i}") for i in range(1, 8)] == [0, 13, 5, 3, 5, 40, 66]
+    [taken] = [n for n in got.notes if n.key == "label_taken"]
+    assert (taken.params["where"], taken.params["label"]) == ("T3.R18", "3.要求提供公开出版物")
