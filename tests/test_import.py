@@ -845,3 +845,50 @@ def test_table_4_in_parts_under_titles_of_its_own_is_not_cut(tmp_path):
     got = import_report(path)
     assert all(got.report.value(c) == report.value(c) for c in got.tables["T4"].values)
     assert not [f for f in audit_path(path).findings if f.rule in ("T4-01", "N-01")]
+
+
+NEXT_SECTION = "五、下一步工作打算\n2024\n年，继续推进。\n2025\t2026\n"
+
+
+def test_table_4_with_empty_cells_ends_with_its_15_cells(tmp_path):
+    """Zeros printed as empty cells (2 _ 5 _ 7 _ 1 2 _ 3 _ 40 13 2 55: 14 digits), then a section
+    headed otherwise with figures of its own (2024, 2025 2026): an empty cell is a cell, so the
+    table ends with its 15th, and the years are not taken."""
+    report = made_up_report(14)
+    assert [report.value(f"T4.R{r}.C{c}") for r in (1, 2, 3) for c in range(1, 6)] == [2, 0, 5, 0, 7, 0, 1, 2, 0, 3, 0, 40, 13, 2, 55]
+    text = render_text(report, "tabs", none_word="").replace("五、存在的主要问题及改进情况\n", NEXT_SECTION)
+    got = imported(tmp_path, text)
+    zeros = {c for c in CELLS if c.startswith("T4") and report.value(c) == 0}
+    assert got.tables["T4"].blank == zeros
+    assert all(got.report.value(c) == (None if c in zeros else report.value(c)) for c in CELLS if c.startswith("T4"))
+
+
+def test_table_4_digits_run_together_before_another_sections_figures_are_not_cut():
+    """Table 4's figures run together (one string of digits), then a section headed otherwise
+    with figures (2024, 2025 2026): whether those are more of the table the text does not
+    tell, so the row reader cuts nothing; its cells are unread, named with the digits printed."""
+    from govreport_xl.importing.tables import read_t4
+    from govreport_xl.importing.tokens import tokens
+
+    report = made_up_report(5)
+    glued = "".join(str(report.value(f"T4.R{r}.C{c}")) for r in (1, 2, 3) for c in range(1, 6))
+    assert glued == "012341234224708012340124204013558"
+    read = read_t4(tokens(["行政复议\t行政诉讼", " ".join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3), glued,
+                           *NEXT_SECTION.splitlines()]))
+    assert not read.values and set(read.unread.values()) == {("cell_count", glued)}
+
+
+def test_table_4_in_parts_with_words_for_none_and_a_thousands_separator_is_read_whole(tmp_path):
+    """Three parts under titles of their own, zeros printed 「/」, one figure 1,200: the first two
+    parts' ten figures are ten cells (a 「/」 or 「1,200」 is one), too few to end the table, so the
+    third part is its too."""
+    rows = {"R1": [1200, 0, 0, 0, 1200], "R2": [1, 0, 0, 0, 1], "R3": [1, 0, 1, 0, 2]}
+    report = made_up_report(5).with_values({f"T4.{r}.C{i}": v for r, vs in rows.items() for i, v in enumerate(vs, 1)})
+    lines = render_text(report, "tabs").splitlines()
+    start, end = _t3_row(lines, "行政复议\t行政诉讼"), _t3_row(lines, "五、")
+    titles = ["（一）行政复议情况", "（二）未经复议直接起诉案件", "（三）复议后起诉案件"]
+    show = lambda v: "/" if v == 0 else f"{v:,}"  # noqa: E731
+    t4 = [f"{title}\n" + "\t".join(map(show, rows[r])) for title, r in zip(titles, ("R1", "R2", "R3"))]
+    got = imported(tmp_path, "\n".join(lines[:start] + t4 + [""] + lines[end:]))
+    assert got.layout == "rows"
+    assert [got.report.value(f"T4.{r}.C{c}") for r in ("R1", "R2", "R3") for c in range(1, 6)] == [*rows["R1"], *rows["R2"], *rows["R3"]]
