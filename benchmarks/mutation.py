@@ -78,7 +78,7 @@ EQUIVALENT = [
         (r"tables\.xǁ_TableReaderǁrow__mutmut_(34|54)", "a run with n cells once its blank ends are stripped has an alignment already"),
         (r"tables\.xǁ_TableReaderǁrow__mutmut_58", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
         (r"tables\.x_read_t4__mutmut_1", "read_table, read_t4's one caller, always passes cut_off: the default is never used"),
-        (r"tables\.x_read_t4__mutmut_(35|69)", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does "
+        (r"tables\.x_read_t4__mutmut_(45|83)", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does "
                                               "(choose and put use the kind for nothing else)"),
         (r"tables\.x_read_rows__mutmut_(1|2)", "read_rows' one caller, read_table, passes strict and cut_off: its defaults are never used"),
         (r"tables\.x_read_rows__mutmut_(65|81)", "a run holds no text token (is_value is always true), and an all-blank run with no row "
