@@ -464,6 +464,13 @@ def test_other_handling_printed_as_one_row_is_read_as_the_sums_of_its_three_rows
     assert not t3.combined and set(t3.values) == {c for c in CELLS if "T3.R01" <= c[:6] <= "T3.R20"}
     assert t3.counts() == {"read": 0, "decoded": 140, "ambiguous": 0, "unread": 0, "blank": 0, "not_given": 21, "missing": 14}
     assert_never_wrong(got, want)
+    assert [n.key for n in got.notes if n.key.startswith("not_given")] == ["not_given_unread"]  # no sum read: none checked
+    # 「1l」 for 11 (a misread letter): the figures cannot be placed, so the sums are not read either, and the note says so
+    got = imported(tmp_path, text.replace("（六）其他处理111000012", "（六）其他处理1l1000012"))
+    assert not got.tables["T3"].combined and got.tables["T3"].counts()["not_given"] == 21
+    assert [n.render() for n in got.notes if n.key.startswith("not_given")] == [
+        "T3：「（六）其他处理」只印了一行（1），其下三行没有分项列出，这一行的数字也无法逐列确定：三行之和与三行各自都不予读取，相关的列合计无法核对"]
+    assert_never_wrong(got, want)
 
 
 def test_what_a_flattened_text_says_outside_its_tables_is_its_narrative(tmp_path):

@@ -536,16 +536,61 @@ _OTHER_LABELS = ("1.申请人无正当理由逾期不补正、行政机关不再
                  "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他")
 
 
-def _other_handling_3_and_0(printed: str) -> tuple[object, str]:
-    """A reconciling report whose R21–R23 add up to 3 | 0 | 0 | 0 | 0 | 0 | 3, its （六）其他处理
-    printed as one row of tabs: `printed` (the cells after the label)."""
+def _other_handling_printed(rows: tuple[list[int], list[int], list[int]], printed: str) -> tuple[object, str]:
+    """A reconciling report with R21–R23 set to `rows`, its （六）其他处理 printed as one row of
+    tabs: `printed` (the cells after the label)."""
     report = made_up_report(5)
-    for row, values in zip(_OTHER_ROWS, ([2, 0, 0, 0, 0, 0, 2], [0] * 7, [1, 0, 0, 0, 0, 0, 1])):
+    for row, values in zip(_OTHER_ROWS, rows):
         report = with_row(report, row, values)
     assert all(report.value(f"T3.R02.C{i}") >= 0 for i in range(1, 8))
     text = render_text(report, "tabs", other_as_one_row=True)
     line = next(line for line in text.splitlines() if line.startswith("（六）其他处理"))
     return report, text.replace(line, "（六）其他处理\t" + printed)
+
+
+def _other_handling_3_and_0(printed: str) -> tuple[object, str]:
+    """R21–R23 adding up to 3 | 0 | 0 | 0 | 0 | 0 | 3."""
+    return _other_handling_printed(([2, 0, 0, 0, 0, 0, 2], [0] * 7, [1, 0, 0, 0, 0, 0, 1]), printed)
+
+
+def test_other_handling_as_one_row_with_empty_cells_and_where_its_cells_may_sit_two_ways(tmp_path):
+    """（六）其他处理 printed as one row, its zeros left empty: the row's figures are read as the
+    sums of R21–R23 where they sit one way only, and the table is read row by row (the flattened
+    reader once won here, counting its sums' pseudo cells as unread: 「缺失 -7」). Where an empty
+    cell before them (a merged label's placeholder) and one after (a trailing tab) leave two ways
+    (0|3|0|0|0|0|3 or 3|0|0|0|0|3|0), neither is taken, and the note says so: the three rows are
+    not given, their sums not read, those columns' sums not checked, nothing found wrong."""
+    members = [f"T3.{r}.C{i}" for i in range(1, 8) for r in _OTHER_ROWS]
+    report, text = _other_handling_3_and_0("3\t\t\t\t\t\t3")
+    got = imported(tmp_path, text)
+    t3 = got.tables["T3"]
+    groups = [tuple(f"T3.{r}.C{i}" for r in _OTHER_ROWS) for i in range(1, 8)]
+    assert t3.combined == dict(zip(groups, [3, 0, 0, 0, 0, 0, 3]))
+    assert t3.unread == dict.fromkeys(members, ("not_given", "3 （空） （空） （空） （空） （空） 3"))
+    [note] = [n for n in got.notes if n.key.startswith("not_given")]
+    assert note.render() == ("T3：「（六）其他处理」只印了一行（3 （空） （空） （空） （空） （空） 3），其下三行没有分项列出："
+                             "按三行之和读取并据以核对列合计，三行各自不予读取")
+    assert all(got.report.value(c) == report.value(c) for c in CELLS if c not in members)
+    assert got.layout == "rows"
+    audit = audit_path(tmp_path / "r.txt")
+    assert audit.findings == [] and "    表三：读取 154，未分项列出 21" in audit.extra_lines["zh"]
+
+    report, text = _other_handling_printed(([0, 2, 0, 0, 0, 0, 2], [0] * 7, [0, 1, 0, 0, 0, 0, 1]), "\t3\t\t\t\t\t3\t")
+    got = imported(tmp_path, text)
+    t3 = got.tables["T3"]
+    assert t3.combined == {}  # which way the cells sit cannot be told: no sum is taken
+    assert t3.unread == dict.fromkeys(members, ("not_given", "（空） 3 （空） （空） （空） （空） 3 （空）"))
+    [note] = [n for n in got.notes if n.key.startswith("not_given")]
+    assert note.cells == tuple(members)
+    assert note.render() == ("T3：「（六）其他处理」只印了一行（（空） 3 （空） （空） （空） （空） 3 （空）），其下三行没有分项列出，"
+                             "这一行的数字也无法逐列确定：三行之和与三行各自都不予读取，相关的列合计无法核对")
+    assert note.render("en").endswith("its figures cannot be told column by column: neither their sums nor the three rows are read, "
+                                      "and those column sums cannot be checked")
+    assert all(got.report.value(c) == report.value(c) for c in CELLS if c not in members)
+    audit = audit_path(tmp_path / "r.txt")
+    assert audit.findings == []
+    assert {u.codes[0] for u in audit.unchecked if u.rule == "T3-03" and u.reason.key == "cells_not_given"} == {
+        f"T3.R03.C{i}" for i in range(1, 8)}
 
 
 def test_other_handling_as_one_row_under_its_rows_labels_printed_without_figures(tmp_path):

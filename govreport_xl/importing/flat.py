@@ -292,9 +292,10 @@ def _read(text: str, table: Table, start: int, end: int, headed: bool) -> TableR
             empty.append(row)
         elif None in pieces or figures.empty_cells:
             placed_all = False
-            read.unread.update({c: ("unplaced", " ".join(raws)) for c in cells})
-        elif figures.cut_off and short:
             if row is not other:  # （六）其他处理's figures are sums, no cells: `_given_together` says them
+                read.unread.update({c: ("unplaced", " ".join(raws)) for c in cells})
+        elif figures.cut_off and short:
+            if row is not other:
                 _cut_off(read, where, row.label, cells, pieces)
         else:
             variants = tuple(v for e in figures.endings if None not in (v := tuple(piece(r, NONE_WORDS) for r in e)))
@@ -350,7 +351,8 @@ def _given_together(read: TableRead, text: str, other: FoundRow, d: Decoded | No
     raw = " ".join(_figures(text, other.end, other.stop, len(groups)).raws)
     for g in groups:
         read.unread.update({c: ("not_given", raw) for c in g})
-    read.notes.append(Note("not_given", {"where": T3.id, "label": OTHER_GROUP, "raw": raw}, tuple(c for g in groups for c in g)))
+    read.notes.append(Note("not_given" if read.combined else "not_given_unread", {"where": T3.id, "label": OTHER_GROUP, "raw": raw},
+                           tuple(c for g in groups for c in g)))
 
 
 def _cut_off(read: TableRead, where: str, label: str, cells, pieces) -> None:

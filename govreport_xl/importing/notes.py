@@ -27,6 +27,8 @@ TEMPLATES = {
                     "{where}: the printed label '{printed}' was taken for the row '{label}' (closer to it than to any other row's label)"),
     "not_given": ("{where}：「{label}」只印了一行（{raw}），其下三行没有分项列出：按三行之和读取并据以核对列合计，三行各自不予读取",
                   "{where}: '{label}' is printed as one row ({raw}), its three rows not given separately: read as their sum, checked in the column sums; the three rows themselves not read"),
+    "not_given_unread": ("{where}：「{label}」只印了一行（{raw}），其下三行没有分项列出，这一行的数字也无法逐列确定：三行之和与三行各自都不予读取，相关的列合计无法核对",
+                         "{where}: '{label}' is printed as one row ({raw}), its three rows not given separately, and its figures cannot be told column by column: neither their sums nor the three rows are read, and those column sums cannot be checked"),
     "cell_count": ("{where}：印出 {n} 个数字（「{raw}」），这一行有 {cells} 格，无法确定各是哪一格的：不予读取",
                    "{where}: {n} figures printed ('{raw}') for the row's {cells} cells; which is whose cannot be told: not read"),
     "decoded_digits": ("{where}：数字连在一起「{raw}」，只有一种拆法：{values}", "{where}: digits run together '{raw}' split one way only: {values}"),

@@ -486,7 +486,7 @@ def _other_as_one_row(reader: _TableReader, text: str, run: list[Token], table_t
         reader.read.unread.update({c: ("not_given", raw) for c in g})
     if len(set(values)) == 1 and None not in values[0]:
         reader.read.combined = dict(zip(groups, values[0]))
-    reader.read.notes.append(Note("not_given", {"where": T3.id, "label": OTHER_GROUP, "raw": raw},
+    reader.read.notes.append(Note("not_given" if reader.read.combined else "not_given_unread", {"where": T3.id, "label": OTHER_GROUP, "raw": raw},
                                   tuple(c for g in groups for c in g)))
 
 
