@@ -13,6 +13,7 @@ import pytest
 from govreport_xl.core.standard import CELLS, T3, CellKind
 from govreport_xl.importing.audit import audit_path
 from govreport_xl.importing.flat import read_flat
+from govreport_xl.importing.flat import read_flat
 from govreport_xl.importing.importer import import_report
 from govreport_xl.importing.solve import Piece, Run, cuttings
 from govreport_xl.importing.tables import relations_of_table
@@ -626,3 +627,30 @@ def test_a_blank_table_4_in_a_flattened_text_with_a_year_after_the_tables(tmp_pa
     assert got.layout == "flattened" and got.tables["T4"].status == "complete" and not got.tables["T4"].unread
     assert got.tables["T4"].blank == {f"T4.R{r}.C{c}" for r in (1, 2, 3) for c in range(1, 6)}
     assert "T4：15 个单元格空白，按 0 计算并提示（V-03）" in [n.render() for n in got.notes]
+
+
+@pytest.mark.parametrize("figures, readings", [
+    # 3 | 2 | 3 printed one a line, a page number 2 on a line of its own among them: every
+    # figure on a line of its own may be the stray one, so each way of leaving one out is a reading
+    (["2", "3", "2", "3"], [(2, 2, 3), (2, 3, 2), (2, 3, 3), (3, 2, 3)]),
+    (["3", "2", "2", "3"], [(2, 2, 3), (3, 2, 2), (3, 2, 3)]),
+    (["3", "2", "3", "2"], [(2, 3, 2), (3, 2, 2), (3, 2, 3), (3, 3, 2)]),
+    # figures that share a line are no page number: never left out
+    (["3 2", "2", "3"], [(3, 2, 2), (3, 2, 3)]),
+    (["3", "2 2", "3"], [(2, 2, 3), (3, 2, 2)]),
+])
+def test_which_figures_on_lines_of_their_own_may_be_the_stray_one(figures, readings):
+    """Table 2's 规章 (three cells, no sum to choose by) as text extracted line by line, four
+    figures under it: the readings are exactly the ways of leaving out one figure that stands
+    on a line of its own (or of ending the run early); a cell is read only where they agree."""
+    from published import render_text
+
+    report = made_up_report(2)
+    lines = render_text(report, "per_line").splitlines()
+    first = lines.index("规章") + 1
+    assert lines[first:first + 4] == ["3", "2", "3", "行政规范性文件"]
+    t2 = read_flat("\n".join(lines[:first] + figures + lines[first + 3:]) + "\n")["T2"]
+    cells = ("T2.R1.C1", "T2.R1.C2", "T2.R1.C3")
+    assert sorted(t2.candidates[cells]) == readings
+    agreed = [{r[i] for r in readings} for i in range(3)]
+    assert [t2.values.get(c) for c in cells] == [s.pop() if len(s) == 1 else None for s in agreed]
