@@ -654,3 +654,26 @@ def test_which_figures_on_lines_of_their_own_may_be_the_stray_one(figures, readi
     assert sorted(t2.candidates[cells]) == readings
     agreed = [{r[i] for r in readings} for i in range(3)]
     assert [t2.values.get(c) for c in cells] == [s.pop() if len(s) == 1 else None for s in agreed]
+
+
+def test_figures_set_apart_with_the_next_label_s_number_apart_too():
+    """「1.信访举报投诉类申请 1234 0 1234 3 13 40 2524 2.重复申请」: the last figure set apart
+    is 2.重复申请's number, not a cell: the row is its seven figures before it."""
+    report = made_up_report(3)
+    text = render_flat(report)
+    row = [report.value(f"T3.R16.C{c}") for c in range(1, 8)]
+    assert row == [1234, 0, 1234, 3, 13, 40, 2524]
+    glued = "1.信访举报投诉类申请1234012343134025242.重复申请"
+    assert glued in text
+    t3 = read_flat(text.replace(glued, "1.信访举报投诉类申请 1234 0 1234 3 13 40 2524 2.重复申请"))["T3"]
+    assert [t3.values.get(f"T3.R16.C{c}") for c in range(1, 8)] == row
+
+
+def test_a_figure_after_a_colon_is_unplaced_never_blank():
+    """「行政许可：7」: a figure the reader does not take as the row's (a colon between) is no
+    sign of an empty row: the cell is unread, not blank, and not 7."""
+    report = made_up_report(3).with_values({"T2.R3.C1": 7})
+    text = render_flat(report)
+    assert "行政许可7第二十条" in text
+    t2 = read_flat(text.replace("行政许可7第二十条", "行政许可：7第二十条"))["T2"]
+    assert t2.unread["T2.R3.C1"] == ("unplaced", "") and "T2.R3.C1" not in t2.blank and "T2.R3.C1" not in t2.values
