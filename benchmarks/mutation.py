@@ -71,6 +71,22 @@ EQUIVALENT = [
         (r"flat\.x__read__mutmut_80", "a row with no figures has no pieces, so it is short already (can_fill of no "
                                         "pieces is False: every row has a cell): `not raws` adds nothing to the skip"),
         (r"flat\.x__cut_off__mutmut_25", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
+        (r"flat\.x__strays_anywhere__mutmut_9", "the sentinel after the last piece still holds a line break, all that is asked of it"),
+        (r"flat\.x__strays_anywhere__mutmut_40", "a reading listed twice adds none (readings are a set), and one with fewer digits "
+                                                  "than cells has none (each cell takes a digit)"),
+        (r"flat\.x__figures__mutmut_32", "n = 0 slices from the last piece's start to the first's: empty, so no ending is added"),
+        (r"flat\.x__figures__mutmut_87", "an empty ending (the run was the next label's number alone) cuts into no reading; "
+                                          "one equal to the run repeats its readings"),
+        (r"flat\.x__t4_figures__mutmut_35", "a figure after a 总计 inside the region starts before its end: what stands at the end "
+                                             "(五、, a table heading, the text's end) is no figure"),
+        (r"flat\.x__t4_figures__mutmut_40", "without a heading, _read skips a row with no figures: table 4 placed after a 总计 no "
+                                             "figure follows reads as nothing, as no place does"),
+        (r"flat\.x__other_as_one_row__mutmut_(11|12)", "no row of R21-R23 is among those found here (else it returned): "
+                                                        "< R21, <= R21 and < R22 count the same rows"),
+        (r"flat\.x__other_as_one_row__mutmut_(55|67|68|69)", "the row's `where` is only compared with itself (to find its "
+                                                               "decoding and leave it out of put_decodings): any string does"),
+        (r"flat\.x__other_as_one_row__mutmut_(60|66)", "the inserted row's start is read by nothing after its insertion"),
+        (r"flat\.x__other_as_one_row__mutmut_57", "the row's label is read only by _cut_off, which this row never reaches (_read)"),
         (r"tables\.xǁ_TableReaderǁchoose__mutmut_54", "a run given its readings never looks at its pieces"),
         (r"tables\.xǁ_TableReaderǁchoose__mutmut_4", "_value looks for CellKind.AMOUNT only, and the one amount cell (T2.R6.C1) "
                                                        "is a row of one cell: a figure in it sits one way only, and put reads it by its kind"),

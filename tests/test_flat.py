@@ -516,7 +516,7 @@ def test_other_handling_printed_as_one_row_in_a_flattened_text(tmp_path):
     assert "（六）其他处理" + "".join(map(str, sums)) + "（七）合计" in text
     # its figures set apart by spaces, as some pages keep them
     text = text.replace("（六）其他处理" + "".join(map(str, sums)), "（六）其他处理 " + " ".join(map(str, sums)) + " ")
-    text = text.replace("本报告由", "全年其他处理3件。本报告由", 1).replace("六、其他需要报告的事项无。", "六、其他需要报告的事项1.收费：无。2.其他：无。3.其他：无。")
+    text = text.replace("本报告由", "全年（五）不予处理4件、（六）其他处理3件。本报告由", 1).replace("六、其他需要报告的事项无。", "六、其他需要报告的事项1.收费：无。2.其他：无。3.其他：无。")
     got = imported(tmp_path, text)
     t3 = got.tables["T3"]
     given = [f"T3.{r}.C{c}" for r in ("R21", "R22", "R23") for c in range(1, 8)]
