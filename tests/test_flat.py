@@ -13,7 +13,6 @@ import pytest
 from govreport_xl.core.standard import CELLS, T3, CellKind
 from govreport_xl.importing.audit import audit_path
 from govreport_xl.importing.flat import read_flat
-from govreport_xl.importing.flat import read_flat
 from govreport_xl.importing.importer import import_report
 from govreport_xl.importing.solve import Piece, Run, cuttings
 from govreport_xl.importing.tables import relations_of_table
