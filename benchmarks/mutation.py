@@ -97,7 +97,7 @@ EQUIVALENT = [
         (r"tables\.x_read_t4__mutmut_(45|83)", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does "
                                               "(choose and put use the kind for nothing else)"),
         (r"tables\.x_read_rows__mutmut_(1|2)", "read_rows' one caller, read_table, passes strict and cut_off: its defaults are never used"),
-        (r"tables\.x_read_rows__mutmut_(65|81)", "a run holds no text token (is_value is always true), and an all-blank run with no row "
+        (r"tables\.x_read_rows__mutmut_(77|93)", "a run holds no text token (is_value is always true), and an all-blank run with no row "
                                                "matched was skipped above: where match is None the run has a non-blank cell either way"),
         (r"tables\.x__other_as_one_row__mutmut_52", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does"),
         (r"tables\.x__ambiguous_note__mutmut_(4|6)", "a run its digits alone leave ambiguous is T2.R1 or R2 (table 2 has no "
