@@ -676,3 +676,14 @@ def test_a_figure_after_a_colon_is_unplaced_never_blank():
     assert "行政许可7第二十条" in text
     t2 = read_flat(text.replace("行政许可7第二十条", "行政许可：7第二十条"))["T2"]
     assert t2.unread["T2.R3.C1"] == ("unplaced", "") and "T2.R3.C1" not in t2.blank and "T2.R3.C1" not in t2.values
+
+
+def test_table_4_without_its_column_words_is_missing_never_guessed():
+    """Table 4 printed with its groups but not its columns (「结果维持…总计」 lost): nothing
+    says where its figures start, so the table is missing, not read."""
+    report = made_up_report(3)
+    header = "结果维持结果纠正其他结果尚未审结总计"
+    text = render_flat(report)
+    assert text.count(header) == 3
+    read = read_flat(text.replace(header, ""))
+    assert read["T4"].status == "missing" and not read["T4"].values and not read["T4"].unread
