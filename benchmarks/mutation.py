@@ -92,9 +92,10 @@ EQUIVALENT = [
                                                        "is a row of one cell: a figure in it sits one way only, and put reads it by its kind"),
         (r"tables\.xǁ_TableReaderǁrow__mutmut_(1|2)", "row's one caller (read_rows) passes strict and cut_off: the defaults are never used"),
         (r"tables\.xǁ_TableReaderǁrow__mutmut_(34|54)", "a run with n cells once its blank ends are stripped has an alignment already"),
-        (r"tables\.xǁ_TableReaderǁrow__mutmut_58", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
+        (r"tables\.xǁ_TableReaderǁrow__mutmut_59", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
+        (r"tables\.xǁ_TableReaderǁcut_short__mutmut_34", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
         (r"tables\.x_read_t4__mutmut_1", "read_table, read_t4's one caller, always passes cut_off: the default is never used"),
-        (r"tables\.x_read_t4__mutmut_(45|83)", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does "
+        (r"tables\.x_read_t4__mutmut_(45|80)", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does "
                                               "(choose and put use the kind for nothing else)"),
         (r"tables\.x_read_rows__mutmut_(1|2)", "read_rows' one caller, read_table, passes strict and cut_off: its defaults are never used"),
         (r"tables\.x_read_rows__mutmut_(77|93)", "a run holds no text token (is_value is always true), and an all-blank run with no row "

@@ -295,11 +295,25 @@ class _TableReader:
             cells = tuple(code(self.read.table.id, r, c) for r, c in row_cells)
             self.glued.append((f"{self.read.table.id}.{spec.code}", Run(cells, pieces)))
         elif cut_off and len(short) < n:  # too few figures, where the text ends: the cells it has
-            self.put(spec.code, spec.columns, short, spec.kind)
-            self.read.notes.append(Note("row_cut_off", {"where": f"{self.read.table.id}.{spec.code}", "label": spec.label, "n": len(short)}))
+            self.cut_short(f"{self.read.table.id}.{spec.code}", spec.label, row_cells, run, spec.kind)
         else:
             self.cell_count(f"{self.read.table.id}.{spec.code}", [code(self.read.table.id, r, c) for r, c in row_cells], run)
         return True
+
+    def cut_short(self, where: str, label: str, row_cells: Sequence[tuple[str, str]], run: list[Token], kind: CellKind) -> None:
+        """A row the text ends inside, too few figures for its cells: they are its first cells.
+        Where an empty cell comes before them, it may be the row's first cell or a merged label
+        cell's placeholder (see `alignments`): which cells the figures are cannot be told, so
+        the cells they may be in are not read, never shifted into the empty one."""
+        short = _strip_blanks(run)
+        if run and run[0].kind is Kind.BLANK:
+            lead = next(i for i, t in enumerate(run) if t.kind is not Kind.BLANK)
+            raw = " ".join(t.raw or "（空）" for t in run[:lead + len(short)])
+            self.read.unread.update({code(self.read.table.id, r, c): ("ambiguous_blanks", raw) for r, c in row_cells[:lead + len(short)]})
+            short = []
+        for (row, col), tok in zip(row_cells, short):
+            self.put(row, (col,), [tok], kind)
+        self.read.notes.append(Note("row_cut_off", {"where": where, "label": label, "n": len(short)}))
 
     def cell_count(self, where: str, cells: Sequence[str], run: list[Token]) -> None:
         """A row whose figures do not fit its cells (more than it has, or too few to be digits
@@ -542,14 +556,12 @@ def read_t4(tokens: Sequence[Token], cut_off: bool = False) -> TableRead:
         reader.settle()
         table_notes(reader.read)
         return reader.read
-    run = _strip_blanks(run)
+    printed, run = run, _strip_blanks(run)
     if not doubt and can_fill(pieces := _pieces(run), len(cells)):  # digits run together, cut by the sums
         reader.glued.append((T4.id, Run(tuple(code(T4.id, r, c) for r, c in cells), pieces)))
         reader.settle()
     elif not doubt and cut_off and len(run) < len(cells):  # too few figures, where the text ends: the cells it has
-        for (row, col), tok in zip(cells, run):
-            reader.put(row, (col,), [tok], CellKind.COUNT)
-        reader.read.notes.append(Note("row_cut_off", {"where": T4.id, "label": T4.heading, "n": len(run)}))
+        reader.cut_short(T4.id, T4.heading, cells, printed, CellKind.COUNT)
         return reader.read
     else:
         reader.cell_count(T4.id, [code(T4.id, r, c) for r, c in cells], run)
