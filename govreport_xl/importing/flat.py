@@ -39,7 +39,7 @@ _FIGURE = r"\d+(?:[.,]\d+)*|/|-+|—+"
 # after a label: its closing bracket or quote, the | or tab of a layout, then figures apart or glued
 _FIGURES = re.compile(rf"[\s|)\]”’\"'」』】]*(?:[\s|]*(?:{_FIGURE}))+")
 _PIECE = re.compile(_FIGURE)
-_EMPTY_CELL = re.compile(r"\|[ \u3000]*\||\t[ \u3000]*\t")  # a separated cell with nothing in it
+_EMPTY_CELL = re.compile(r"\|[ \u3000]*\||\t[ \u3000]*\t|\n[ \u3000]*\t")  # a separated cell with nothing in it (a line may start with one)
 _NUMBERING_AFTER = re.compile(r"[.、．](?=[^\d\s])")  # 「2.」 of the next label, glued to the figures
 _END = re.compile(r"五[、.]\s*[^\d。]{0,20}?(?:问题|改进)")
 _DIGITS = re.compile(r"\d")
