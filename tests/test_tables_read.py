@@ -196,3 +196,20 @@ def test_a_misprinted_label_after_a_label_already_read_printed_again(tmp_path):
     assert [got.report.value(f"T3.R18.C{i}") for i in range(1, 8)] == [0, 13, 5, 3, 5, 40, 66]
     [taken] = [n for n in got.notes if n.key == "label_taken"]
     assert (taken.params["where"], taken.params["label"]) == ("T3.R18", "3.要求提供公开出版物")
+
+
+def test_the_row_reader_alone_leaves_a_row_cut_off_after_an_empty_cell_unread(tmp_path):
+    """The row reader on its own (as for a PDF, whose rows are never re-read flattened): table 3
+    ends inside 「3.补正后申请内容仍不明确<tab><tab>5<tab>3」. The empty cell before 5 and 3 may be
+    the row's C1 or a merged label's placeholder, so 5 and 3 are C1–C2 or C2–C3: exactly those
+    three cells are unread, said with the printed cells, and none is read."""
+    from govreport_xl.core.standard import T3
+    from govreport_xl.importing.tables import read_table
+    from govreport_xl.importing.tokens import tokens
+    lines = render_text(made_up_report(5), "tabs").splitlines()
+    heading = lines.index("三、收到和处理政府信息公开申请情况")
+    cut = next(n for n, line in enumerate(lines) if line.startswith("3.补正后申请内容仍不明确"))
+    read = read_table(T3, tokens(lines[heading + 1:cut] + ["3.补正后申请内容仍不明确\t\t5\t3"]), cut_off=True)
+    assert read.unread == {c: ("ambiguous_blanks", "（空） 5 3") for c in ("T3.R15.C1", "T3.R15.C2", "T3.R15.C3")}
+    assert not [c for c in read.values if c.startswith("T3.R15.")]
+    assert [n.params for n in read.notes if n.key == "row_cut_off"] == [{"where": "T3.R15", "label": "3.补正后申请内容仍不明确", "n": 0}]
