@@ -75,6 +75,8 @@ EQUIVALENT = [
         (r"flat\.x__strays_anywhere__mutmut_40", "a reading listed twice adds none (readings are a set), and one with fewer digits "
                                                   "than cells has none (each cell takes a digit)"),
         (r"flat\.x__figures__mutmut_32", "n = 0 slices from the last piece's start to the first's: empty, so no ending is added"),
+        (r"flat\.x__figures__mutmut_78", "for the standard's rows: < 20 differs only where a row's digits end in 「20」 glued to "
+                                          "「.」/「、」/「．」 (a label numbered 20 or 0); the standard numbers its labels 1 to 8"),
         (r"flat\.x__figures__mutmut_87", "an empty ending (the run was the next label's number alone) cuts into no reading; "
                                           "one equal to the run repeats its readings"),
         (r"flat\.x__t4_figures__mutmut_35", "a figure after a 总计 inside the region starts before its end: what stands at the end "
@@ -85,6 +87,9 @@ EQUIVALENT = [
                                                         "< R21, <= R21 and < R22 count the same rows"),
         (r"flat\.x__other_as_one_row__mutmut_(55|67|68|69)", "the row's `where` is only compared with itself (to find its "
                                                                "decoding and leave it out of put_decodings): any string does"),
+        (r"flat\.x__other_as_one_row__mutmut_18", "for any report: with n = 0 the search starts at 1, not 0, so it differs only where the "
+                                                  "report's text begins (its first character) with （六）其他处理 or an R21-R23 label; "
+                                                  "a report's text begins with its title"),
         (r"flat\.x__other_as_one_row__mutmut_(60|66)", "the inserted row's start is read by nothing after its insertion"),
         (r"flat\.x__other_as_one_row__mutmut_57", "the row's label is read only by _cut_off, which this row never reaches (_read)"),
         (r"tables\.xǁ_TableReaderǁchoose__mutmut_54", "a run given its readings never looks at its pieces"),
