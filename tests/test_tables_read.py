@@ -213,3 +213,26 @@ def test_the_row_reader_alone_leaves_a_row_cut_off_after_an_empty_cell_unread(tm
     assert read.unread == {c: ("ambiguous_blanks", "（空） 5 3") for c in ("T3.R15.C1", "T3.R15.C2", "T3.R15.C3")}
     assert not [c for c in read.values if c.startswith("T3.R15.")]
     assert [n.params for n in read.notes if n.key == "row_cut_off"] == [{"where": "T3.R15", "label": "3.补正后申请内容仍不明确", "n": 0}]
+
+
+def test_table_4_too_few_figures_not_cut_off_is_unread_and_its_figures_end_at_its_cells():
+    """Table 4 read by the row reader alone. Six figures for its 15 cells (「1 1 0 2 3 0」), too
+    few to be digits run together, in a text that goes on after the table: which cells they are
+    cannot be told, so none of the 15 is read (not its first six), said once with the printed
+    figures. Its 15 figures printed in full, then its columns' header printed again (a page
+    break) with two figures under it: the 15 are the table's, the rest is not taken."""
+    from govreport_xl.core.standard import T4
+    from govreport_xl.importing.tables import read_table
+    from govreport_xl.importing.tokens import tokens
+    lines = render_text(made_up_report(5), "tabs").splitlines()
+    start = lines.index("四、政府信息公开行政复议、行政诉讼情况")
+    head = lines[start + 1:start + 5]
+    cells = [f"T4.R{r}.C{c}" for r in (1, 2, 3) for c in range(1, 6)]
+    read = read_table(T4, tokens(head + ["1\t1\t0\t2\t3\t0\t"]))
+    assert read.values == {}
+    assert read.unread == {c: ("cell_count", "1 1 0 2 3 0") for c in cells}
+    assert [(n.key, n.params["where"], n.cells) for n in read.notes] == [("cell_count", "T4", tuple(cells))]
+    printed = "0\t1234\t1234\t2\t2470\t8\t0\t1234\t0\t1242\t0\t40\t13\t5\t58\t"
+    read = read_table(T4, tokens(head + [printed, "结果维持\t结果纠正\t其他结果\t尚未审结\t总计", "3\t4"]))
+    assert read.unread == {}
+    assert [read.values[c] for c in cells] == [0, 1234, 1234, 2, 2470, 8, 0, 1234, 0, 1242, 0, 40, 13, 5, 58]
