@@ -102,6 +102,14 @@ EQUIVALENT = [
         (r"tables\.x_read_t4__mutmut_1", "read_table, read_t4's one caller, always passes cut_off: the default is never used"),
         (r"tables\.x_read_t4__mutmut_(45|80)", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does "
                                               "(choose and put use the kind for nothing else)"),
+        (r"tables\.x_read_t4__mutmut_17", "doubt is read only as `not doubt`: None and False alike"),
+        (r"tables\.x_read_t4__mutmut_(32|75)", "with as many figures (blank ends stripped) as cells, alignments always has a "
+                                               "candidate (k = the leading blanks), so read_t4 returns before doubt or the "
+                                               "cut-off branch is looked at"),
+        (r"tables\.x__misprinted_after__mutmut_(11|18)", "end is the end of a key found in k, never past it; at len(k) the text "
+                                                       "after is empty, tails('') is [] and closest gives None"),
+        (r"tables\.x__misprinted_after__mutmut_(34|35)", "k[end:] is shorter than k (end > 0: a key was found), so the largest j "
+                                                       "whose suffix keys to it is > 0 and is found before j = 0 or -1"),
         (r"tables\.x_read_rows__mutmut_(1|2)", "read_rows' one caller, read_table, passes strict and cut_off: its defaults are never used"),
         (r"tables\.x_read_rows__mutmut_(77|93)", "a run holds no text token (is_value is always true), and an all-blank run with no row "
                                                "matched was skipped above: where match is None the run has a non-blank cell either way"),

@@ -236,3 +236,8 @@ def test_table_4_too_few_figures_not_cut_off_is_unread_and_its_figures_end_at_it
     read = read_table(T4, tokens(head + [printed, "结果维持\t结果纠正\t其他结果\t尚未审结\t总计", "3\t4"]))
     assert read.unread == {}
     assert [read.values[c] for c in cells] == [0, 1234, 1234, 2, 2470, 8, 0, 1234, 0, 1242, 0, 40, 13, 5, 58]
+    # eight figures (digits enough for 15 cells) and, after a mark that is no label of the
+    # table, seven more: the seven may be the table's or another section's, so none is read
+    read = read_table(T4, tokens(head + ["0\t1234\t1234\t2\t2470\t8\t0\t1234", "*", "0\t1242\t0\t40\t13\t5\t58"]))
+    assert read.values == {}
+    assert set(read.unread) == set(cells)
