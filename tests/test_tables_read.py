@@ -241,3 +241,21 @@ def test_table_4_too_few_figures_not_cut_off_is_unread_and_its_figures_end_at_it
     read = read_table(T4, tokens(head + ["0\t1234\t1234\t2\t2470\t8\t0\t1234", "*", "0\t1242\t0\t40\t13\t5\t58"]))
     assert read.values == {}
     assert set(read.unread) == set(cells)
+
+
+def test_a_long_misprinted_label_after_a_row_printed_empty_is_said_by_its_last_40_characters(tmp_path):
+    """A cell per line, 「1.申请人无正当理由逾期不补正…」 (R21) printed with its cells left out, then
+    R22's long label misprinted with words added (「收费通知书（含网上缴费）」 for 「收费通知」) and its
+    figures: they are R22's, never R21's; the note quotes the printed label's last 40 characters."""
+    text = render_text(made_up_report(5), "per_line")
+    r21 = "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请\n"
+    r22 = "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请\n"
+    assert f"{r21}3\n13\n2\n8\n0\n40\n66\n{r22}1234\n3\n2\n0\n5\n0\n1244\n" in text
+    text = text.replace(f"{r21}3\n13\n2\n8\n0\n40\n66\n{r22}", r21 + r22.replace("收费通知", "收费通知书（含网上缴费）"))
+    got = imported(tmp_path, text)
+    assert got.layout == "rows"
+    assert [got.report.value(f"T3.R22.C{i}") for i in range(1, 8)] == [1234, 3, 2, 0, 5, 0, 1244]
+    assert [got.report.value(f"T3.R21.C{i}") for i in range(1, 8)] == [None] * 7
+    [taken] = [n for n in got.notes if n.key == "label_taken"]
+    assert taken.params["where"] == "T3.R22"
+    assert taken.params["printed"] == "逾期未按收费通知书(含网上缴费)要求缴纳费用、行政机关不再处理其政府信息公开申请"
