@@ -583,6 +583,23 @@ def test_what_the_sums_cut_and_what_they_cannot_each_said_once(tmp_path):
     assert [(f.rule, f.codes[0]) for f in audit.findings] == [("T3-02", "T3.R12.C1")]
 
 
+def test_a_row_spaced_out_before_a_misread_label_leaves_out_that_labels_number(tmp_path):
+    """A flattened table 3 whose rows 1.信访举报投诉类申请 and 2.重复申请 are printed with spaces and
+    the second label misread (「2.重复甲请」): the label is not found by its words, so R16's figures
+    run on into its 「2」. That 2 is the next label's numbering: R16 reads 1 0 0 0 0 0 1 and the
+    misread row 1 0 0 0 0 0 1, the seed's figures (by hand), never an eighth figure."""
+    want = example_report()
+    text = render_flat(want, other_as_one_row=True)
+    printed = "1.信访举报投诉类申请10000012.重复申请1000001"
+    assert printed in text
+    got = imported(tmp_path, text.replace(printed, "1.信访举报投诉类申请 1 0 0 0 0 0 1 2.重复甲请 1 0 0 0 0 0 1 "))
+    t3 = got.tables["T3"]
+    for row in ("R16", "R17"):
+        assert [t3.values.get(f"T3.{row}.C{i}") for i in SEVEN] == [1, 0, 0, 0, 0, 0, 1]
+    assert not t3.unread.keys() - _row("R21") - _row("R22") - _row("R23")
+    assert_never_wrong(got, want)
+
+
 @pytest.mark.parametrize("seed", [3, 5])
 def test_other_handling_as_one_row_is_cut_by_its_own_row_sum_where_the_columns_cannot(tmp_path, seed):
     """A flattened table 3 with （六）其他处理 printed as one row and （七）总计 left out: no
