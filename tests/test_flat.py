@@ -704,3 +704,19 @@ def test_table_4_without_its_column_words_is_missing_never_guessed():
     assert text.count(header) == 3
     read = read_flat(text.replace(header, ""))
     assert read["T4"].status == "missing" and not read["T4"].values and not read["T4"].unread
+
+
+def test_other_handling_printed_as_one_row_wrapped_over_two_lines(tmp_path):
+    """As above, the （六）其他处理 row's seven sums set apart by spaces and wrapped after the
+    fourth onto a line of their own: the row is still the sums of R21–R23, not given one by
+    one, its printed figures kept (all seven, the line break no end of the row)."""
+    report = made_up_report(8)
+    sums = [sum(report.value(f"T3.{r}.C{c}") for r in ("R21", "R22", "R23")) for c in range(1, 8)]
+    text = render_flat(report, other_as_one_row=True)
+    printed = " ".join(map(str, sums[:4])) + "\n" + " ".join(map(str, sums[4:]))
+    text = text.replace("（六）其他处理" + "".join(map(str, sums)), "（六）其他处理 " + printed + " ")
+    got = imported(tmp_path, text)
+    t3 = got.tables["T3"]
+    given = [f"T3.{r}.C{c}" for r in ("R21", "R22", "R23") for c in range(1, 8)]
+    assert {c: why for c, why in t3.unread.items()} == {c: ("not_given", " ".join(map(str, sums))) for c in given}
+    assert t3.combined == {tuple(f"T3.{r}.C{c}" for r in ("R21", "R22", "R23")): s for c, s in enumerate(sums, 1)}
