@@ -259,3 +259,16 @@ def test_a_long_misprinted_label_after_a_row_printed_empty_is_said_by_its_last_4
     [taken] = [n for n in got.notes if n.key == "label_taken"]
     assert taken.params["where"] == "T3.R22"
     assert taken.params["printed"] == "逾期未按收费通知书(含网上缴费)要求缴纳费用、行政机关不再处理其政府信息公开申请"
+
+
+def test_a_label_printed_again_misprinted_names_the_row_already_found(tmp_path):
+    """R18's label printed right, then again misprinted (「要求提供公开出板物」), then its figures:
+    the figures are R18's, and nothing is said of a label taken (the misprint names the row
+    already found, no later one)."""
+    text = render_text(made_up_report(5), "spaces")
+    r18 = "3.要求提供公开出版物   0   13   5   3   5   40   66"
+    assert f"{r18}\n" in text
+    got = imported(tmp_path, text.replace(f"{r18}\n", "3.要求提供公开出版物\n要求提供公开出板物   0   13   5   3   5   40   66\n"))
+    assert got.layout == "rows"
+    assert [got.report.value(f"T3.R18.C{i}") for i in range(1, 8)] == [0, 13, 5, 3, 5, 40, 66]
+    assert not [n for n in got.notes if n.key == "label_taken"]
