@@ -287,3 +287,17 @@ def test_a_misprinted_label_after_a_row_printed_empty_with_its_label_twice(tmp_p
     assert [got.report.value(f"T3.R17.C{i}") for i in range(1, 8)] == [None] * 7
     [taken] = [n for n in got.notes if n.key == "label_taken"]
     assert (taken.params["where"], taken.params["printed"]) == ("T3.R18", "要求提供公开出板物")
+
+
+def test_a_misprinted_label_after_an_empty_row_and_a_leftover_label_already_read(tmp_path):
+    """As above, R17 printed with its cells left out, but between its label and R18's misprinted
+    one (no numbering) R16's label left over again (「1.信访举报投诉类申请」, already read): R18's
+    label is still told where the leftover label ends, and its figures are R18's."""
+    text = render_text(made_up_report(5), "per_line")
+    printed = "2.重复申请\n0\n2\n0\n1234\n3\n5\n1244\n3.要求提供公开出版物\n0\n13\n5\n3\n5\n40\n66\n"
+    assert printed in text
+    got = imported(tmp_path, text.replace(printed, "2.重复申请\n1.信访举报投诉类申请\n要求提供公开出板物\n0\n13\n5\n3\n5\n40\n66\n"))
+    assert got.layout == "rows"
+    assert [got.report.value(f"T3.R18.C{i}") for i in range(1, 8)] == [0, 13, 5, 3, 5, 40, 66]
+    [taken] = [n for n in got.notes if n.key == "label_taken"]
+    assert taken.params["where"] == "T3.R18"
