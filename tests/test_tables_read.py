@@ -274,30 +274,19 @@ def test_a_label_printed_again_misprinted_names_the_row_already_found(tmp_path):
     assert not [n for n in got.notes if n.key == "label_taken"]
 
 
-def test_a_misprinted_label_after_a_row_printed_empty_with_its_label_twice(tmp_path):
-    """A cell per line, 「2.重复申请」 (R17) printed with its cells left out and its label twice,
-    then R18's label misprinted (「要求提供公开出板物」) and its figures: they are R18's, the
-    label taken quoted from where the last copy of R17's label ends."""
+@pytest.mark.parametrize(("leftover", "quoted"), [("2.重复申请", "要求提供公开出板物"),
+                                                  ("1.信访举报投诉类申请", "1.信访举报投诉类申请要求提供公开出板物")])
+def test_a_misprinted_label_after_a_row_printed_empty_and_a_label_left_over(tmp_path, leftover, quoted):
+    """A cell per line, 「2.重复申请」 (R17) printed with its cells left out, a label left over
+    after it (R17's again, or R16's, already read), then R18's label misprinted and without its
+    numbering (「要求提供公开出板物」) and its figures: they are R18's, never R17's; the label
+    taken is told, quoted from where the last copy of R17's label ends."""
     text = render_text(made_up_report(5), "per_line")
     printed = "2.重复申请\n0\n2\n0\n1234\n3\n5\n1244\n3.要求提供公开出版物\n0\n13\n5\n3\n5\n40\n66\n"
     assert printed in text
-    got = imported(tmp_path, text.replace(printed, "2.重复申请\n2.重复申请\n要求提供公开出板物\n0\n13\n5\n3\n5\n40\n66\n"))
+    got = imported(tmp_path, text.replace(printed, f"2.重复申请\n{leftover}\n要求提供公开出板物\n0\n13\n5\n3\n5\n40\n66\n"))
     assert got.layout == "rows"
     assert [got.report.value(f"T3.R18.C{i}") for i in range(1, 8)] == [0, 13, 5, 3, 5, 40, 66]
     assert [got.report.value(f"T3.R17.C{i}") for i in range(1, 8)] == [None] * 7
     [taken] = [n for n in got.notes if n.key == "label_taken"]
-    assert (taken.params["where"], taken.params["printed"]) == ("T3.R18", "要求提供公开出板物")
-
-
-def test_a_misprinted_label_after_an_empty_row_and_a_leftover_label_already_read(tmp_path):
-    """As above, R17 printed with its cells left out, but between its label and R18's misprinted
-    one (no numbering) R16's label left over again (「1.信访举报投诉类申请」, already read): R18's
-    label is still told where the leftover label ends, and its figures are R18's."""
-    text = render_text(made_up_report(5), "per_line")
-    printed = "2.重复申请\n0\n2\n0\n1234\n3\n5\n1244\n3.要求提供公开出版物\n0\n13\n5\n3\n5\n40\n66\n"
-    assert printed in text
-    got = imported(tmp_path, text.replace(printed, "2.重复申请\n1.信访举报投诉类申请\n要求提供公开出板物\n0\n13\n5\n3\n5\n40\n66\n"))
-    assert got.layout == "rows"
-    assert [got.report.value(f"T3.R18.C{i}") for i in range(1, 8)] == [0, 13, 5, 3, 5, 40, 66]
-    [taken] = [n for n in got.notes if n.key == "label_taken"]
-    assert taken.params["where"] == "T3.R18"
+    assert (taken.params["where"], taken.params["printed"]) == ("T3.R18", quoted)
