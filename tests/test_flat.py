@@ -720,3 +720,15 @@ def test_other_handling_printed_as_one_row_wrapped_over_two_lines(tmp_path):
     given = [f"T3.{r}.C{c}" for r in ("R21", "R22", "R23") for c in range(1, 8)]
     assert {c: why for c, why in t3.unread.items()} == {c: ("not_given", " ".join(map(str, sums))) for c in given}
     assert t3.combined == {tuple(f"T3.{r}.C{c}" for r in ("R21", "R22", "R23")): s for c, s in enumerate(sums, 1)}
+
+
+def test_a_headless_table_4_is_found_by_its_last_group_not_a_sentence_naming_the_first():
+    """Headings lost, and a sentence before the tables names 未经复议直接起诉 (table 4's first
+    litigation group): table 4 is still found after 复议后起诉 in its header, its 15 figures read
+    right, not the 总计 of table 3's （七） row taken for table 4's header."""
+    text = render_flat(example_report(), apart=True, headings=False)
+    text = "本机关本年度的行政诉讼均为未经复议直接起诉。" + text
+    t4 = read_flat(text)["T4"]
+    figures = (0, 4, 1, 0, 5, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0)
+    assert t4.values == {f"T4.R{r}.C{c}": figures[5 * (r - 1) + c - 1] for r in (1, 2, 3) for c in range(1, 6)}
+    assert not t4.unread and not t4.blank
