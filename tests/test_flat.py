@@ -732,3 +732,27 @@ def test_a_headless_table_4_is_found_by_its_last_group_not_a_sentence_naming_the
     figures = (0, 4, 1, 0, 5, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0)
     assert t4.values == {f"T4.R{r}.C{c}": figures[5 * (r - 1) + c - 1] for r in (1, 2, 3) for c in range(1, 6)}
     assert not t4.unread and not t4.blank
+
+
+def test_a_blank_table_4_with_a_page_number_in_its_header_or_a_dated_note_after_it():
+    """Table 4 printed with no figure after its header (a blank form). A page footer 「- 12 -」
+    flattened into the header, between two columns of its last group, is no figure after any
+    总计: the form is still blank, its 15 cells seen empty. A dated note after the header
+    instead, and a 总计 in 六、 after the tables: the note's figures stand where the table's
+    would, so its 15 cells are unplaced, never blank (the 总计 after 五、 is no header's)."""
+    report = made_up_report(3)
+    text = render_flat(report, apart=True)
+    figures = " ".join(str(report.value(f"T4.R{r}.C{c}")) for r in (1, 2, 3) for c in range(1, 6))
+    assert "尚未审结 总计" + figures + "五、" in text
+    blank = text.replace(figures + "五、", "五、")
+    cells = {f"T4.R{r}.C{c}" for r in (1, 2, 3) for c in range(1, 6)}
+    middle = "尚未审结 总计 结果维持 结果纠正 其他结果 尚未审结 总计五、"
+    assert middle in blank
+    paged = blank.replace(middle, "尚未审结 总计 结果维持 - 12 - 结果纠正 其他结果 尚未审结 总计五、")
+    t4 = read_flat(paged)["T4"]
+    assert t4.blank == cells and not t4.values and not t4.unread
+    noted = (blank.replace("总计五、", "总计注：本表统计截至2024年12月31日。五、")
+             .replace("六、其他需要报告的事项无。", "六、其他需要报告的事项本机关本年度收取信息处理费总计0元。"))
+    t4 = read_flat(noted)["T4"]
+    assert {c: why for c, (why, _) in t4.unread.items()} == dict.fromkeys(cells, "unplaced")
+    assert not t4.blank and not t4.values
