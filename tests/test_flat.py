@@ -756,3 +756,27 @@ def test_a_blank_table_4_with_a_page_number_in_its_header_or_a_dated_note_after_
     t4 = read_flat(noted)["T4"]
     assert {c: why for c, (why, _) in t4.unread.items()} == dict.fromkeys(cells, "unplaced")
     assert not t4.blank and not t4.values
+
+
+@pytest.mark.parametrize("printed, glued, read, unread", [
+    # 「…889902.」: 「02」 is no label's numbering, so the run never ends before 「…90」's 0
+    # (which would leave 254008899, a row that adds up as 2 5 4 0 0 88 99): read as printed
+    ([25, 40, 0, 8, 8, 9, 90], "25400889902", {i: v for i, v in zip(SEVEN, [25, 40, 0, 8, 8, 9, 90])}, ()),
+    # 「…05312.」 may end at a label numbered 12 (leaving 015101053, a row that adds up as
+    # 0 1 51 0 1 0 53): its 总计, 31 or 53, stays unread; its 自然人 0, the same in both, is read
+    ([0, 1, 5, 10, 10, 5, 31], "01510105312", {1: 0}, (7,)),
+])
+def test_a_run_glued_to_a_misread_label_ends_only_at_a_numbering_of_1_to_20(tmp_path, printed, glued, read, unread):
+    """A flattened table 3 with （七）总计 left out, R16 run together and glued to the misread
+    「2.重复甲请」, so no column sum can choose: the glued digits are the next label's numbering
+    only as 1 to 20 with no leading 0, and where two such endings fit the row's sum, the cells
+    they disagree on stay unread (expected figures by hand)."""
+    report = with_row(made_up_report(3), "R16", printed)
+    text = render_flat(report)
+    total = "（七）总计" + "".join(str(report.value(f"T3.R24.C{i}")) for i in range(1, 8))
+    assert total in text and f"1.信访举报投诉类申请{glued}.重复申请" in text
+    got = imported(tmp_path, text.replace(total, "").replace("2.重复申请", "2.重复甲请"))
+    t3 = got.tables["T3"]
+    assert {i: t3.values.get(f"T3.R16.C{i}") for i in read} == read
+    assert all(f"T3.R16.C{i}" not in t3.values and t3.unread[f"T3.R16.C{i}"][0] == "ambiguous" for i in unread)
+    assert_never_wrong(got, report)
