@@ -16,6 +16,11 @@ tell them apart).
 The importer's three modules (solve, flat, tables: about 3,000 mutants) take hours on two cores
 even with their own tests alone: run them a module at a time, and --resume a run cut short (mutmut keeps
 what it has checked) with the scratch copy's path.
+
+To try one mutant against a test by hand (say, a test written to kill it), in the scratch copy:
+    cd SCRATCH/mutants && MUTANT_UNDER_TEST=govreport_xl.importing.flat.x__read__mutmut_8 ../.venv/bin/python -m pytest tests/test_flat.py
+(MUTANT_UNDER_TEST=none runs the original). A script run there imports the mutated package only with
+PYTHONPATH=. (else it finds the installed, unmutated one).
 """
 
 from __future__ import annotations
@@ -70,6 +75,11 @@ EQUIVALENT = [
                                            "text, and _table_span returns None before asking"),
         (r"flat\.x__read__mutmut_80", "a row with no figures has no pieces, so it is short already (can_fill of no "
                                         "pieces is False: every row has a cell): `not raws` adds nothing to the skip"),
+        (r"flat\.x__near_labels__mutmut_42", "at == end leaves text[at:end] empty: no label matches, and the loop ends as it would"),
+        (r"flat\.x__near_labels__mutmut_50", "unreachable: `at` stands after a greedy _FIGURES match, so the text there never starts "
+                                            "with a digit, /, — or -: a label always matches"),
+        (r"flat\.x__near_labels__mutmut_74", "figures is None only where the label ran to `end` (a label stops only where _FIGURES "
+                                            "matches): at = end or end + 1 ends the loop alike"),
         (r"flat\.x__cut_off__mutmut_25", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
         (r"flat\.x__strays_anywhere__mutmut_9", "the sentinel after the last piece still holds a line break, all that is asked of it"),
         (r"flat\.x__strays_anywhere__mutmut_40", "a reading listed twice adds none (readings are a set), and one with fewer digits "
