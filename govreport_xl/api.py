@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bulk.history import History
-from .bulk.pool import KILLED, MEMORY, TIME, Budget, budgeted_map, in_this_process, worker_count
+from .bulk.pool import KILLED, MEMORY, TIME, Budget, budgeted_map, in_this_process, out_of_memory, worker_count
 from .core.evaluate import evaluate, unknown_rules
 from .core.reading import Reading
 from .core.reading import read as read_cells
@@ -154,7 +154,9 @@ def _read_previous(path) -> tuple[bool, object]:
         return True, [_read_closed(src) for src in sources_of(path)]
     except SourceError as exc:
         return False, (str(exc.path), exc.reason)
-    except MemoryError:
+    except (MemoryError, SystemError) as exc:
+        if not out_of_memory(exc):
+            raise
         return False, (str(path), overrun_reason(MEMORY, _budget))
 
 
@@ -237,9 +239,9 @@ def _guarded(name, work) -> list[Result]:
         return work()
     except SourceError as exc:
         return [Result.unreadable(str(exc.path), exc.reason)]
-    except MemoryError:  # past the worker's memory limit (or this process out of memory)
-        return [Result.unreadable(str(name), overrun_reason(MEMORY, _budget))]
     except Exception as exc:  # a bug of ours must not stop a batch or hide the other files
+        if out_of_memory(exc):  # past the worker's memory limit (or this process out of memory)
+            return [Result.unreadable(str(name), overrun_reason(MEMORY, _budget))]
         return [Result.unreadable(str(name), {lang: f"{INTERNAL[lang]}{exc!r}" for lang in INTERNAL})]
 
 

@@ -36,7 +36,20 @@ class Budget:
     memory_mb: int | None = 1024
 
 
+_memory_limited = False  # this process runs under _limit_memory
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether `exc` means the memory ran out: a MemoryError, or, in a worker under its memory
+    limit, the SystemError CPython raises where a failed allocation was never turned into a
+    MemoryError (a missed PyErr_NoMemory; seen in 3.11 building a dict). Elsewhere a SystemError
+    stays what it says, an internal error."""
+    return isinstance(exc, MemoryError) or (
+        _memory_limited and isinstance(exc, SystemError) and "without exception set" in str(exc))
+
+
 def _limit_memory(megabytes: int | None) -> None:
+    global _memory_limited
     if megabytes is None:
         return
     try:
@@ -48,6 +61,7 @@ def _limit_memory(megabytes: int | None) -> None:
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    _memory_limited = True
 
 
 def _limit_cpu(seconds: float | None) -> None:
@@ -101,7 +115,9 @@ def _worker(conn, fn, init, init_args, budget: Budget, parent: int) -> None:
             _limit_cpu(seconds)
             try:
                 reply = (index, True, fn(item))
-            except MemoryError:
+            except (MemoryError, SystemError) as exc:
+                if not out_of_memory(exc):
+                    raise
                 reply = (index, False, MEMORY)
             try:
                 conn.send(reply)
@@ -236,9 +252,9 @@ def _apply(call: tuple):
     fn, args, kwargs = call
     try:
         return True, fn(*args, **kwargs)
-    except MemoryError:
-        raise
     except Exception as exc:  # noqa: BLE001 - re-raised in the caller's process
+        if out_of_memory(exc):
+            raise MemoryError from exc
         return False, exc
 
 
