@@ -473,6 +473,67 @@ def test_other_handling_printed_as_one_row_is_read_as_the_sums_of_its_three_rows
     assert_never_wrong(got, want)
 
 
+def test_table_3_printed_as_a_picture_under_its_heading_is_missing(tmp_path):
+    """Table 3 kept as an image: its heading is text, its rows are not. Nothing of it is read or
+    unread, and no other-handling row is looked for in the rest of the report."""
+    text = render_flat(example_report())
+    start, end = text.index(T3.heading) + len(T3.heading), text.index("四、政府信息公开行政复议")
+    got = imported(tmp_path, text[:start] + "（表格为图片）" + text[end:])
+    t3 = got.tables["T3"]
+    assert t3.status == "missing" and t3.counts()["missing"] == 175 and not t3.unread and not t3.combined
+    assert got.tables["T4"].status == "complete"
+
+
+def test_other_handling_as_one_row_where_only_the_tail_of_table_3_is_text(tmp_path):
+    """Table 3's first page lost (an image, a page the extraction dropped): its text starts at
+    （六）其他处理 printed as one row, or at the row before it; a narrative before the tables names
+    「（六）其他处理3件」. The row is found in the table, not in the narrative: R21–R23 given
+    together (not given one by one), 总计 and 结转 read (by hand from the seed's printed rows:
+    186 1 0 0 0 0 187 and 16 0 0 0 0 0 16), the rows before it missing."""
+    text = render_flat(example_report(), other_as_one_row=True)
+    text = text.replace("本报告由", "全年（五）不予处理4件、（六）其他处理3件。本报告由", 1)
+    heading_end = text.index(T3.heading) + len(T3.heading)
+    total = dict(zip(SEVEN, (186, 1, 0, 0, 0, 0, 187)))
+    carried = dict(zip(SEVEN, (16, 0, 0, 0, 0, 0, 16)))
+    for cut, rows_before in (("（六）其他处理", []), ("5.要求行政机关确认", ["R20"])):
+        t3 = imported(tmp_path, text[:heading_end] + text[text.index(cut, heading_end):]).tables["T3"]
+        want = {f"T3.R24.C{i}": v for i, v in total.items()} | {f"T3.R25.C{i}": v for i, v in carried.items()}
+        want |= {c: 0 for r in rows_before for c in _row(r)}
+        assert t3.values == want, cut
+        assert {c for c, (why, _) in t3.unread.items() if why == "not_given"} == _row("R21") | _row("R22") | _row("R23"), cut
+        assert t3.counts()["missing"] == 7 * (20 - len(rows_before)), cut
+
+
+def test_other_handling_as_one_row_in_a_table_cut_short_after_it(tmp_path):
+    """Table 3 printed down to （六）其他处理 as one row, its last two rows lost (a page cut),
+    a note under the table that quotes a label, and 「3.其他」 in the report's last section: the
+    row is still （六） given together (R21–R23 not given one by one; the sums unread: no
+    总计 to cut them by), never R21–R23 "not printed". A 「3.其他」 outside the table used to
+    hide the row, its three rows then said to be missing."""
+    text = render_flat(example_report(), other_as_one_row=True)
+    text = text[:text.index("（七）总计")] + "注：“本年新收政府信息公开申请数量”按申请件数统计。" + text[text.index("四、政府信息公开行政复议"):]
+    for last in ("六、其他需要报告的事项无。", "六、其他需要报告的事项1.收费：无。2.其他：无。3.其他：无。"):
+        got = imported(tmp_path, text.replace("六、其他需要报告的事项无。", last))
+        t3 = got.tables["T3"]
+        assert {c for c, (why, _) in t3.unread.items() if why == "not_given"} == _row("R21") | _row("R22") | _row("R23"), last
+        assert t3.counts()["missing"] == 14 and not t3.combined, last
+        assert [n.key for n in got.notes if n.key.startswith("not_given")] == ["not_given_unread"], last
+
+
+def test_a_row_printed_empty_before_other_handling_as_one_row_is_blank(tmp_path):
+    """R20 printed with nothing after its label, right before （六）其他处理 printed as one row:
+    every figure of the table has its row, so R20 is blank (not unplaced), and the sums,
+    with R20 blank no longer checkable by 总计, are unread, not guessed."""
+    report = example_report()
+    assert all(report.value(f"T3.R20.C{i}") == 0 for i in SEVEN)
+    text = render_flat(report.with_values({c: None for c in _row("R20")}), other_as_one_row=True)
+    assert "已获取信息（六）其他处理111000012" in text
+    got = imported(tmp_path, text)
+    t3 = got.tables["T3"]
+    assert t3.blank == _row("R20") and not t3.combined
+    assert t3.counts() == {"read": 0, "decoded": 147, "ambiguous": 0, "unread": 0, "blank": 7, "not_given": 21, "missing": 0}
+
+
 def test_what_a_flattened_text_says_outside_its_tables_is_its_narrative(tmp_path):
     """The narrative of a flattened page is the text before the first table and after the last,
     never the tables' text: a cell printed with its unit (「…申请数量199件」) is no statement.

@@ -270,7 +270,7 @@ def _read(text: str, table: Table, start: int, end: int, headed: bool) -> TableR
         found = [] if at is None else [FoundRow(T4.id, tuple(c.code for c in T4.cells), T4.heading, at, end)]
     else:
         found = _rows(text, table, start, end, headed)
-    other = _other_as_one_row(text, found) if table is T3 and headed else None
+    other = _other_as_one_row(text, found, start, end) if table is T3 and headed else None
     runs: list[tuple[Run, str]] = []
     empty: list[FoundRow] = []  # rows with no figures after their label
     placed_all = True  # every figure in the rows' stretch of text belongs to a row
@@ -320,14 +320,15 @@ def _read(text: str, table: Table, start: int, end: int, headed: bool) -> TableR
     return read
 
 
-def _other_as_one_row(text: str, found: list[FoundRow]) -> FoundRow | None:
+def _other_as_one_row(text: str, found: list[FoundRow], table_start: int, table_end: int) -> FoundRow | None:
     """（六）其他处理 printed as one row, with figures, where its three rows are not: a row of
-    the sums of R21–R23, between the rows found before and after it."""
+    the sums of R21–R23, between the rows found before and after it, within the table (a
+    「3.其他」 in a later section says nothing of it)."""
     rows = [r.where.split(".")[1] for r in found]
     if set(rows) & set(OTHER_ROWS):
         return None
     n = sum(1 for r in rows if r < OTHER_ROWS[0])
-    start, stop = found[n - 1].end if n else 0, found[n].start if n < len(found) else len(text)
+    start, stop = found[n - 1].end if n else table_start, found[n].start if n < len(found) else table_end
     m = next((m for k in OTHER_KEYS if (m := find(text, k, start, stop))), None)
     if m is None or not _FIGURES.match(text, m.end(), stop):
         return None
