@@ -95,13 +95,14 @@ EQUIVALENT = [
                                              "figure follows reads as nothing, as no place does"),
         (r"flat\.x__other_as_one_row__mutmut_(11|12)", "no row of R21-R23 is among those found here (else it returned): "
                                                         "< R21, <= R21 and < R22 count the same rows"),
-        (r"flat\.x__other_as_one_row__mutmut_(55|67|68|69)", "the row's `where` is only compared with itself (to find its "
+        (r"flat\.x__other_as_one_row__mutmut_(54|66|67|68)", "the row's `where` is only compared with itself (to find its "
                                                                "decoding and leave it out of put_decodings): any string does"),
-        (r"flat\.x__other_as_one_row__mutmut_18", "for any report: with n = 0 the search starts at 1, not 0, so it differs only where the "
-                                                  "report's text begins (its first character) with （六）其他处理 or an R21-R23 label; "
-                                                  "a report's text begins with its title"),
-        (r"flat\.x__other_as_one_row__mutmut_(60|66)", "the inserted row's start is read by nothing after its insertion"),
-        (r"flat\.x__other_as_one_row__mutmut_57", "the row's label is read only by _cut_off, which this row never reaches (_read)"),
+        (r"flat\.x__other_as_one_row__mutmut_41", "stop is where R24's or R25's label (a key starting 七, 四 or 结, or a label "
+                                                  "_near_labels took, which starts where a greedy figure run stopped), the next "
+                                                  "heading or 五、 begins, or the text ends: a figure run from before stop never "
+                                                  "reaches past it"),
+        (r"flat\.x__other_as_one_row__mutmut_(59|65)", "the inserted row's start is read by nothing after its insertion"),
+        (r"flat\.x__other_as_one_row__mutmut_56", "the row's label is read only by _cut_off, which this row never reaches (_read)"),
         (r"tables\.xǁ_TableReaderǁchoose__mutmut_54", "a run given its readings never looks at its pieces"),
         (r"tables\.xǁ_TableReaderǁchoose__mutmut_4", "_value looks for CellKind.AMOUNT only, and the one amount cell (T2.R6.C1) "
                                                        "is a row of one cell: a figure in it sits one way only, and put reads it by its kind"),

@@ -520,6 +520,17 @@ def test_other_handling_as_one_row_in_a_table_cut_short_after_it(tmp_path):
         assert [n.key for n in got.notes if n.key.startswith("not_given")] == ["not_given_unread"], last
 
 
+def test_a_note_that_quotes_other_handling_above_its_row_is_no_row(tmp_path):
+    """A note under table 3's heading quotes 「（六）其他处理」 (the clerk explaining the 2019
+    row kept in the 2021 table): the row is the one printed after （五）'s rows, read as its
+    sums (by hand: 11 1 0 0 0 0 12), not the note, which has no figures."""
+    text = render_flat(example_report(), other_as_one_row=True)
+    text = text.replace(T3.heading, T3.heading + "注：“（六）其他处理”一行为其下三项之和。", 1)
+    t3 = imported(tmp_path, text).tables["T3"]
+    groups = [tuple(f"T3.{r}.C{i}" for r in ("R21", "R22", "R23")) for i in SEVEN]
+    assert t3.combined == dict(zip(groups, (11, 1, 0, 0, 0, 0, 12)))
+
+
 def test_a_row_printed_empty_before_other_handling_as_one_row_is_blank(tmp_path):
     """R20 printed with nothing after its label, right before （六）其他处理 printed as one row:
     every figure of the table has its row, so R20 is blank (not unplaced), and the sums,
