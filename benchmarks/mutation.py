@@ -73,7 +73,7 @@ EQUIVALENT = [
         (r"solve\.x_cuttings__mutmut_94", "steps only: a known total no longer bounds its parts (P1); the equality is still checked"),
         (r"flat\.x__tables_end__mutmut_11", "with no heading found the end is never used: regions gives each table the whole "
                                            "text, and _table_span returns None before asking"),
-        (r"flat\.x__read__mutmut_80", "a row with no figures has no pieces, so it is short already (can_fill of no "
+        (r"flat\.x__read__mutmut_84", "a row with no figures has no pieces, so it is short already (can_fill of no "
                                         "pieces is False: every row has a cell): `not raws` adds nothing to the skip"),
         (r"flat\.x__near_labels__mutmut_42", "at == end leaves text[at:end] empty: no label matches, and the loop ends as it would"),
         (r"flat\.x__near_labels__mutmut_50", "unreachable: `at` stands after a greedy _FIGURES match, so the text there never starts "
