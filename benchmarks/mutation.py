@@ -80,6 +80,9 @@ EQUIVALENT = [
                                             "with a digit, /, — or -: a label always matches"),
         (r"flat\.x__near_labels__mutmut_74", "figures is None only where the label ran to `end` (a label stops only where _FIGURES "
                                             "matches): at = end or end + 1 ends the loop alike"),
+        (r"flat\.x__near_labels__mutmut_41", "`or` for `and`: with the gap empty no spec is in it, so each turn only moves `at` on "
+                                            "(by a label of one character or more; closest is pure) until no label is left; with "
+                                            "at >= end, text[at:end] is empty, no label matches and the loop breaks"),
         (r"flat\.x__cut_off__mutmut_25", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
         (r"flat\.x__strays_anywhere__mutmut_9", "the sentinel after the last piece still holds a line break, all that is asked of it"),
         (r"flat\.x__strays_anywhere__mutmut_40", "a reading listed twice adds none (readings are a set), and one with fewer digits "

@@ -865,3 +865,87 @@ def test_a_run_glued_to_a_misread_label_ends_only_at_a_numbering_of_1_to_20(tmp_
     assert {i: t3.values.get(f"T3.{row}.C{i}") for i in read} == read
     assert all(f"T3.{row}.C{i}" not in t3.values and t3.unread[f"T3.{row}.C{i}"][0] == "ambiguous" for i in unread)
     assert_never_wrong(got, report)
+
+
+@pytest.mark.parametrize("seed, printed, unread_row", [
+    # the 2021 form with its groups' subtotal rows, （六）其他处理's printed 「（六）其他」 (one
+    # numbering away from 「3.其他」): the subtotal lies between 5.要求行政机关… and 1.申请人…,
+    # which are found, so it is no row, and 3.其他 is read from its own label
+    (7, "subtotal", None),
+    # 四、结转下年度继续办理 printed before （七）总计: it lies between 3.其他 and （七）总计, where
+    # the standard puts no row, so it is not read from there (and never said a misprint of itself)
+    (3, "swapped", "R25"),
+])
+def test_text_between_two_rows_found_is_taken_only_for_a_row_the_standard_puts_between(tmp_path, seed, printed, unread_row):
+    """A flattened table 3 with its figures set apart: text followed by figures between two rows
+    found by their labels is taken for a row only where the standard puts that row between
+    them. Every other cell reads as made up (by hand), and no note says a printed label was
+    taken for a row."""
+    report = made_up_report(seed)
+    if printed == "subtotal":
+        text = render_flat(report, apart=True, subtotal_rows=True)
+        sums = " ".join(str(sum(report.value(f"T3.{r}.C{c}") for r in ("R21", "R22", "R23"))) for c in SEVEN)
+        assert f"（六）其他处理 {sums}1.申请人" in text
+        text = text.replace("（六）其他处理", "（六）其他")
+    else:
+        text = render_flat(report, apart=True)
+        total = "（七）总计 " + " ".join(str(report.value(f"T3.R24.C{c}")) for c in SEVEN)
+        carried = "四、结转下年度继续办理 " + " ".join(str(report.value(f"T3.R25.C{c}")) for c in SEVEN)
+        assert total + carried + "四、政府信息公开行政复议" in text
+        text = text.replace(total + carried, carried + total)
+    got = imported(tmp_path, text)
+    assert got.layout == "flattened"
+    unread = _row(unread_row) if unread_row else set()
+    assert {c: got.report.value(c) for c in CELLS if c.startswith("T3.") and c not in unread} == {
+        c: report.value(c) for c in CELLS if c.startswith("T3.") and c not in unread}
+    assert all(got.report.value(c) is None for c in unread)
+    assert not [n for n in got.notes if n.key == "label_taken"]
+    assert_never_wrong(got, report)
+
+
+def test_a_misprinted_label_with_no_figures_is_no_row_whatever_label_follows(tmp_path):
+    """1.本机关不掌握相关政府信息 printed blank and misprinted 「本机关不掌握相关信息」: no figure
+    follows it, so nothing says it is that row (a label is taken for a row by the figures after
+    it): the row is not read, blank or not, and no note says its label was taken, whether the
+    next label is printed with its numbering 「2.」 (a digit, no figure of the row) or without.
+    Every other cell reads as made up (by hand)."""
+    report = with_row(made_up_report(7), "R13", [0] * 7)
+    shown = report.with_values({f"T3.R13.C{c}": None for c in SEVEN})  # printed blank
+    for numbered in (True, False):
+        text = render_flat(shown, apart=True)
+        assert "（四）无法提供 1.本机关不掌握相关政府信息       2.没有现成信息需要另行制作 " in text
+        text = text.replace("1.本机关不掌握相关政府信息", "本机关不掌握相关信息")
+        if not numbered:
+            text = text.replace("2.没有现成信息需要另行制作", "没有现成信息需要另行制作")
+        got = imported(tmp_path, text)
+        t3 = got.tables["T3"]
+        assert not _row("R13") & {*t3.values, *t3.blank, *t3.unread}, numbered
+        assert not [n for n in got.notes if n.key == "label_taken"]
+        assert {c: got.report.value(c) for c in CELLS if c.startswith("T3.") and c not in _row("R13")} == {
+            c: report.value(c) for c in CELLS if c.startswith("T3.") and c not in _row("R13")}
+
+
+def test_figures_on_lines_of_their_own_are_left_out_up_to_the_bound_and_no_further():
+    """（一）予以公开 with its first four figures on its label's line and its last three one a
+    line, four more figures on lines of their own among them (page numbers, a year): leaving
+    out four of the seven lone figures, or ending the run after its 4th-7th figure, is exactly
+    35 + 21 + 7 + 1 = 64 ways, MAX_STRAY_READINGS: still tried, and the sums pick the row as
+    made up. A fifth lone figure makes 56 + 28 + 8 + 1 = 93 ways, past the bound: no figure is
+    left out, so the row's twelve figures are unplaced, never a guess."""
+    from govreport_xl.importing.flat import MAX_STRAY_READINGS
+
+    assert MAX_STRAY_READINGS == 64
+    row = [1234, 120, 40, 13, 0, 5, 1412]
+    report = with_row(made_up_report(3), "R03", row)
+    text = render_flat(report)
+    glued = "（一）予以公开12341204013051412"
+    assert glued in text
+    for strays, read in ((["12", "13", "2", "2023"], True), (["12", "13", "2", "2023", "14"], False)):
+        lines = ["0", strays[0], "5", strays[1], strays[2], "1412", *strays[3:]]
+        t3 = read_flat(text.replace(glued, "（一）予以公开 1234 120 40 13\n" + "\n".join(lines) + "\n"))["T3"]
+        if read:
+            assert [t3.values.get(f"T3.R03.C{c}") for c in SEVEN] == row
+        else:
+            assert not _row("R03") & t3.values.keys()
+            assert {t3.unread[c] for c in _row("R03")} == {("unplaced", " ".join(["1234", "120", "40", "13", *lines]))}
+        assert {c: v for c, v in t3.values.items() if c not in _row("R03")} == {c: report.value(c) for c in t3.values if c not in _row("R03")}
