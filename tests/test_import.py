@@ -820,6 +820,26 @@ def test_a_misprinted_label_is_taken_for_the_row_it_is_closest_to(tmp_path):
     assert note.cells == tuple(f"T3.R06.C{i}" for i in range(1, 8))
 
 
+@pytest.mark.parametrize("layout", ["flat", "tabs", "per_line"])
+def test_other_handling_as_one_row_printed_as_its_short_name_is_never_read_as_3_other(tmp_path, layout):
+    """（六）其他处理 printed as one row (the sums of R21–R23, as the 2019 form does) and named
+    「（六）其他」: one numbering away from 3.其他's label, but another number, so another row or
+    group: it is never taken for 3.其他, whose figures would then be the sums (R23's 1244 for
+    the 8 made up). R21–R23 are not read; every other cell of table 3 reads as made up."""
+    from published import render_flat
+
+    report = made_up_report(7)
+    text = (render_flat(report, apart=True, other_as_one_row=True) if layout == "flat"
+            else render_text(report, layout, other_as_one_row=True))
+    assert text.count("（六）其他处理") == 1
+    got = imported(tmp_path, text.replace("（六）其他处理", "（六）其他"))
+    other = {f"T3.{r}.C{c}" for r in ("R21", "R22", "R23") for c in range(1, 8)}
+    assert [got.report.value(c) for c in sorted(other)] == [None] * 21
+    assert {c: got.report.value(c) for c in CELLS if c.startswith("T3.") and c not in other} == {
+        c: report.value(c) for c in CELLS if c.startswith("T3.") and c not in other}
+    assert not [n for n in got.notes if n.key == "label_taken"]
+
+
 def test_a_label_wrapped_around_its_figures_one_character_after_them(tmp_path):
     """A narrow label cell of a PDF: 「行政规范性文」, the figures on a line of their own, then 「件」:
     the label is found whole, not taken for the closest one."""

@@ -47,15 +47,39 @@ def tails(printed_key: str, boundaries: Iterable[str]) -> list[str]:
     return [printed_key[s:] for s in sorted(starts) if s < len(printed_key)]
 
 
+_DIGIT_WORDS = "一二三四五六七八九"
+
+
+def _number(numbering: str) -> int | None:
+    """「6」 and 「六」 as 6, 「十二」 as 12; None for what reads as no number (「一一」)."""
+    if numbering.isdigit():
+        return int(numbering)
+    if "十" not in numbering:
+        return _DIGIT_WORDS.index(numbering) + 1 if len(numbering) == 1 else None
+    tens, _, ones = numbering.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return None
+    return (_DIGIT_WORDS.index(tens) + 1 if tens else 1) * 10 + (_DIGIT_WORDS.index(ones) + 1 if ones else 0)
+
+
+def _numbered_alike(tail: str, label_key: str) -> bool:
+    """Whether a printed text may be a label by its numbering: a text numbered otherwise than
+    the label is another row or group (「（六）其他」 is no 「3.其他」, though the numbering is all
+    that differs), whatever else it shares with it."""
+    a, b = _NUMBERING.match(tail), _NUMBERING.match(label_key)
+    return a is None or b is None or _number(a.group()) == _number(b.group())
+
+
 def closest(printed: str, labels: Sequence[tuple[object, Sequence[str]]], boundaries: Iterable[str] = ()) -> object | None:
     """The one of `labels` ((what, its keys)) the printed text names, by a distance no other
-    label shares; None where none is close enough or two are as close."""
+    label shares; None where none is close enough or two are as close. A key numbered is named
+    only by a text numbered alike (or not numbered)."""
     candidates = tails(key(printed), boundaries)
     if not candidates:
         return None
     limits = [max(1, max(len(k) for k in keys) // 3) for _, keys in labels]  # a third of the label may differ
     cap = max(limits, default=0) + 1  # every label's distance counted up to where none could be taken
-    scored = sorted(((min(distance(t, k, cap) for t in candidates for k in keys), limit, what)
+    scored = sorted(((min((distance(t, k, cap) for t in candidates for k in keys if _numbered_alike(t, k)), default=cap), limit, what)
                      for (what, keys), limit in zip(labels, limits)), key=lambda s: s[0])
     if not scored or scored[0][0] > scored[0][1]:
         return None
