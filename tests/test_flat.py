@@ -870,7 +870,7 @@ def test_a_run_glued_to_a_misread_label_ends_only_at_a_numbering_of_1_to_20(tmp_
 @pytest.mark.parametrize("seed, printed, unread_row", [
     # the 2021 form with its groups' subtotal rows, （六）其他处理's printed 「（六）其他」 (one
     # numbering away from 「3.其他」): the subtotal lies between 5.要求行政机关… and 1.申请人…,
-    # which are found, so it is no row, and 3.其他 is read from its own label
+    # which are found (and is numbered otherwise), so it is no row; 3.其他 is read from its own label
     (7, "subtotal", None),
     # 四、结转下年度继续办理 printed before （七）总计: it lies between 3.其他 and （七）总计, where
     # the standard puts no row, so it is not read from there (and never said a misprint of itself)
