@@ -30,7 +30,7 @@ from .labels import best_heading, closest
 from .notes import Note
 from .solve import Decoded, Run, can_fill, decode, is_count, piece
 from .tables import (
-    OTHER_GROUP, OTHER_KEYS, OTHER_ROWS, TableRead, group_keys, other_groups, put_decodings, relations_of_table, row_specs,
+    OTHER_GROUP, OTHER_KEYS, OTHER_ROWS, TableRead, given_together, group_keys, other_groups, put_decodings, relations_of_table, row_specs,
     table_notes, with_totals, _together,
 )
 from .tokens import key
@@ -345,15 +345,10 @@ def _other_as_one_row(text: str, found: list[FoundRow], table_start: int, table_
 def _given_together(read: TableRead, text: str, other: FoundRow, d: Decoded | None) -> None:
     """The （六）其他处理 row's figures as the sums of R21–R23, which are not given separately:
     read where `decode` settles every one of them."""
-    groups = other_groups()
-    sums = [d.options(i) if d is not None else set() for i in range(len(groups))]
-    if all(len(s) == 1 for s in sums):
-        read.combined = {g: s.pop() for g, s in zip(groups, sums)}
-    raw = " ".join(_figures(text, other.end, other.stop, len(groups)).raws)
-    for g in groups:
-        read.unread.update({c: ("not_given", raw) for c in g})
-    read.notes.append(Note("not_given" if read.combined else "not_given_unread", {"where": T3.id, "label": OTHER_GROUP, "raw": raw},
-                           tuple(c for g in groups for c in g)))
+    n = len(other_groups())
+    options = [d.options(i) if d is not None else set() for i in range(n)]
+    sums = [s.pop() for s in options] if all(len(s) == 1 for s in options) else None
+    given_together(read, " ".join(_figures(text, other.end, other.stop, n).raws), sums)
 
 
 def _cut_off(read: TableRead, where: str, label: str, cells, pieces) -> None:

@@ -170,6 +170,11 @@ def alignments(run: list[Token], n: int) -> list[list[Token]]:
     return [run[k:len(run) - (excess - k)] for k in range(0, min(lead, excess) + 1) if excess - k <= trail]
 
 
+def _printed(tokens: Sequence[Token]) -> str:
+    """Tokens as printed, an empty cell as （空）: what a note or an unread cell quotes."""
+    return " ".join(t.raw or "（空）" for t in tokens)
+
+
 def _strip_blanks(run: list[Token]) -> list[Token]:
     """A run short of cells keeps no blank ends: its cells ran together or are missing."""
     while run and run[0].kind is Kind.BLANK:
@@ -245,7 +250,7 @@ class _TableReader:
         taken = [(cells, sub) for (cells, sub), reading in zip(ways, run.given) if reading in kept]
         if taken and all(sub for _, sub in taken):
             self.read.subtotal_column_rows += 1
-        raw = " ".join(t.raw or "（空）" for t in ways[0][0])
+        raw = _printed(ways[0][0])
         for i, c in enumerate(run.cells):
             if len(options := d.options(i)) != 1:
                 self.read.unread[c] = ("ambiguous_blanks", raw)
@@ -268,7 +273,7 @@ class _TableReader:
             for (row, col), tok in zip(row_cells, tokens):
                 self.put(row, (col,), [tok], kind)
         elif any(None in r for r in readings):  # a printed non-figure: no sum can weigh the ways
-            raw = " ".join(t.raw or "（空）" for t in candidates[0][0])
+            raw = _printed(candidates[0][0])
             for i, c in enumerate(cells):
                 options = {r[i] for r in readings}
                 if len(options) == 1 and None not in options:
@@ -308,7 +313,7 @@ class _TableReader:
         short = _strip_blanks(run)
         if run and run[0].kind is Kind.BLANK:
             lead = next(i for i, t in enumerate(run) if t.kind is not Kind.BLANK)
-            raw = " ".join(t.raw or "（空）" for t in run[:lead + len(short)])
+            raw = _printed(run[:lead + len(short)])
             self.read.unread.update({code(self.read.table.id, r, c): ("ambiguous_blanks", raw) for r, c in row_cells[:lead + len(short)]})
             short = []
         for (row, col), tok in zip(row_cells, short):
@@ -318,7 +323,7 @@ class _TableReader:
     def cell_count(self, where: str, cells: Sequence[str], run: list[Token]) -> None:
         """A row whose figures do not fit its cells (more than it has, or too few to be digits
         run together): which figure is whose cannot be told, so none is read."""
-        raw = " ".join(t.raw or "（空）" for t in run)
+        raw = _printed(run)
         self.read.unread.update({c: ("cell_count", raw) for c in cells})
         self.read.notes.append(Note("cell_count", {"where": where, "raw": raw, "n": sum(1 for t in run if t.kind is not Kind.BLANK),
                                                    "cells": len(cells)}, tuple(cells)))
@@ -447,6 +452,18 @@ def other_groups() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(code(T3.id, r, c.code) for r in OTHER_ROWS) for c in columns(T3))
 
 
+def given_together(read: TableRead, raw: str, sums: Sequence[int] | None) -> None:
+    """（六）其他处理 printed as one row (`raw`): R21–R23 not given one by one, the printed
+    figures kept; its sums read only where every reading agrees on them (`sums`, else None)."""
+    groups = other_groups()
+    if sums is not None:
+        read.combined = dict(zip(groups, sums))
+    for g in groups:
+        read.unread.update({c: ("not_given", raw) for c in g})
+    read.notes.append(Note("not_given" if sums is not None else "not_given_unread", {"where": T3.id, "label": OTHER_GROUP, "raw": raw},
+                           tuple(c for g in groups for c in g)))
+
+
 def _together(group: Sequence[str]) -> str:
     """The code that stands for the sum of a group's cells in the cutting ("T3.R21+R22+R23.C1")."""
     table, _, col = group[0].split(".")
@@ -489,19 +506,13 @@ def _other_as_one_row(reader: _TableReader, text: str, run: list[Token], table_t
         return
     groups = other_groups()
     if any(k in table_text for s in reader.specs if s.code in OTHER_ROWS for k in s.keys):
-        raw = " ".join(t.raw or "（空）" for t in run)
+        raw = _printed(run)
         reader.read.unread.update({c: ("unplaced", raw) for g in groups for c in g})
         reader.read.notes.append(Note("figures_unplaced", {"where": T3.id}, tuple(c for g in groups for c in g)))
         return
-    ways = alignments(run, len(groups))
-    values = [tuple(_value(t, CellKind.COUNT) for t in way) for way in ways]
-    raw = " ".join(t.raw or "（空）" for t in run)
-    for g in groups:
-        reader.read.unread.update({c: ("not_given", raw) for c in g})
-    if len(set(values)) == 1 and None not in values[0]:
-        reader.read.combined = dict(zip(groups, values[0]))
-    reader.read.notes.append(Note("not_given" if reader.read.combined else "not_given_unread", {"where": T3.id, "label": OTHER_GROUP, "raw": raw},
-                                  tuple(c for g in groups for c in g)))
+    values = {tuple(_value(t, CellKind.COUNT) for t in way) for way in alignments(run, len(groups))}
+    sums = values.pop() if len(values) == 1 else None  # every way of aligning the row agrees
+    given_together(reader.read, _printed(run), None if sums is None or None in sums else sums)
 
 
 def table_notes(read: TableRead) -> None:
