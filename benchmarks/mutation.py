@@ -106,13 +106,13 @@ EQUIVALENT = [
                                                   "reaches past it"),
         (r"flat\.x__other_as_one_row__mutmut_(59|65)", "the inserted row's start is read by nothing after its insertion"),
         (r"flat\.x__other_as_one_row__mutmut_56", "the row's label is read only by _cut_off, which this row never reaches (_read)"),
-        (r"tables\.xǁ_TableReaderǁchoose__mutmut_54", "a run given its readings never looks at its pieces"),
+        (r"tables\.xǁ_TableReaderǁchoose__mutmut_51", "a run given its readings never looks at its pieces"),
         (r"tables\.xǁ_TableReaderǁchoose__mutmut_4", "_value looks for CellKind.AMOUNT only, and the one amount cell (T2.R6.C1) "
                                                        "is a row of one cell: a figure in it sits one way only, and put reads it by its kind"),
         (r"tables\.xǁ_TableReaderǁrow__mutmut_(1|2)", "row's one caller (read_rows) passes strict and cut_off: the defaults are never used"),
         (r"tables\.xǁ_TableReaderǁrow__mutmut_(34|54)", "a run with n cells once its blank ends are stripped has an alignment already"),
         (r"tables\.xǁ_TableReaderǁrow__mutmut_59", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
-        (r"tables\.xǁ_TableReaderǁcut_short__mutmut_34", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
+        (r"tables\.xǁ_TableReaderǁcut_short__mutmut_31", "the one amount cell (T2.R6.C1) is a row of one cell: never a row cut off short"),
         (r"tables\.x_read_t4__mutmut_1", "read_table, read_t4's one caller, always passes cut_off: the default is never used"),
         (r"tables\.x_read_t4__mutmut_(45|80)", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does "
                                               "(choose and put use the kind for nothing else)"),
@@ -127,7 +127,7 @@ EQUIVALENT = [
         (r"tables\.x_read_rows__mutmut_(1|2)", "read_rows' one caller, read_table, passes strict and cut_off: its defaults are never used"),
         (r"tables\.x_read_rows__mutmut_(77|93)", "a run holds no text token (is_value is always true), and an all-blank run with no row "
                                                "matched was skipped above: where match is None the run has a non-blank cell either way"),
-        (r"tables\.x__other_as_one_row__mutmut_52", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does"),
+        (r"tables\.x__other_as_one_row__mutmut_44", "_value looks for CellKind.AMOUNT only: a kind of None reads a count, as COUNT does"),
         (r"tables\.x__ambiguous_note__mutmut_(4|6)", "a run its digits alone leave ambiguous is T2.R1 or R2 (table 2 has no "
                                                   "equality), P-01 its one relation within; fits keeps only relations within the "
                                                   "run, and every reading the sums leave satisfies each equality within it"),

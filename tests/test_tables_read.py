@@ -290,3 +290,21 @@ def test_a_misprinted_label_after_a_row_printed_empty_and_a_label_left_over(tmp_
     assert [got.report.value(f"T3.R17.C{i}") for i in range(1, 8)] == [None] * 7
     [taken] = [n for n in got.notes if n.key == "label_taken"]
     assert (taken.params["where"], taken.params["printed"]) == ("T3.R18", quoted)
+
+
+def test_other_handling_as_one_row_with_a_cell_that_is_no_figure_reads_none_of_its_sums(tmp_path):
+    """（六）其他处理 printed as one row, its seven cells in place but one of them 「l9」 (a letter
+    for 1, as a PDF's text may give it): the cells line up one way only, yet that cell is no
+    figure, so no sum of R21–R23 is read (never a blank, never the others alone), the 21 cells
+    are not given one by one, and the note says the sums are not read either."""
+    report = made_up_report(5)
+    text = render_text(report, "tabs", other_as_one_row=True)
+    line = next(line for line in text.splitlines() if line.startswith("（六）其他处理"))
+    assert line == "（六）其他处理\t1238\t19\t17\t48\t8\t40\t1370\t"
+    got = imported(tmp_path, text.replace(line, "（六）其他处理\t1238\tl9\t17\t48\t8\t40\t1370\t"))
+    assert got.layout == "rows"
+    members = {f"T3.{r}.C{i}" for r in ("R21", "R22", "R23") for i in range(1, 8)}
+    t3 = got.tables["T3"]
+    assert t3.combined == {}
+    assert {c: why for c, (why, _) in t3.unread.items() if c in members} == dict.fromkeys(members, "not_given")
+    assert [n.key for n in got.notes if n.key.startswith("not_given")] == ["not_given_unread"]
